@@ -1,0 +1,35 @@
+"""railgap: an open, sourced model of the British passenger rolling-stock pipeline.
+
+The Python API returns pandas DataFrames::
+
+    import railgap
+    railgap.outlook(as_of="2024-01-15")          # one row per plant
+    railgap.plant("hitachi_newton_aycliffe")     # one plant's months, orders and sources
+
+Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "load_dataset", "outlook", "plant"]
+
+if TYPE_CHECKING:
+    from railgap.analysis import outlook, plant
+    from railgap.dataset import load_dataset
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API lazily."""
+    if name in ("outlook", "plant"):
+        from railgap import analysis
+
+        return getattr(analysis, name)
+    if name == "load_dataset":
+        from railgap.dataset import load_dataset
+
+        return load_dataset
+    raise AttributeError(f"module 'railgap' has no attribute {name!r}")

@@ -1,0 +1,245 @@
+"""The Python API: outlook and plant answers as pandas DataFrames, stamped with provenance.
+
+Each result's ``attrs`` carry ``railgap_version``, ``dataset`` (folder and hash), ``as_of``
+and ``assumptions`` (name@version), so a number can always be traced to what produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from railgap import __version__
+from railgap.assumptions import Assumptions, default_assumptions, read_assumptions
+from railgap.dataset import Dataset, as_of, load_dataset
+from railgap.dates import parse_as_of
+from railgap.errors import UnknownPlantError
+from railgap.loading import Loading, run_loading
+from railgap.schema import data_dir
+
+
+@lru_cache(maxsize=8)
+def _cached_dataset(folder: str | None, _fingerprint: tuple[tuple[str, int, int], ...]) -> Dataset:
+    return load_dataset(folder)
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of a folder's CSVs: a changed file misses the cache."""
+    if not folder.is_dir():
+        return ()
+    stats = ((p.name, p.stat()) for p in sorted(folder.glob("*.csv")))
+    return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
+
+
+def get_dataset(data: str | Path | Dataset | None = None) -> Dataset:
+    """Return a validated dataset: the embedded one, a folder's, or the one given.
+
+    Loaded datasets are cached in the process, keyed by folder and its files' sizes and
+    modification times, so an edited file is read again.
+    """
+    if isinstance(data, Dataset):
+        return data
+    folder = Path(data) if data is not None else data_dir()
+    return _cached_dataset(str(data) if data is not None else None, _fingerprint(folder))
+
+
+def get_assumptions(assumptions: str | Path | Assumptions | None = None) -> Assumptions:
+    """Return assumptions: the packaged ones, a YAML file's, or the object given."""
+    if isinstance(assumptions, Assumptions):
+        return assumptions
+    if assumptions is None:
+        return default_assumptions()
+    return read_assumptions(assumptions)
+
+
+def _as_date(value: str | dt.date | None) -> dt.date:
+    if isinstance(value, dt.date):
+        return parse_as_of(value.isoformat())
+    return parse_as_of(value)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What produced an answer: software version, dataset, as-of date and assumptions."""
+
+    railgap_version: str
+    dataset: str
+    dataset_hash: str
+    as_of: str
+    assumptions: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the stamp as a plain dict (for JSON and DataFrame attrs)."""
+        return dict(self.__dict__)
+
+
+def run(
+    as_of_date: str | dt.date | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> tuple[Loading, Stamp, Dataset]:
+    """Resolve the dataset on a date and run the loading engine; return result and stamp."""
+    date = _as_date(as_of_date)
+    dataset = get_dataset(data)
+    a = get_assumptions(assumptions)
+    resolved = as_of(dataset, date)
+    stamp = Stamp(
+        railgap_version=__version__,
+        dataset="embedded" if data is None else str(dataset.folder),
+        dataset_hash=dataset.digest,
+        as_of=date.isoformat(),
+        assumptions=a.label,
+    )
+    return run_loading(resolved, a), stamp, resolved
+
+
+def _stamped(frame: pd.DataFrame, stamp: Stamp) -> pd.DataFrame:
+    frame.attrs.update(stamp.as_dict())
+    return frame
+
+
+def outlook(
+    as_of: str | dt.date | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+    all_plants: bool = False,
+) -> pd.DataFrame:
+    """One row per plant: backlog, run-out, next work, gap and jobs at risk as of a date.
+
+    By default only plants with work or staff that matter on the date are listed: GB plants
+    that are open or have work to come, and overseas plants with GB work in the two years
+    before or any time after the date. ``all_plants=True`` lists every plant.
+    """
+    loading, stamp, resolved = run(as_of, data, assumptions)
+    frame = loading.outlook
+    if not all_plants and len(frame):
+        frame = frame[relevant_plants(loading, resolved)]
+    frame = frame.sort_values(
+        ["country", "backlog_vehicles", "plant_id"],
+        ascending=[True, False, True],
+        key=lambda s: s.map(lambda c: c != "GB") if s.name == "country" else s,
+    ).reset_index(drop=True)
+    return _stamped(frame, stamp)
+
+
+def relevant_plants(loading: Loading, resolved: Dataset) -> pd.Series:
+    """Mask of outlook rows worth showing on the as-of date (see :func:`outlook`)."""
+    from railgap.dates import date_month
+
+    d = date_month(loading.as_of)
+    table = loading.plant_months
+    recent = table[(table["month"] >= d - 24) & (table["vehicle_equivalents"] > 0)]
+    active = set(recent["plant_id"])
+    frame = loading.outlook
+    gb = frame["country"] == "GB"
+    closed = frame["closed"].map(lambda c: c is not None and str(c) <= loading.as_of.isoformat())
+    return (gb & ~closed) | frame["plant_id"].isin(active) | (frame["backlog_units"] > 0)
+
+
+@dataclass(frozen=True)
+class PlantReport:
+    """One plant's answer: its outlook row, monthly loading, order book and sources."""
+
+    summary: dict[str, Any]
+    months: pd.DataFrame
+    orders: pd.DataFrame
+    sources: pd.DataFrame
+    stamp: Stamp
+
+
+def plant(
+    plant_id: str,
+    as_of: str | dt.date | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> PlantReport:
+    """Month-by-month loading, order book and sources of one plant as of a date."""
+    loading, stamp, resolved = run(as_of, data, assumptions)
+    rows = loading.outlook[loading.outlook["plant_id"] == plant_id]
+    if rows.empty:
+        known = ", ".join(sorted(loading.outlook["plant_id"]))
+        raise UnknownPlantError(
+            f"no plant '{plant_id}' in the dataset as of {stamp.as_of} (plants: {known})"
+        )
+    summary = {str(k): v for k, v in rows.iloc[0].to_dict().items()}
+    months = loading.plant_months[loading.plant_months["plant_id"] == plant_id].reset_index(
+        drop=True
+    )
+    windows = loading.schedule.windows
+    mine = windows[windows["plant_id"] == plant_id]
+    profile = loading.profile.loc[mine["order_id"].to_numpy()].reset_index()
+    orders = pd.DataFrame(
+        {
+            "order_id": mine["order_id"].to_numpy(),
+            "class": mine["class"].to_numpy(),
+            "operator": profile["operator"].to_numpy(),
+            "stage": mine["stage"].to_numpy(),
+            "vehicles": mine["vehicles"].to_numpy(),
+            "vehicle_equivalents": mine["vehicle_equivalents"].to_numpy(),
+            "build_start": mine["start"].map(_label).to_numpy(),
+            "build_end": mine["end"].map(_label).to_numpy(),
+            "window_basis": mine["window_basis"].to_numpy(),
+            "units": profile["units"].to_numpy(),
+            "units_delivered": profile["units_delivered"].to_numpy(),
+            "backlog_units": profile["backlog_units"].to_numpy(),
+            "order_source": profile["source"].to_numpy(),
+            "order_known_from": profile["known_from"].to_numpy(),
+            "package_source": mine["source"].to_numpy(),
+            "package_known_from": mine["known_from"].to_numpy(),
+        }
+    )
+    sources = plant_sources(resolved, plant_id, mine["order_id"])
+    return PlantReport(summary, _stamped(months, stamp), _stamped(orders, stamp), sources, stamp)
+
+
+def _label(month: int) -> str:
+    from railgap.dates import month_label
+
+    return month_label(month)
+
+
+def _describe(table: str, f: dict[str, Any]) -> str:
+    """A short label for a dataset row, for the sources table."""
+    if table == "plant_staff":
+        return f"{f['plant_id']} {f['date']}: {f['employees']} staff"
+    if table == "orders":
+        return f"{f['order_id']} ({f['units']} x {f['cars_per_unit']})"
+    if table == "work_packages":
+        vehicles = (
+            "all" if f["vehicles"] is None or f["vehicles"] != f["vehicles"] else f["vehicles"]
+        )
+        return f"{f['order_id']} {f['stage']} ({vehicles} veh.)"
+    return str(f["plant_id"])
+
+
+def plant_sources(resolved: Dataset, plant_id: str, order_ids: pd.Series) -> pd.DataFrame:
+    """Every row behind a plant's numbers: table, key, what it gives, source and date."""
+    rows = []
+    for table, mask in (
+        ("plants", resolved["plants"]["plant_id"] == plant_id),
+        ("plant_staff", resolved["plant_staff"]["plant_id"] == plant_id),
+        ("orders", resolved["orders"]["order_id"].isin(order_ids)),
+        (
+            "work_packages",
+            (resolved["work_packages"]["plant_id"] == plant_id)
+            & resolved["work_packages"]["order_id"].isin(order_ids),
+        ),
+    ):
+        frame = resolved[table][mask]
+        for record in frame.to_dict("records"):
+            fields = {str(k): v for k, v in record.items()}
+            key = _describe(table, fields)
+            rows.append(
+                {
+                    "table": table,
+                    "row": key,
+                    "source": fields["source"],
+                    "known_from": fields["known_from"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["table", "row", "source", "known_from"])

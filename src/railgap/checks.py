@@ -1,0 +1,96 @@
+"""Consistency checks across tables: warnings by default, errors with ``--strict``.
+
+Each ``check_*`` function looks at the whole (unresolved) dataset and returns problems;
+row-level validity (types, required cells, references) is the loader's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from railgap.dataset import Dataset
+from railgap.errors import ConsistencyError, Problem
+
+
+def _where(row: pd.Series, column: str | None, message: str) -> Problem:
+    return Problem(str(row["_file"]), int(row["_line"]), column, message)
+
+
+def check_orders_have_work_packages(dataset: Dataset) -> list[Problem]:
+    """An order no plant works on cannot load any plant."""
+    placed = set(dataset["work_packages"]["order_id"])
+    orders = dataset["orders"].drop_duplicates("order_id")
+    missing = orders[~orders["order_id"].isin(placed) & (orders["status"] != "cancelled")]
+    return [
+        _where(
+            r,
+            "order_id",
+            f"order {r['order_id']} has no work_packages row: no plant is loaded with it",
+        )
+        for _, r in missing.iterrows()
+    ]
+
+
+def check_package_vehicles(dataset: Dataset) -> list[Problem]:
+    """A package cannot hold more vehicles than its order (units x cars per unit)."""
+    orders = dataset["orders"].sort_values("_known_by").drop_duplicates("order_id", keep="last")
+    size = orders["units"].astype("float64") * orders["cars_per_unit"].astype("float64")
+    vehicles = dict(zip(orders["order_id"], size, strict=True))
+    problems = []
+    for _, row in dataset["work_packages"].iterrows():
+        limit = vehicles.get(row["order_id"])
+        if limit is not None and not pd.isna(row["vehicles"]) and row["vehicles"] > limit:
+            problems.append(
+                _where(
+                    row,
+                    "vehicles",
+                    f"{row['vehicles']} vehicles exceed the "
+                    f"order's {int(limit)} (units x cars_per_unit)",
+                )
+            )
+    return problems
+
+
+def check_parent_orders(dataset: Dataset) -> list[Problem]:
+    """Options and variations name a parent order; firm orders do not need one."""
+    orders = dataset["orders"]
+    bad = orders[orders["status"].isin(["option", "variation"]) & orders["parent_order_id"].isna()]
+    return [
+        _where(r, "parent_order_id", f"a {r['status']} must name its parent order")
+        for _, r in bad.iterrows()
+    ]
+
+
+def check_delivery_order(dataset: Dataset) -> list[Problem]:
+    """A last delivery cannot come before the first."""
+    problems = []
+    orders = dataset["orders"]
+    for first, last in (
+        ("planned_first_delivery", "planned_last_delivery"),
+        ("actual_first_delivery", "actual_last_delivery"),
+    ):
+        f = orders[f"{first}_y"] * 12 + orders[f"{first}_mo"].fillna(1)
+        lst = orders[f"{last}_y"] * 12 + orders[f"{last}_mo"].fillna(12)
+        bad = orders[(lst < f).fillna(False)]
+        problems += [
+            _where(r, last, f"{r[last]} is before {first} {r[first]}") for _, r in bad.iterrows()
+        ]
+    return problems
+
+
+CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
+    check_orders_have_work_packages,
+    check_package_vehicles,
+    check_parent_orders,
+    check_delivery_order,
+)
+
+
+def consistency_problems(dataset: Dataset, strict: bool = False) -> list[Problem]:
+    """Run every check; with ``strict``, raise ``ConsistencyError`` if any problem is found."""
+    problems = [problem for check in CHECKS for problem in check(dataset)]
+    if strict and problems:
+        raise ConsistencyError(problems)
+    return problems

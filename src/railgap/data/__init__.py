@@ -1,0 +1,1 @@
+"""The embedded dataset: one CSV per table, its schema beside it, and the assumptions."""

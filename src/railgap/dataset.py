@@ -1,0 +1,239 @@
+"""Load, validate and resolve the dataset: CSV tables in, typed DataFrames out.
+
+A dataset is a folder holding one CSV per table (see ``railgap.schema.TABLES``). Every row
+carries ``source`` and ``known_from``; rows sharing a table's key are *revisions* of one
+fact, and :func:`as_of` keeps, for each key, the latest revision public on a given date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from railgap.dates import known_by, parse_partial
+from railgap.errors import DataError, Problem
+from railgap.schema import TABLES, TableSchema, data_dir, schema
+
+#: Limit on one cell, so a hostile file cannot make validation slow or memory-hungry.
+MAX_CELL_CHARS = 10_000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The dataset's tables as DataFrames, with where they came from.
+
+    Each table has the schema's columns plus ``_file`` and ``_line`` (where the row is),
+    ``_known_by`` (the last day its ``known_from`` can mean) and, for every date column
+    ``c``, ``c_y`` and ``c_mo`` (year and month, the month NaN for a year-only date).
+    """
+
+    tables: dict[str, pd.DataFrame]
+    folder: str
+    digest: str
+    as_of: dt.date | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        """Return one table."""
+        return self.tables[table]
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            [Problem(path.name, line, None, f"is not UTF-8 text (byte {exc.start})")]
+        ) from None
+
+
+def read_rows(
+    path: Path, table_schema: TableSchema, text: str
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Parse and validate a table's CSV text; return typed rows and every problem found."""
+    problems: list[Problem] = []
+    name = path.name
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [Problem(name, 1, None, "is empty (expected a header line)")]
+    except csv.Error as exc:
+        return [], [Problem(name, 1, None, f"is not valid CSV: {exc}")]
+    header = [cell.strip() for cell in header]
+    expected = table_schema.names
+    missing = [col for col in expected if col not in header]
+    unknown = [col for col in header if col not in expected]
+    problems += [Problem(name, 1, col, "column is missing") for col in missing]
+    problems += [Problem(name, 1, col, "column is not in the schema") for col in unknown]
+    if len(set(header)) != len(header):
+        problems.append(Problem(name, 1, None, "a column name appears twice"))
+    if problems:
+        return [], problems
+    columns = [table_schema.column(col) for col in header]
+    rows: list[dict[str, Any]] = []
+    line = 1
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                problems.append(
+                    Problem(name, line, None, f"has {len(cells)} cells, header has {len(header)}")
+                )
+                continue
+            row: dict[str, Any] = {"_file": name, "_line": line}
+            for column, cell in zip(columns, cells, strict=True):
+                value = cell.strip()
+                if len(value) > MAX_CELL_CHARS:
+                    problems.append(
+                        Problem(name, line, column.name, f"is longer than {MAX_CELL_CHARS} chars")
+                    )
+                    continue
+                if not value:
+                    if column.required:
+                        problems.append(Problem(name, line, column.name, "is required"))
+                    row[column.name] = None
+                    continue
+                try:
+                    row[column.name] = column.parse(value)
+                except ValueError as exc:
+                    problems.append(Problem(name, line, column.name, str(exc)))
+            rows.append(row)
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num or line, None, f"is not valid CSV: {exc}"))
+    return rows, problems
+
+
+def _frame(table_schema: TableSchema, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build a typed DataFrame (with the derived date columns) from validated rows."""
+    frame = pd.DataFrame(rows, columns=["_file", "_line", *table_schema.names])
+    for column in table_schema.columns:
+        kind = column.base_type
+        if kind == "int":
+            frame[column.name] = frame[column.name].astype("Int64")
+        elif kind == "float":
+            frame[column.name] = pd.to_numeric(frame[column.name]).astype("float64")
+        else:
+            values = frame[column.name].astype(object)
+            frame[column.name] = values.where(values.notna(), None)
+        if kind == "date":
+            years, months = [], []
+            for text in frame[column.name]:
+                if text is None or text != text:
+                    years.append(np.nan)
+                    months.append(np.nan)
+                else:
+                    year, month, _ = parse_partial(text)
+                    years.append(float(year))
+                    months.append(np.nan if month is None else float(month))
+            frame[f"{column.name}_y"] = np.array(years, dtype="float64")
+            frame[f"{column.name}_mo"] = np.array(months, dtype="float64")
+    frame["_known_by"] = pd.to_datetime(
+        [known_by(text) for text in frame["known_from"]], errors="coerce"
+    ).astype("datetime64[ns]")
+    return frame
+
+
+def _duplicate_revisions(name: str, frame: pd.DataFrame, key: list[str]) -> list[Problem]:
+    """Two rows with the same key and the same known_from are ambiguous: report both."""
+    dup = frame.duplicated([*key, "known_from"], keep=False)
+    problems = []
+    for _, row in frame[dup].iterrows():
+        ident = ", ".join(f"{k}={row[k]}" for k in key)
+        problems.append(
+            Problem(
+                name,
+                int(row["_line"]),
+                "known_from",
+                f"another row has the same key ({ident}) and known_from {row['known_from']}",
+            )
+        )
+    return problems
+
+
+def _reference_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every reference (schema column ``references``) must name an existing row."""
+    problems = []
+    for table in TABLES:
+        frame = tables[table]
+        for column in schema(table).columns:
+            if not column.references:
+                continue
+            target_table, target_column = column.references.split(".")
+            known = set(tables[target_table][target_column].dropna())
+            values = frame[column.name]
+            bad = values.notna() & ~values.isin(known)
+            for _, row in frame[bad].iterrows():
+                problems.append(
+                    Problem(
+                        row["_file"],
+                        int(row["_line"]),
+                        column.name,
+                        f"'{row[column.name]}' is not a {target_column} in {target_table}",
+                    )
+                )
+    return problems
+
+
+def load_dataset(folder: str | Path | None = None) -> Dataset:
+    """Read and validate every table of a dataset folder (the embedded one by default).
+
+    Raises ``DataError`` listing every problem (file, line, column, what is wrong); nothing
+    is returned unless the whole dataset is valid.
+    """
+    path = Path(folder) if folder is not None else data_dir()
+    if not path.is_dir():
+        raise DataError([Problem(str(path), None, None, "is not a folder")])
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    digest = hashlib.sha256()
+    for table in TABLES:
+        file = path / f"{table}.csv"
+        table_schema = schema(table)
+        if not file.is_file():
+            problems.append(Problem(file.name, None, None, f"is missing from {path}"))
+            tables[table] = _frame(table_schema, [])
+            continue
+        raw = file.read_bytes()
+        digest.update(table.encode() + b"\0" + raw)
+        try:
+            text = _decode(file, raw)
+        except DataError as exc:
+            problems += exc.problems
+            tables[table] = _frame(table_schema, [])
+            continue
+        rows, found = read_rows(file, table_schema, text)
+        problems += found
+        tables[table] = _frame(table_schema, [] if found else rows)
+        if not found:
+            problems += _duplicate_revisions(file.name, tables[table], table_schema.key)
+    if not problems:
+        problems += _reference_problems(tables)
+    if problems:
+        raise DataError(problems)
+    return Dataset(tables=tables, folder=str(path), digest=digest.hexdigest()[:12])
+
+
+def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:
+    """Keep, per key, the latest revision public on ``as_of``; drop rows not yet public."""
+    cutoff = np.datetime64(as_of, "ns")
+    visible = frame[frame["_known_by"].to_numpy() <= cutoff]
+    ordered = visible.sort_values(["_known_by", "_line"], kind="stable")
+    return ordered.drop_duplicates(key, keep="last").sort_values("_line", kind="stable")
+
+
+def as_of(dataset: Dataset, date: dt.date) -> Dataset:
+    """Return the dataset as it was known on ``date``: one current revision per key."""
+    tables = {table: resolve(dataset.tables[table], schema(table).key, date) for table in TABLES}
+    return replace(dataset, tables=tables, as_of=date)

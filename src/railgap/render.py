@@ -1,0 +1,110 @@
+"""Turn engine results into what people and machines read: JSON, CSV, tables and charts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+OUTLOOK_COLUMNS = [
+    "plant_id",
+    "name",
+    "manufacturer",
+    "country",
+    "opened",
+    "closed",
+    "employees",
+    "capacity_vehicles_per_month",
+    "capacity_basis",
+    "utilisation_now",
+    "backlog_units",
+    "backlog_vehicles",
+    "backlog_by_class",
+    "run_out",
+    "next_work",
+    "gap_months",
+    "jobs_at_risk_peak",
+    "jobs_at_risk_months",
+    "indirect_jobs_at_risk_peak",
+    "source",
+    "known_from",
+]
+
+
+def clean(value: Any) -> Any:
+    """Make a value JSON-safe: NaN and NA become null, numpy scalars plain numbers."""
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        if value.is_integer():
+            return int(value)
+        return round(value, 3)
+    return value
+
+
+def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """Rows of a frame as JSON-safe dicts."""
+    cols = columns or list(frame.columns)
+    return [{c: clean(row[c]) for c in cols} for row in frame.to_dict("records")]
+
+
+def outlook_json(frame: pd.DataFrame) -> str:
+    """The outlook as a JSON object: the stamp, then ``plants``."""
+    body = {
+        **{k: clean(v) for k, v in frame.attrs.items()},
+        "plants": records(frame, OUTLOOK_COLUMNS),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def _cell(value: Any) -> Any:
+    value = clean(value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}:{v}" for k, v in value.items())
+    return "" if value is None else value
+
+
+def to_csv(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
+    """A frame as CSV text, each row stamped with as_of, assumptions and dataset hash."""
+    cols = columns or list(frame.columns)
+    stamp = {k: frame.attrs.get(k, "") for k in ("as_of", "assumptions", "dataset_hash")}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*cols, *stamp])
+    for row in frame.to_dict("records"):
+        writer.writerow([*(_cell(row[c]) for c in cols), *stamp.values()])
+    return out.getvalue()
+
+
+def fmt_int(value: Any) -> str:
+    """A whole number with thousands separators, or a dash when unknown."""
+    value = clean(value)
+    if value is None:
+        return "-"
+    return f"{round(value):,}"
+
+
+def bar(share: float, width: int = 30) -> str:
+    """A horizontal bar for a share in [0, 1+] (values above 1 are drawn full)."""
+    if share != share:  # NaN
+        return ""
+    eighths = " ▏▎▍▌▋▊▉█"
+    filled = max(0.0, min(share, 1.0)) * width
+    whole = int(filled)
+    part = round((filled - whole) * 8)
+    if part == 8:
+        whole, part = whole + 1, 0
+    text = "█" * whole + (eighths[part] if part and whole < width else "")
+    return text.ljust(width)

@@ -1,0 +1,224 @@
+"""A small "toy nation" dataset and assertion helpers, for tests, docs and demos.
+
+The toy nation has two plants: ``toy_works`` (GB, capacity 10 vehicles/month, 200 staff)
+and ``toy_overseas`` (a bodyshell supplier abroad), and three orders whose windows are
+stated (two of them with later revisions recording service and completion), so every
+number the engines derive from it can be worked out by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from railgap.schema import TABLES, schema
+
+SOURCE = "https://example.org/toy-nation"
+
+TOY_ROWS: dict[str, list[dict[str, Any]]] = {
+    "manufacturers": [
+        {"manufacturer_id": "toyco", "name": "ToyCo", "country": "GB"},
+    ],
+    "plants": [
+        {
+            "plant_id": "toy_works",
+            "manufacturer_id": "toyco",
+            "name": "Toy Works",
+            "town": "Toyton",
+            "country": "GB",
+            "opened": "2010-01",
+            "stages": "bodyshell;assembly;test",
+            "capacity_vehicles_per_month": 10,
+        },
+        {
+            "plant_id": "toy_overseas",
+            "manufacturer_id": "toyco",
+            "name": "Toy Overseas",
+            "town": "Faraway",
+            "country": "JP",
+            "opened": "1990",
+            "stages": "bodyshell",
+        },
+    ],
+    "plant_staff": [
+        {"plant_id": "toy_works", "date": "2015-01-01", "employees": 200},
+    ],
+    "orders": [
+        # 10 x 5 cars, assembly stated 2020-01..2020-10 (5 vehicles/month), delivered on plan.
+        {
+            "order_id": "alpha-100-2018",
+            "class": "100",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 10,
+            "cars_per_unit": 5,
+            "signed": "2018-01-10",
+            "planned_first_delivery": "2020-04",
+            "planned_last_delivery": "2021-01",
+            "known_from": "2018-01-10",
+        },
+        # 6 x 4 cars, assembly 2021-01..2021-06; signed 2019.
+        {
+            "order_id": "beta-200-2019",
+            "class": "200",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 6,
+            "cars_per_unit": 4,
+            "signed": "2019-06-01",
+            "planned_first_delivery": "2021-04",
+            "planned_last_delivery": "2021-09",
+            "known_from": "2019-06-01",
+        },
+        # signed 2022-03: after a gap, assembly 2023-01..2023-06, bodyshells from overseas.
+        {
+            "order_id": "gamma-300-2022",
+            "class": "300",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 12,
+            "cars_per_unit": 4,
+            "signed": "2022-03-01",
+            "planned_first_delivery": "2023-04",
+            "planned_last_delivery": "2023-09",
+            "known_from": "2022-03-01",
+        },
+        # Revisions: first passenger services and completions, as they became public.
+        {
+            "order_id": "alpha-100-2018",
+            "class": "100",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 10,
+            "cars_per_unit": 5,
+            "signed": "2018-01-10",
+            "actual_first_delivery": "2020-04",
+            "actual_last_delivery": "2021-01",
+            "actual_entry_into_service": "2020-05",
+            "known_from": "2021-01-31",
+        },
+        {
+            "order_id": "beta-200-2019",
+            "class": "200",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 6,
+            "cars_per_unit": 4,
+            "signed": "2019-06-01",
+            "actual_first_delivery": "2021-04",
+            "actual_last_delivery": "2021-09",
+            "actual_entry_into_service": "2021-05",
+            "known_from": "2021-09-30",
+        },
+        {
+            "order_id": "gamma-300-2022",
+            "class": "300",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 12,
+            "cars_per_unit": 4,
+            "signed": "2022-03-01",
+            "actual_first_delivery": "2023-04",
+            "planned_last_delivery": "2023-09",
+            "actual_entry_into_service": "2023-04-20",
+            "known_from": "2023-04-30",
+        },
+    ],
+    "work_packages": [
+        {
+            "order_id": "alpha-100-2018",
+            "plant_id": "toy_works",
+            "stage": "full",
+            "vehicles": 50,
+            "build_start": "2020-01",
+            "build_end": "2020-10",
+            "known_from": "2018-01-10",
+        },
+        {
+            "order_id": "beta-200-2019",
+            "plant_id": "toy_works",
+            "stage": "full",
+            "vehicles": 24,
+            "build_start": "2021-01",
+            "build_end": "2021-06",
+            "known_from": "2019-06-01",
+        },
+        {
+            "order_id": "gamma-300-2022",
+            "plant_id": "toy_overseas",
+            "stage": "bodyshell",
+            "vehicles": 48,
+            "build_start": "2022-07",
+            "build_end": "2022-12",
+            "known_from": "2022-03-01",
+        },
+        {
+            "order_id": "gamma-300-2022",
+            "plant_id": "toy_works",
+            "stage": "assembly",
+            "vehicles": 48,
+            "build_start": "2023-01",
+            "build_end": "2023-06",
+            "known_from": "2022-03-01",
+        },
+    ],
+}
+
+
+def write_tables(folder: str | Path, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> Path:
+    """Write a dataset folder: one CSV per table with the schema's header.
+
+    Missing cells are left empty; ``source`` defaults to the toy URL and ``known_from`` to
+    ``2000-01-01``, so fixtures only spell out what they test.
+    """
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        names = schema(table).names
+        with (path / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=names)
+            writer.writeheader()
+            for row in rows.get(table, []):
+                full = {"source": SOURCE, "known_from": "2000-01-01", **row}
+                writer.writerow(
+                    {name: "" if full.get(name) is None else full.get(name) for name in names}
+                )
+    return path
+
+
+def toy_nation(folder: str | Path) -> Path:
+    """Write the toy nation dataset into ``folder`` and return its path."""
+    return write_tables(folder, TOY_ROWS)
+
+
+def assert_vehicles_conserved(windows: pd.DataFrame, load: np.ndarray, rtol: float = 1e-9) -> None:
+    """Each package's scheduled months must add up to its vehicle-equivalents.
+
+    Capacity limits move work between months but never create or lose any: the sum over
+    months of ``load[p]`` equals ``windows.vehicle_equivalents[p]`` to rounding.
+    """
+    expected = windows["vehicle_equivalents"].to_numpy(dtype="float64")
+    got = load.sum(axis=1) if load.size else np.zeros(len(expected))
+    if not np.allclose(got, expected, rtol=rtol, atol=1e-9):
+        worst = int(np.argmax(np.abs(got - expected)))
+        raise AssertionError(
+            f"package {windows.iloc[worst]['order_id']} at {windows.iloc[worst]['plant_id']}: "
+            f"scheduled {got[worst]:.6f} vehicle-equivalents, expected {expected[worst]:.6f}"
+        )
+
+
+def assert_capacity_respected(plant_months: pd.DataFrame) -> None:
+    """No plant-month may carry more than the plant's stated capacity (tolerance 1e-6)."""
+    stated = plant_months[plant_months["capacity_basis"] == "stated"]
+    over = stated[stated["vehicle_equivalents"] > stated["capacity"] * (1 + 1e-6) + 1e-9]
+    if len(over):
+        row = over.iloc[0]
+        raise AssertionError(
+            f"{row['plant_id']} month {row['month']}: {row['vehicle_equivalents']:.3f} "
+            f"vehicle-equivalents above capacity {row['capacity']:.3f}"
+        )

@@ -1,0 +1,142 @@
+"""End-to-end runs of the ``railgap`` command, in a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RAILGAP = [sys.executable, "-m", "railgap.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*RAILGAP, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def outlook_2024() -> dict:
+    result = run("outlook", "--as-of", "2024-01-15", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_outlook_json_is_stamped_and_complete(outlook_2024):
+    assert outlook_2024["as_of"] == "2024-01-15"
+    assert outlook_2024["assumptions"].startswith("railgap-default@")
+    assert len(outlook_2024["dataset_hash"]) == 12
+    required = {
+        "plant_id",
+        "name",
+        "manufacturer",
+        "country",
+        "backlog_units",
+        "backlog_vehicles",
+        "backlog_by_class",
+        "run_out",
+        "next_work",
+        "gap_months",
+        "employees",
+        "jobs_at_risk_peak",
+    }
+    for plant in outlook_2024["plants"]:
+        assert required <= set(plant)
+
+
+def test_newton_aycliffe_case_january_2024(outlook_2024):
+    """The case that started railgap, derived from the data alone."""
+    plant = next(p for p in outlook_2024["plants"] if p["plant_id"] == "hitachi_newton_aycliffe")
+    assert plant["backlog_units"] == 56
+    assert plant["backlog_vehicles"] == 300
+    assert plant["backlog_by_class"] == {"805": 13, "807": 10, "810": 33}
+    assert "2024-06" <= plant["run_out"] <= "2025-06"
+    assert 700 <= plant["jobs_at_risk_peak"] <= 750
+
+
+def test_class_810_not_in_the_book_before_it_was_ordered():
+    result = run("outlook", "--as-of", "2019-06-01", "--json")
+    assert result.returncode == 0, result.stderr
+    plants = {p["plant_id"]: p for p in json.loads(result.stdout)["plants"]}
+    assert "810" not in plants["hitachi_newton_aycliffe"]["backlog_by_class"]
+
+
+def test_outlook_csv_parses_with_a_stamp_on_every_row():
+    result = run("outlook", "--as-of", "2024-01-15", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert all(r["as_of"] == "2024-01-15" for r in rows)
+    na = next(r for r in rows if r["plant_id"] == "hitachi_newton_aycliffe")
+    assert na["backlog_by_class"] == "805:13;807:10;810:33"
+
+
+def test_outlook_table_for_people():
+    result = run("outlook", "--as-of", "2024-01-15")
+    assert result.returncode == 0, result.stderr
+    assert "Newton Aycliffe" in result.stdout
+    assert "as of 2024-01-15" in result.stdout
+
+
+def test_plant_command_shows_orders_chart_and_sources():
+    result = run("plant", "hitachi_newton_aycliffe", "--as-of", "2024-01-15")
+    assert result.returncode == 0, result.stderr
+    assert "emr-810-2019" in result.stdout
+    assert "Utilisation by quarter" in result.stdout
+    assert "https://" in result.stdout
+    data = json.loads(
+        run("plant", "hitachi_newton_aycliffe", "--as-of", "2024-01-15", "--json").stdout
+    )
+    assert data["plant"]["backlog_units"] == 56
+    assert {s["table"] for s in data["sources"]} >= {"plants", "plant_staff", "orders"}
+    assert all(s["source"].startswith("http") for s in data["sources"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["outlook", "--as-of", "2024-02-30"], "not a valid date"),
+        (["outlook", "--as-of", "1066-10-14"], "outside"),
+        (["plant", "atlantis_works"], "no plant 'atlantis_works'"),
+        (["outlook", "--data", "/nonexistent/folder"], "is not a folder"),
+        (["outlook", "--json", "--csv"], "choose one of --json and --csv"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_data_check_passes_on_the_embedded_dataset():
+    result = run("data", "check")
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+
+
+def test_data_check_names_file_line_and_column(toy: Path):
+    text = (toy / "orders.csv").read_text()
+    (toy / "orders.csv").write_text(text.replace("2018-01-10", "2018-01-32", 1))
+    result = run("data", "check", str(toy))
+    assert result.returncode == 2
+    assert "orders.csv:2: signed: '2018-01-32' has no day 32" in result.stderr
+
+
+def test_data_check_strict_fails_on_warnings(toy: Path):
+    rows = (toy / "work_packages.csv").read_text().splitlines()
+    (toy / "work_packages.csv").write_text("\n".join(rows[:2] + rows[3:]) + "\n")
+    assert run("data", "check", str(toy)).returncode == 0
+    strict = run("data", "check", "--strict", str(toy))
+    assert strict.returncode == 2
+    assert "beta-200-2019 has no work_packages row" in strict.stderr
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("outlook", "plant", "data"):
+        assert command in result.stdout

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from railgap.dataset import as_of, load_dataset
+from railgap.errors import DataError
+from railgap.testing import TOY_ROWS, write_tables
+
+
+def _rewrite(path: Path, table: str, edit) -> None:
+    file = path / f"{table}.csv"
+    rows = list(csv.reader(file.open(newline="", encoding="utf-8")))
+    edit(rows)
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_toy_dataset_loads(toy):
+    dataset = load_dataset(toy)
+    assert dataset["orders"]["order_id"].nunique() == 3
+    assert set(dataset["plants"]["plant_id"]) == {"toy_works", "toy_overseas"}
+    assert len(dataset.digest) == 12
+
+
+def test_bad_date_names_file_line_and_column(toy):
+    def edit(rows):
+        col = rows[0].index("signed")
+        rows[2][col] = "2019-02-30"
+
+    _rewrite(toy, "orders", edit)
+    with pytest.raises(DataError) as info:
+        load_dataset(toy)
+    assert str(info.value.problems[0]) == "orders.csv:3: signed: '2019-02-30' has no day 30"
+
+
+def test_every_problem_is_reported_not_only_the_first(toy):
+    def edit(rows):
+        rows[1][rows[0].index("units")] = "ten"
+        rows[2][rows[0].index("status")] = "maybe"
+        rows[3][rows[0].index("source")] = ""
+
+    _rewrite(toy, "orders", edit)
+    with pytest.raises(DataError) as info:
+        load_dataset(toy)
+    messages = [str(p) for p in info.value.problems]
+    assert "orders.csv:2: units: 'ten' is not a whole number" in messages
+    assert any(m.startswith("orders.csv:3: status: 'maybe' is not one of") for m in messages)
+    assert "orders.csv:4: source: is required" in messages
+
+
+def test_missing_and_unknown_columns(toy):
+    def edit(rows):
+        rows[0][rows[0].index("units")] = "unit_count"
+
+    _rewrite(toy, "orders", edit)
+    with pytest.raises(DataError) as info:
+        load_dataset(toy)
+    messages = {str(p) for p in info.value.problems}
+    assert "orders.csv:1: units: column is missing" in messages
+    assert "orders.csv:1: unit_count: column is not in the schema" in messages
+
+
+def test_ragged_row_and_non_utf8_file(toy):
+    with (toy / "plants.csv").open("a", encoding="utf-8") as handle:
+        handle.write("only,three,cells\n")
+    (toy / "manufacturers.csv").write_bytes(
+        (toy / "manufacturers.csv").read_bytes()
+        + "x,Caf\xe9,ES,https://e.org,2020\n".encode("latin-1")
+    )
+    with pytest.raises(DataError) as info:
+        load_dataset(toy)
+    messages = [str(p) for p in info.value.problems]
+    assert any("manufacturers.csv:3" in m and "not UTF-8" in m for m in messages)
+    assert any(m.startswith("plants.csv:4") and "has 3 cells" in m for m in messages)
+
+
+def test_unknown_reference_is_refused(toy):
+    def edit(rows):
+        rows[1][rows[0].index("plant_id")] = "atlantis_works"
+
+    _rewrite(toy, "work_packages", edit)
+    with pytest.raises(DataError, match="'atlantis_works' is not a plant_id in plants"):
+        load_dataset(toy)
+
+
+def test_two_revisions_with_the_same_known_from_are_ambiguous(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    rows["orders"] = [*rows["orders"], dict(rows["orders"][1], units=11)]
+    write_tables(tmp_path, rows)
+    with pytest.raises(DataError, match="same key"):
+        load_dataset(tmp_path)
+
+
+def test_missing_folder_and_missing_table(tmp_path, toy):
+    with pytest.raises(DataError, match="is not a folder"):
+        load_dataset(tmp_path / "nope")
+    (toy / "plants.csv").unlink()
+    with pytest.raises(DataError, match=r"plants\.csv: is missing"):
+        load_dataset(toy)
+
+
+def test_as_of_keeps_the_latest_public_revision(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    slipped = dict(rows["orders"][0], planned_last_delivery="2021-06", known_from="2019-05")
+    rows["orders"] = [*rows["orders"], slipped]
+    write_tables(tmp_path, rows)
+    dataset = load_dataset(tmp_path)
+
+    def plan(date):
+        orders = as_of(dataset, date)["orders"]
+        return orders.set_index("order_id").loc["alpha-100-2018", "planned_last_delivery"]
+
+    assert plan(dt.date(2019, 5, 30)) == "2021-01"
+    # "2019-05" is public by the end of May at the latest.
+    assert plan(dt.date(2019, 5, 31)) == "2021-06"
+    assert "gamma-300-2022" not in set(as_of(dataset, dt.date(2022, 2, 28))["orders"]["order_id"])
