@@ -177,7 +177,7 @@ def _print_plant(report: Any) -> None:
     from railgap import render
     from railgap.dates import month_label, parse_as_of
 
-    s = report.summary
+    s = {k: render.clean(v) for k, v in report.summary.items()}
     console.print(f"[bold]{s['name']}[/bold] ({s['manufacturer']}, {s['country']})")
     console.print(
         f"staff {render.fmt_int(s['employees'])} · capacity "

@@ -291,17 +291,27 @@ def plant_capacity(plants: pd.DataFrame) -> pd.Series:
     )
 
 
-def _staff_by_month(
-    staff: pd.DataFrame, plant_id: str, months: np.ndarray, yom: float
-) -> np.ndarray:
+StaffSeries = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def staff_series(staff: pd.DataFrame, yom: float) -> StaffSeries:
+    """Per plant: headcount dates (month indices, sorted) and the headcounts."""
+    dated = _months(staff, "date", yom)
+    counts = staff["employees"].to_numpy(dtype="float64", na_value=np.nan)
+    plant_ids = staff["plant_id"].to_numpy()
+    series: StaffSeries = {}
+    for plant_id in pd.unique(plant_ids):
+        rows = plant_ids == plant_id
+        order = np.argsort(dated[rows], kind="stable")
+        series[str(plant_id)] = (dated[rows][order], counts[rows][order])
+    return series
+
+
+def staff_by_month(series: StaffSeries, plant_id: str, months: np.ndarray) -> np.ndarray:
     """Employees in each month: the latest headcount dated on or before it (NaN before any)."""
-    rows = staff[staff["plant_id"] == plant_id]
-    if rows.empty:
+    if plant_id not in series:
         return np.full(months.shape, np.nan)
-    dated = _months(rows, "date", yom)
-    order = np.argsort(dated, kind="stable")
-    dated = dated[order]
-    counts = rows["employees"].to_numpy(dtype="float64", na_value=np.nan)[order]
+    dated, counts = series[plant_id]
     idx = np.searchsorted(dated, months, side="right") - 1
     return np.where(idx >= 0, counts[np.clip(idx, 0, None)], np.nan)
 
@@ -323,6 +333,7 @@ def plant_months(
     frames = []
     multiplier = a.number("supply_chain_jobs_per_direct_job")
     viable_share = a.number("min_viable_share")
+    series = staff_series(staff, yom)
     for plant_id in plants["plant_id"]:
         rows = plant_ids == plant_id
         load = sched.load[rows].sum(axis=0) if rows.any() else np.zeros(months.shape)
@@ -332,7 +343,7 @@ def plant_months(
             peak = float(load.max()) if load.size else 0.0
             cap = peak if peak > 0 else np.nan
             basis = "peak scheduled" if cap == cap else "unknown"
-        employees = _staff_by_month(staff, plant_id, months, yom)
+        employees = staff_by_month(series, plant_id, months)
         with np.errstate(invalid="ignore", divide="ignore"):
             utilisation = load / cap
             labour = employees * np.minimum(utilisation, 1.0)
@@ -386,10 +397,15 @@ def outlook_from(
     months_table: pd.DataFrame,
     plants: pd.DataFrame,
     manufacturers: pd.DataFrame,
+    staff: pd.DataFrame,
     as_of_month: int,
     a: Assumptions,
 ) -> pd.DataFrame:
-    """Per plant, as seen from ``as_of_month``: backlog, run-out, next work, gap and jobs."""
+    """Per plant, as seen from ``as_of_month``: backlog, run-out, next work, gap and jobs.
+
+    ``months_table`` is :func:`plant_months`' output: one block of ``len(sched.months)``
+    rows per plant, in the order of ``plants``.
+    """
     horizon = int(a.number("outlook_horizon_months"))
     windows = sched.windows
     rank = windows["stage"].map(STAGE_RANK).to_numpy() if len(windows) else np.array([])
@@ -414,32 +430,45 @@ def outlook_from(
         for k, v in zip(manufacturers["manufacturer_id"], manufacturers["name"], strict=False)
     }
     rows = []
-    by_plant: dict[str, pd.DataFrame] = {
-        str(pid): group for pid, group in months_table.groupby("plant_id", sort=False)
+    units_by_class = backlog.groupby(["plant_id", "class"], sort=True)["units"].sum()
+    books: dict[str, dict[str, int]] = {}
+    keys = units_by_class.index.to_list()
+    for key, units in zip(keys, units_by_class.to_numpy(), strict=True):
+        if round(units) > 0:
+            books.setdefault(str(key[0]), {})[str(key[1])] = round(units)
+    totals = backlog.groupby("plant_id")[["units", "vehicles"]].sum()
+    series = staff_series(staff, a.number("year_only_month"))
+    n_months = len(sched.months)
+    if len(months_table) != n_months * len(plants):
+        raise ValueError("months_table must hold one block of schedule months per plant")
+    cols = {
+        c: months_table[c].to_numpy() if len(months_table) else np.array([])
+        for c in (
+            "month",
+            "vehicle_equivalents",
+            "below_viable",
+            "jobs_at_risk",
+            "utilisation",
+            "capacity",
+            "capacity_basis",
+        )
     }
-    for plant in plants.itertuples(index=False):
-        table = by_plant.get(str(plant.plant_id))
-        mine = backlog[backlog["plant_id"] == plant.plant_id]
-        by_class = mine.groupby("class", sort=True)["units"].sum().round().astype(int)
-        by_class = by_class[by_class > 0]
+    for i, plant in enumerate(plants.itertuples(index=False)):
+        plant_id = str(plant.plant_id)
+        block = slice(i * n_months, (i + 1) * n_months)
         run_out = next_work = None
-        peak = months_at_risk = employees = utilisation = np.nan
+        peak = months_at_risk = utilisation = np.nan
         capacity = np.nan
         basis = "unknown"
-        if table is not None and len(table):
-            months = table["month"].to_numpy()
-            working = ~table["below_viable"].to_numpy() & (
-                table["vehicle_equivalents"].to_numpy() > 0
-            )
+        employees = float(staff_by_month(series, plant_id, np.array([as_of_month]))[0])
+        if n_months:
+            months = cols["month"][block]
+            working = ~cols["below_viable"][block] & (cols["vehicle_equivalents"][block] > 0)
             run_out, next_work = _run_out(working, months, as_of_month)
             window = (months >= as_of_month) & (months < as_of_month + horizon)
-            risk = table["jobs_at_risk"].to_numpy()[window]
+            risk = cols["jobs_at_risk"][block][window]
             # Months past the schedule's end carry no work: everyone is at risk then.
             tail = horizon - int(window.sum())
-            staff_now = table["employees"].to_numpy()[months <= as_of_month]
-            employees = float(staff_now[-1]) if staff_now.size else np.nan
-            if np.isnan(employees):
-                employees = float(table["employees"].to_numpy()[0])
             with np.errstate(invalid="ignore"):
                 future_staff = employees if employees == employees else 0.0
                 extra = future_staff if tail > 0 and as_of_month + horizon > months[-1] else 0.0
@@ -451,10 +480,10 @@ def outlook_from(
                     if employees == employees
                     else np.nan
                 )
-            current = table["utilisation"].to_numpy()[months == as_of_month]
+            current = cols["utilisation"][block][months == as_of_month]
             utilisation = float(current[0]) if current.size else 0.0
-            capacity = float(table["capacity"].iloc[0])
-            basis = str(table["capacity_basis"].iloc[0])
+            capacity = float(cols["capacity"][block][0])
+            basis = str(cols["capacity_basis"][block][0])
         if run_out is not None and next_work is not None:
             gap = next_work - run_out - 1
         elif run_out is None and next_work is not None:
@@ -473,9 +502,9 @@ def outlook_from(
                 "capacity_vehicles_per_month": capacity,
                 "capacity_basis": basis,
                 "employees": employees,
-                "backlog_units": round(float(mine["units"].sum())),
-                "backlog_vehicles": round(float(mine["vehicles"].sum())),
-                "backlog_by_class": {str(k): int(v) for k, v in by_class.items()},
+                "backlog_units": round(float(totals["units"].get(plant_id, 0.0))),
+                "backlog_vehicles": round(float(totals["vehicles"].get(plant_id, 0.0))),
+                "backlog_by_class": books.get(plant_id, {}),
                 "utilisation_now": utilisation,
                 "run_out": month_label(run_out) if run_out is not None else None,
                 "next_work": month_label(next_work) if next_work is not None else None,
@@ -511,5 +540,7 @@ def run_loading(resolved: Dataset, a: Assumptions) -> Loading:
     plants = resolved["plants"]
     sched = schedule(windows, plant_capacity(plants))
     table = plant_months(sched, plants, resolved["plant_staff"], a)
-    result = outlook_from(profile, sched, table, plants, resolved["manufacturers"], d, a)
+    result = outlook_from(
+        profile, sched, table, plants, resolved["manufacturers"], resolved["plant_staff"], d, a
+    )
     return Loading(resolved.as_of, profile, sched, table, result)
