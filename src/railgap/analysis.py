@@ -111,9 +111,9 @@ def outlook(
 ) -> pd.DataFrame:
     """One row per plant: backlog, run-out, next work, gap and jobs at risk as of a date.
 
-    By default only plants with work or staff that matter on the date are listed: GB plants
-    that are open or have work to come, and overseas plants with GB work in the two years
-    before or any time after the date. ``all_plants=True`` lists every plant.
+    By default only plants that matter on the date are listed: GB plants open on it, and
+    any plant with GB work in the two years before the date or after it, or with units
+    still to deliver. ``all_plants=True`` lists every plant known on the date.
     """
     loading, stamp, resolved = run(as_of, data, assumptions)
     frame = loading.outlook
@@ -136,9 +136,16 @@ def relevant_plants(loading: Loading, resolved: Dataset) -> pd.Series:
     recent = table[(table["month"] >= d - 24) & (table["vehicle_equivalents"] > 0)]
     active = set(recent["plant_id"])
     frame = loading.outlook
+    today = loading.as_of.isoformat()
+
+    def before(value: object) -> bool:
+        return isinstance(value, str) and value <= today
+
     gb = frame["country"] == "GB"
-    closed = frame["closed"].map(lambda c: c is not None and str(c) <= loading.as_of.isoformat())
-    return (gb & ~closed) | frame["plant_id"].isin(active) | (frame["backlog_units"] > 0)
+    open_now = frame["opened"].map(before) & ~frame["closed"].map(before)
+    has_work = frame["plant_id"].isin(active) | (frame["backlog_units"] > 0)
+    closed = frame["closed"].map(before)
+    return (gb & open_now) | (has_work & ~(closed & (frame["backlog_units"] == 0)))
 
 
 @dataclass(frozen=True)

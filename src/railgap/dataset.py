@@ -225,11 +225,26 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
     return Dataset(tables=tables, folder=str(path), digest=digest.hexdigest()[:12])
 
 
+def _carried(column: str) -> bool:
+    """Columns recording what happened (``actual_*``): once public, a fact stays known."""
+    return column.startswith("actual_")
+
+
 def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:
-    """Keep, per key, the latest revision public on ``as_of``; drop rows not yet public."""
+    """Keep, per key, the latest revision public on ``as_of``; drop rows not yet public.
+
+    Plans are replaced by later revisions, empty cells included. Facts about what happened
+    (``actual_*`` columns and their derived year/month columns) are not unsaid by a later
+    revision that leaves them empty: such a cell takes the latest earlier value.
+    """
     cutoff = np.datetime64(as_of, "ns")
     visible = frame[frame["_known_by"].to_numpy() <= cutoff]
     ordered = visible.sort_values(["_known_by", "_line"], kind="stable")
+    carried = [c for c in ordered.columns if _carried(c)]
+    if carried and len(ordered):
+        ordered = ordered.copy()
+        filled = ordered.groupby(key, sort=False)[carried].ffill()
+        ordered[carried] = filled
     return ordered.drop_duplicates(key, keep="last").sort_values("_line", kind="stable")
 
 

@@ -283,11 +283,21 @@ def schedule(windows: pd.DataFrame, capacity: pd.Series) -> Schedule:
     return Schedule(windows, first, load[:, :width])
 
 
-def plant_capacity(plants: pd.DataFrame) -> pd.Series:
-    """Stated capacity (vehicles/month) per plant id, NaN where no source states one."""
+def plant_capacity(plants: pd.DataFrame, a: Assumptions) -> pd.Series:
+    """Stated capacity per plant id in vehicle-equivalents a month (NaN where none is stated).
+
+    A source's "vehicles a month" counts vehicles through the stages the plant does: a plant
+    that assembles and tests imported bodyshells has, in whole-vehicle work, its stated rate
+    times the shares of assembly and test. A plant with no stages listed counts as doing all.
+    """
+    shares = a.table("stage_share")
+    staged = [
+        sum(shares[stage] for stage in str(stages).split(";")) if stages else 1.0
+        for stages in plants["stages"]
+    ]
+    stated = plants["capacity_vehicles_per_month"].to_numpy(dtype="float64")
     return pd.Series(
-        plants["capacity_vehicles_per_month"].to_numpy(dtype="float64"),
-        index=plants["plant_id"].to_numpy(),
+        stated * np.array(staged, dtype="float64"), index=plants["plant_id"].to_numpy()
     )
 
 
@@ -329,11 +339,12 @@ def plant_months(
     yom = a.number("year_only_month")
     months = sched.months
     plant_ids = sched.windows["plant_id"].to_numpy() if len(sched.windows) else np.array([])
-    stated = plant_capacity(plants)
+    stated = plant_capacity(plants, a)
     frames = []
     multiplier = a.number("supply_chain_jobs_per_direct_job")
     viable_share = a.number("min_viable_share")
     series = staff_series(staff, yom)
+    countries = dict(zip(plants["plant_id"], plants["country"], strict=True))
     for plant_id in plants["plant_id"]:
         rows = plant_ids == plant_id
         load = sched.load[rows].sum(axis=0) if rows.any() else np.zeros(months.shape)
@@ -350,6 +361,9 @@ def plant_months(
         viable = viable_share * cap if cap == cap else 0.0
         below = load < viable - 1e-9
         at_risk = np.where(below, np.maximum(employees - labour, 0.0), 0.0)
+        if countries[plant_id] != "GB":
+            # Overseas plants' staff serve many markets: GB work alone says nothing of them.
+            at_risk = np.full(months.shape, np.nan)
         frames.append(
             pd.DataFrame(
                 {
@@ -389,6 +403,21 @@ def _run_out(working: np.ndarray, months: np.ndarray, d: int) -> tuple[int | Non
     last_viable = int(past_working[-1]) if past_working.size else None
     later = future_months[future]
     return last_viable, int(later[0]) if later.size else None
+
+
+def _jobs_at_risk(risk: np.ndarray, employees: float, idle_tail: int) -> tuple[float, float]:
+    """Peak and summed jobs at risk over the horizon.
+
+    ``risk`` holds the scheduled months inside the horizon; the ``idle_tail`` months of the
+    horizon past the end of all known work carry no load, so the whole headcount is at risk.
+    NaN when the headcount is unknown (or the plant is not in GB).
+    """
+    if employees != employees:
+        return np.nan, np.nan
+    tail = max(idle_tail, 0)
+    values = np.append(risk, employees) if tail else risk
+    peak = float(np.nanmax(values)) if values.size else 0.0
+    return peak, float(np.nansum(risk) + employees * tail)
 
 
 def outlook_from(
@@ -466,20 +495,10 @@ def outlook_from(
             working = ~cols["below_viable"][block] & (cols["vehicle_equivalents"][block] > 0)
             run_out, next_work = _run_out(working, months, as_of_month)
             window = (months >= as_of_month) & (months < as_of_month + horizon)
-            risk = cols["jobs_at_risk"][block][window]
-            # Months past the schedule's end carry no work: everyone is at risk then.
-            tail = horizon - int(window.sum())
-            with np.errstate(invalid="ignore"):
-                future_staff = employees if employees == employees else 0.0
-                extra = future_staff if tail > 0 and as_of_month + horizon > months[-1] else 0.0
-                peak = (
-                    float(np.nanmax(np.append(risk, extra))) if employees == employees else np.nan
-                )
-                months_at_risk = (
-                    float(np.nansum(risk) + extra * max(tail, 0))
-                    if employees == employees
-                    else np.nan
-                )
+            staff_for_risk = employees if plant.country == "GB" else np.nan
+            peak, months_at_risk = _jobs_at_risk(
+                cols["jobs_at_risk"][block][window], staff_for_risk, horizon - int(window.sum())
+            )
             current = cols["utilisation"][block][months == as_of_month]
             utilisation = float(current[0]) if current.size else 0.0
             capacity = float(cols["capacity"][block][0])
@@ -538,7 +557,7 @@ def run_loading(resolved: Dataset, a: Assumptions) -> Loading:
     profile = order_profile(resolved["orders"], d, a)
     windows = package_windows(resolved["work_packages"], profile, a)
     plants = resolved["plants"]
-    sched = schedule(windows, plant_capacity(plants))
+    sched = schedule(windows, plant_capacity(plants, a))
     table = plant_months(sched, plants, resolved["plant_staff"], a)
     result = outlook_from(
         profile, sched, table, plants, resolved["manufacturers"], resolved["plant_staff"], d, a
