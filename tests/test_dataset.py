@@ -118,3 +118,16 @@ def test_as_of_keeps_the_latest_public_revision(tmp_path):
     # "2019-05" is public by the end of May at the latest.
     assert plan(dt.date(2019, 5, 31)) == "2021-06"
     assert "gamma-300-2022" not in set(as_of(dataset, dt.date(2022, 2, 28))["orders"]["order_id"])
+
+
+def test_facts_about_what_happened_survive_a_later_revision_that_omits_them(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    # A 2023-06 revision of gamma re-states the plan but leaves the actual dates empty.
+    replan = dict(rows["orders"][2], planned_last_delivery="2023-12", known_from="2023-06-15")
+    rows["orders"] = [*rows["orders"], replan]
+    write_tables(tmp_path, rows)
+    orders = as_of(load_dataset(tmp_path), dt.date(2023, 7, 1))["orders"].set_index("order_id")
+    gamma = orders.loc["gamma-300-2022"]
+    assert gamma["planned_last_delivery"] == "2023-12"
+    assert gamma["actual_entry_into_service"] == "2023-04-20"
+    assert gamma["actual_first_delivery"] == "2023-04"

@@ -178,3 +178,50 @@ def test_schedule_spreads_evenly_within_window():
     assert sched.first_month == 100
     assert sched.load.tolist() == [[2.0, 2.0, 2.0, 2.0]]
     assert_vehicles_conserved(windows, sched.load)
+
+
+def test_an_overdue_order_stays_in_the_book_and_moves_after_the_as_of_date(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    # Drop gamma's service revision: as of 2024-06 nothing says any unit was delivered.
+    rows["orders"] = [
+        r
+        for r in rows["orders"]
+        if not (r["order_id"] == "gamma-300-2022" and r["known_from"] == "2023-04-30")
+    ]
+    write_tables(tmp_path, rows)
+    loading, _, _ = railgap.analysis.run("2024-06-15", data=tmp_path)
+    gamma = loading.profile.loc["gamma-300-2022"]
+    assert gamma["backlog_units"] == 12
+    assert gamma["delivery_basis"] == "overdue: moved after as-of"
+    assert gamma["first_delivery"] == month_index(2024, 7)
+    # The plan's six-month delivery window is kept.
+    assert gamma["last_delivery"] == month_index(2024, 12)
+
+
+def test_stated_capacity_counts_only_the_stages_the_plant_does():
+    from railgap.loading import plant_capacity
+
+    plants = pd.DataFrame(
+        {
+            "plant_id": ["all", "fitout", "none"],
+            "stages": ["bodyshell;assembly;test", "assembly;test", None],
+            "capacity_vehicles_per_month": [10.0, 10.0, np.nan],
+        }
+    )
+    caps = plant_capacity(plants, default_assumptions())
+    assert caps["all"] == pytest.approx(10.0)
+    assert caps["fitout"] == pytest.approx(10.0 * (0.65 + 0.10))
+    assert np.isnan(caps["none"])
+
+
+def test_jobs_at_risk_are_counted_only_at_gb_plants(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    rows["plant_staff"] = [
+        *rows["plant_staff"],
+        {"plant_id": "toy_overseas", "date": "2015-01-01", "employees": 900},
+    ]
+    write_tables(tmp_path, rows)
+    frame = railgap.outlook("2022-08-01", data=tmp_path, all_plants=True).set_index("plant_id")
+    assert frame.loc["toy_overseas", "employees"] == 900
+    assert np.isnan(frame.loc["toy_overseas", "jobs_at_risk_peak"])
+    assert frame.loc["toy_works", "jobs_at_risk_peak"] == 200

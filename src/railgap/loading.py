@@ -292,7 +292,9 @@ def plant_capacity(plants: pd.DataFrame, a: Assumptions) -> pd.Series:
     """
     shares = a.table("stage_share")
     staged = [
-        sum(shares[stage] for stage in str(stages).split(";")) if stages else 1.0
+        sum(shares[stage] for stage in stages.split(";"))
+        if isinstance(stages, str) and stages
+        else 1.0
         for stages in plants["stages"]
     ]
     stated = plants["capacity_vehicles_per_month"].to_numpy(dtype="float64")
