@@ -140,3 +140,16 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("outlook", "plant", "data"):
         assert command in result.stdout
+
+
+def test_bad_assumptions_file_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("name: x\nversion: '1'\nassumptions:\n  min_viable_share: [oops\n")
+    result = run("outlook", "--assumptions", str(bad))
+    assert result.returncode == 2
+    assert "mine.yaml:5" in result.stderr or "mine.yaml:4" in result.stderr
+    missing = tmp_path / "short.yaml"
+    missing.write_text("name: x\nversion: '1'\nassumptions: {}\n")
+    result = run("outlook", "--assumptions", str(missing))
+    assert result.returncode == 2
+    assert "missing assumptions" in result.stderr
