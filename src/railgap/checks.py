@@ -6,6 +6,7 @@ row-level validity (types, required cells, references) is the loader's job.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
@@ -80,11 +81,49 @@ def check_delivery_order(dataset: Dataset) -> list[Problem]:
     return problems
 
 
+def check_orders_completed(dataset: Dataset, today: dt.date | None = None) -> list[Problem]:
+    """An order whose plans are long past should have its completion recorded.
+
+    Without an ``actual_last_delivery`` (or units delivered) the loading engine keeps the
+    units in the book; this flags orders whose latest planned or derived entry into service
+    is over two years before ``today`` and whose revisions record no completion.
+    """
+    today = today or dt.date.today()
+    orders = dataset["orders"]
+    done = set(orders.loc[orders["actual_last_delivery"].notna(), "order_id"])
+    latest = orders.sort_values(["_known_by", "_line"]).drop_duplicates("order_id", keep="last")
+    year = today.year - 2
+    problems = []
+    for _, row in latest.iterrows():
+        if row["order_id"] in done or row["status"] == "cancelled":
+            continue
+        years = [
+            row[f"{c}_y"]
+            for c in (
+                "planned_last_delivery",
+                "actual_entry_into_service",
+                "planned_entry_into_service",
+            )
+            if row[f"{c}_y"] == row[f"{c}_y"]
+        ]
+        if years and max(years) < year:
+            problems.append(
+                _where(
+                    row,
+                    "actual_last_delivery",
+                    f"order {row['order_id']}: plans ended by {int(max(years))} "
+                    "but no revision records its completion",
+                )
+            )
+    return problems
+
+
 CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_have_work_packages,
     check_package_vehicles,
     check_parent_orders,
     check_delivery_order,
+    check_orders_completed,
 )
 
 

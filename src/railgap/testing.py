@@ -128,6 +128,19 @@ TOY_ROWS: dict[str, list[dict[str, Any]]] = {
             "actual_entry_into_service": "2023-04-20",
             "known_from": "2023-04-30",
         },
+        {
+            "order_id": "gamma-300-2022",
+            "class": "300",
+            "status": "firm",
+            "manufacturer_id": "toyco",
+            "units": 12,
+            "cars_per_unit": 4,
+            "signed": "2022-03-01",
+            "actual_first_delivery": "2023-04",
+            "actual_last_delivery": "2023-09",
+            "actual_entry_into_service": "2023-04-20",
+            "known_from": "2023-10-02",
+        },
     ],
     "work_packages": [
         {
