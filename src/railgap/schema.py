@@ -18,7 +18,16 @@ from railgap.dates import parse_partial
 from railgap.errors import DateError
 
 #: The dataset's tables, in the order they must be read (references point backwards).
-TABLES: tuple[str, ...] = ("manufacturers", "plants", "plant_staff", "orders", "work_packages")
+TABLES: tuple[str, ...] = (
+    "manufacturers",
+    "plants",
+    "plant_staff",
+    "orders",
+    "work_packages",
+    "fleets",
+    "fleet_operators",
+    "national_series",
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-/.]*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
