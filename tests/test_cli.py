@@ -153,3 +153,53 @@ def test_bad_assumptions_file_names_the_file_and_line(tmp_path):
     result = run("outlook", "--assumptions", str(missing))
     assert result.returncode == 2
     assert "missing assumptions" in result.stderr
+
+
+def test_fleet_command_register_and_filters():
+    result = run("fleet", "--as-of", "2024-01-15", "--operator", "Southeastern", "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["as_of"] == "2024-01-15"
+    classes = {f["class"] for f in body["fleets"]}
+    assert {"465", "375"} <= classes
+    table = run("fleet", "--as-of", "2024-01-15")
+    assert table.returncode == 0, table.stderr
+    assert "Fleet register as of 2024-01-15" in table.stdout
+
+
+def test_forecast_json_has_years_by_traction_and_waves():
+    result = run("forecast", "--from", "2025", "--to", "2060", "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert {"as_of", "assumptions", "years"} <= set(body)
+    first = body["years"][0]
+    for key in (
+        "year",
+        "fleet_vehicles",
+        "average_age",
+        "retired_vehicles",
+        "delivered_vehicles",
+        "needed_unordered_vehicles",
+        "by_traction",
+    ):
+        assert key in first
+    total = sum(t["needed_unordered_vehicles"] for t in first["by_traction"].values())
+    assert total == pytest.approx(first["needed_unordered_vehicles"], abs=0.01)
+    # The next replacement waves, from the data: Sprinters, Networkers, Pendolinos, Voyagers.
+    waves = {w["class"] for w in body["replacement_waves"] if w["from"] <= 2045}
+    assert {"150", "156", "465", "390", "220"} <= waves
+    assert 300 < body["smooth_order_level"] < 1500
+
+
+def test_forecast_life_override_and_bad_values():
+    short = json.loads(run("forecast", "--to", "2040", "--json").stdout)
+    long = json.loads(run("forecast", "--to", "2040", "--json", "--life", "emu_dc=45").stdout)
+    need = [sum(y["needed_unordered_vehicles"] for y in b["years"]) for b in (short, long)]
+    assert need[1] < need[0]
+    bad = run("forecast", "--life", "steam=40")
+    assert bad.returncode == 2
+    assert "is not a traction" in bad.stderr
+    assert run("forecast", "--life", "dmu").returncode == 2
+    years = run("forecast", "--from", "2050", "--to", "2040")
+    assert years.returncode == 2
+    assert "years must satisfy" in years.stderr

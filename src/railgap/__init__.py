@@ -5,6 +5,8 @@ The Python API returns pandas DataFrames::
     import railgap
     railgap.outlook(as_of="2024-01-15")          # one row per plant
     railgap.plant("hitachi_newton_aycliffe")     # one plant's months, orders and sources
+    railgap.fleet(as_of="2024-01-15")            # the fleet register, with ages
+    railgap.forecast(to_year=2060)               # fleet size, age, retirements, demand
 
 Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
 """
@@ -15,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_dataset", "outlook", "plant"]
+__all__ = ["__version__", "fleet", "forecast", "load_dataset", "outlook", "plant"]
 
 if TYPE_CHECKING:
-    from railgap.analysis import outlook, plant
+    from railgap.analysis import fleet, forecast, outlook, plant
     from railgap.dataset import load_dataset
 
 
 def __getattr__(name: str) -> Any:
     """Import the public API lazily."""
-    if name in ("outlook", "plant"):
+    if name in ("fleet", "forecast", "outlook", "plant"):
         from railgap import analysis
 
         return getattr(analysis, name)

@@ -16,11 +16,13 @@ import pandas as pd
 
 from railgap import __version__
 from railgap.assumptions import Assumptions, default_assumptions, read_assumptions
-from railgap.dataset import Dataset, as_of, load_dataset
+from railgap.dataset import Dataset, load_dataset
+from railgap.dataset import as_of as as_of_dataset
 from railgap.dates import parse_as_of
-from railgap.errors import UnknownPlantError
+from railgap.errors import DataError, DateError, Problem, UnknownPlantError
 from railgap.loading import Loading, run_loading
 from railgap.schema import data_dir
+from railgap.turnover import Forecast
 
 
 @lru_cache(maxsize=8)
@@ -87,7 +89,7 @@ def run(
     date = _as_date(as_of_date)
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
-    resolved = as_of(dataset, date)
+    resolved = as_of_dataset(dataset, date)
     stamp = Stamp(
         railgap_version=__version__,
         dataset="embedded" if data is None else str(dataset.folder),
@@ -250,3 +252,113 @@ def plant_sources(resolved: Dataset, plant_id: str, order_ids: pd.Series) -> pd.
                 }
             )
     return pd.DataFrame(rows, columns=["table", "row", "source", "known_from"])
+
+
+def fleet(
+    as_of: str | dt.date | None = None,
+    operator: str | None = None,
+    data: str | Path | Dataset | None = None,
+) -> pd.DataFrame:
+    """The fleet register as known on a date: one row per fleet, with age and status.
+
+    ``operator`` keeps fleets whose current operators contain it (case-insensitive).
+    """
+    from railgap.register import fleet_register
+
+    date = _as_date(as_of)
+    dataset = get_dataset(data)
+    resolved = as_of_dataset(dataset, date)
+    frame = fleet_register(resolved["fleets"], resolved["fleet_operators"], date)
+    if operator:
+        mask = frame["operators"].fillna("").str.contains(operator, case=False, regex=False)
+        frame = frame[mask].reset_index(drop=True)
+    return _stamped(frame, _stamp(dataset, data, date, get_assumptions()))
+
+
+def _stamp(dataset: Dataset, data: object, date: dt.date, a: Assumptions) -> Stamp:
+    return Stamp(
+        railgap_version=__version__,
+        dataset="embedded" if data is None else str(dataset.folder),
+        dataset_hash=dataset.digest,
+        as_of=date.isoformat(),
+        assumptions=a.label,
+    )
+
+
+def order_years(resolved: Dataset, date: dt.date, a: Assumptions) -> pd.DataFrame:
+    """First and last delivery year of committed orders, by class family."""
+    from railgap.dates import date_month
+    from railgap.loading import order_profile
+
+    profile = order_profile(resolved["orders"], date_month(date), a)
+    live = profile[profile["status"] != "cancelled"]
+    family = live["class"].astype(str).str.split("/").str[0]
+    years = pd.DataFrame(
+        {
+            "family": family.to_numpy(),
+            "first": live["first_delivery"].to_numpy() // 12,
+            "last": live["last_delivery"].to_numpy() // 12,
+        }
+    )
+    return years.groupby("family").agg(first=("first", "min"), last=("last", "max"))
+
+
+def run_forecast(
+    from_year: int | None = None,
+    to_year: int = 2060,
+    as_of: str | dt.date | None = None,
+    lives: dict[str, float] | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> tuple[Forecast, Stamp]:
+    """Run the turnover engine; return its full answer and the provenance stamp."""
+    from railgap.turnover import forecast as turnover_forecast
+
+    date = _as_date(as_of)
+    first = date.year if from_year is None else from_year
+    if not 1950 <= first <= to_year <= 2100:
+        raise DateError(f"years must satisfy 1950 <= from ({first}) <= to ({to_year}) <= 2100")
+    dataset = get_dataset(data)
+    a = get_assumptions(assumptions)
+    if lives:
+        unknown = sorted(set(lives) - set(a.table("service_life_years")))
+        if unknown:
+            known = ", ".join(a.table("service_life_years"))
+            raise DataError([Problem("--life", None, unknown[0], f"is not a traction ({known})")])
+        a = a.with_overrides({"service_life_years": {**a.table("service_life_years"), **lives}})
+    resolved = as_of_dataset(dataset, date)
+    result = turnover_forecast(
+        resolved["fleets"], date, a, first, to_year, order_years(resolved, date, a)
+    )
+    return result, _stamp(dataset, data, date, a)
+
+
+def forecast(
+    from_year: int | None = None,
+    to_year: int = 2060,
+    as_of: str | dt.date | None = None,
+    lives: dict[str, float] | None = None,
+    by: str | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> pd.DataFrame:
+    """Yearly fleet size, average age, retirements, deliveries and unordered need.
+
+    ``by="traction"`` or ``by="segment"`` returns the same columns per group (long form,
+    with a ``traction`` or ``segment`` column) instead of the national totals.
+    """
+    result, stamp = run_forecast(from_year, to_year, as_of, lives, data, assumptions)
+    if by is None:
+        frame = result.years
+    elif by in ("traction", "segment"):
+        groups = result.by_traction if by == "traction" else result.by_segment
+        frame = pd.concat(
+            [table.assign(**{by: name}) for name, table in groups.items()], ignore_index=True
+        )
+    else:
+        raise ValueError(f"by must be None, 'traction' or 'segment', not {by!r}")
+    frame = _stamped(frame.copy(), stamp)
+    frame.attrs["smooth_order_level"] = result.smooth_level
+    frame.attrs["backlog_vehicles"] = result.backlog
+    frame.attrs["first_order_year"] = result.first_order_year
+    return frame

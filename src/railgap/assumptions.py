@@ -13,6 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from railgap.errors import DataError, Problem
 
 STAGES = ("bodyshell", "assembly", "test", "full")
+TRACTIONS = (
+    "dmu",
+    "demu",
+    "emu_ac",
+    "emu_dc",
+    "emu_dual",
+    "bimode",
+    "trimode",
+    "battery",
+    "loco_diesel",
+    "loco_electric",
+    "hst",
+)
 
 
 class Assumption(BaseModel):
@@ -47,6 +60,9 @@ class Assumptions(BaseModel):
             "min_viable_share",
             "supply_chain_jobs_per_direct_job",
             "outlook_horizon_months",
+            "service_life_years",
+            "fleet_growth_per_year",
+            "diesel_only_out_by_year",
         }
         missing = sorted(required - set(self.assumptions))
         if missing:
@@ -54,6 +70,11 @@ class Assumptions(BaseModel):
         shares = self.assumptions["stage_share"].value
         if not isinstance(shares, dict) or set(shares) != set(STAGES):
             raise ValueError(f"stage_share must give a share for each of {', '.join(STAGES)}")
+        lives = self.assumptions["service_life_years"].value
+        if not isinstance(lives, dict) or set(lives) != set(TRACTIONS):
+            raise ValueError(
+                f"service_life_years must give a life for each of {', '.join(TRACTIONS)}"
+            )
         for name, item in self.assumptions.items():
             values = item.value.values() if isinstance(item.value, dict) else [item.value]
             if any(v < 0 for v in values):

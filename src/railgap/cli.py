@@ -240,6 +240,207 @@ def _print_plant(report: Any) -> None:
     console.print(_stamp_line(report.stamp.as_dict()), style="dim")
 
 
+FLEET_COLUMNS = [
+    "fleet_id",
+    "class",
+    "subclass",
+    "name",
+    "traction",
+    "segment",
+    "units",
+    "cars_per_unit",
+    "vehicles",
+    "built_from",
+    "built_to",
+    "age_years",
+    "status",
+    "units_in_service",
+    "first_service",
+    "withdrawn",
+    "withdrawal_planned",
+    "operators",
+    "owner",
+    "source",
+    "known_from",
+]
+
+
+@app.command()
+def fleet(
+    as_of: AsOf = None,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="Only fleets this operator runs (substring).")
+    ] = None,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    data: DataOpt = None,
+) -> None:
+    """The fleet register as known on a date: every class, its size, age, status, operators."""
+    _exclusive(as_json, as_csv)
+    from railgap import analysis, render
+
+    frame = analysis.fleet(as_of, operator=operator, data=data)
+    if as_json:
+        body = {
+            **{k: render.clean(v) for k, v in frame.attrs.items()},
+            "fleets": render.records(frame, FLEET_COLUMNS),
+        }
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        typer.echo(render.to_csv(frame, FLEET_COLUMNS), nl=False)
+        return
+    table = Table(title=f"Fleet register as of {frame.attrs['as_of']}", title_justify="left")
+    for col in ("fleet", "traction", "units", "vehicles", "built", "age", "status", "operators"):
+        table.add_column(col, justify="right" if col in ("units", "vehicles", "age") else "left")
+    for raw in frame.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        built = (
+            "-"
+            if row["built_from"] is None
+            else f"{row['built_from']}"
+            + (f"-{row['built_to']}" if row["built_to"] != row["built_from"] else "")
+        )
+        label = row["subclass"] or row["class"]
+        table.add_row(
+            f"{label} {row['name'] or ''}".strip(),
+            row["traction"],
+            render.fmt_int(row["units"]),
+            render.fmt_int(row["vehicles"]),
+            built,
+            "-" if row["age_years"] is None else f"{row['age_years']:.1f}",
+            row["status"],
+            row["operators"] or "-",
+        )
+    console.print(table)
+    live = frame[frame["status"].isin(["in service", "partly withdrawn"])]
+    console.print(
+        f"{len(live)} fleets in service; {render.fmt_int(live['vehicles'].sum())} vehicles where "
+        f"counted ({int(live['vehicles'].isna().sum())} fleets without a vehicle count)",
+        style="dim",
+    )
+    console.print(_stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def _parse_lives(values: list[str] | None) -> dict[str, float]:
+    lives: dict[str, float] = {}
+    for value in values or []:
+        traction, sep, years = value.partition("=")
+        try:
+            lives[traction.strip()] = float(years)
+        except ValueError:
+            raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS") from None
+        if not sep or lives[traction.strip()] <= 0:
+            raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS (years > 0)")
+    return lives
+
+
+FORECAST_COLUMNS = [
+    "year",
+    "fleet_vehicles",
+    "average_age",
+    "retired_vehicles",
+    "delivered_vehicles",
+    "needed_unordered_vehicles",
+    "smooth_order_level",
+]
+
+
+@app.command()
+def forecast(
+    from_year: Annotated[
+        int | None, typer.Option("--from", help="First year shown (default: the as-of year).")
+    ] = None,
+    to_year: Annotated[int, typer.Option("--to", help="Last year shown.")] = 2060,
+    as_of: AsOf = None,
+    life: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--life", help="Service life override, TRACTION=YEARS (repeatable), e.g. dmu=40."
+        ),
+    ] = None,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    data: DataOpt = None,
+    assumptions: AssumptionsOpt = None,
+) -> None:
+    """National fleet by year: size, average age, retirements, deliveries and unordered need."""
+    _exclusive(as_json, as_csv)
+    from railgap import analysis, render
+
+    result, stamp = analysis.run_forecast(
+        from_year, to_year, as_of, _parse_lives(life), data, assumptions
+    )
+    years = result.years
+    if as_json:
+        rows = render.records(years, FORECAST_COLUMNS)
+        for i, row in enumerate(rows):
+            row["by_traction"] = {
+                name: render.records(table.iloc[[i]], FORECAST_COLUMNS[1:6])[0]
+                for name, table in result.by_traction.items()
+            }
+            row["by_segment"] = {
+                name: render.records(table.iloc[[i]], FORECAST_COLUMNS[1:6])[0]
+                for name, table in result.by_segment.items()
+            }
+        body = {
+            **stamp.as_dict(),
+            "smooth_order_level": render.clean(result.smooth_level),
+            "backlog_vehicles": render.clean(result.backlog),
+            "first_order_year": result.first_order_year,
+            "years": rows,
+            "replacement_waves": render.records(result.waves),
+            "unquantified_fleets": render.records(result.unquantified),
+        }
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        frame = years.copy()
+        frame.attrs.update(stamp.as_dict())
+        typer.echo(render.to_csv(frame, FORECAST_COLUMNS), nl=False)
+        return
+    _print_forecast(result, stamp)
+
+
+def _print_forecast(result: Any, stamp: Any) -> None:
+    from railgap import render
+
+    years = result.years
+    peak = max(float(years["needed_unordered_vehicles"].max()), result.smooth_level, 1.0)
+    table = Table(
+        title=f"National fleet forecast as of {stamp.as_of}", title_justify="left", show_edge=False
+    )
+    for col in ("year", "fleet", "avg age", "retired", "delivered", "needed (unordered)", ""):
+        table.add_column(col, justify="left" if col in ("year", "") else "right", no_wrap=True)
+    for raw in years.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        table.add_row(
+            str(row["year"]),
+            render.fmt_int(row["fleet_vehicles"]),
+            "-" if row["average_age"] is None else f"{row['average_age']:.1f}",
+            render.fmt_int(row["retired_vehicles"]),
+            render.fmt_int(row["delivered_vehicles"]),
+            render.fmt_int(row["needed_unordered_vehicles"]),
+            render.bar(float(row["needed_unordered_vehicles"]) / peak, 24),
+        )
+    console.print(table)
+    console.print(
+        f"Smooth order level: {render.fmt_int(result.smooth_level)} vehicles a year from "
+        f"{result.first_order_year} (the first year a new order can deliver) meets every year's "
+        f"need and clears a backlog of {render.fmt_int(result.backlog)} vehicles already due "
+        "before then."
+    )
+    waves = result.waves
+    if len(waves):
+        by_period = waves.assign(period=(waves["from"] // 5) * 5).groupby("period")
+        console.print("Replacement waves (fleets reaching retirement, by five-year period):")
+        for period, group in by_period:
+            classes = group.groupby("class")["vehicles"].sum().sort_values(ascending=False)
+            names = ", ".join(f"{c} ({render.fmt_int(v)})" for c, v in classes.head(6).items())
+            total = render.fmt_int(group["vehicles"].sum())
+            console.print(f"  {period}-{period + 4}: {total} vehicles: {names}")
+
+
 @data_app.command("check")
 def data_check(
     path: Annotated[
