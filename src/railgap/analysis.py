@@ -20,7 +20,7 @@ from railgap.dataset import Dataset, load_dataset
 from railgap.dataset import as_of as as_of_dataset
 from railgap.dates import parse_as_of
 from railgap.errors import DataError, DateError, Problem, UnknownPlantError
-from railgap.loading import Loading, run_loading
+from railgap.loading import LOADING_TABLES, Loading, run_loading
 from railgap.schema import data_dir
 from railgap.turnover import Forecast
 
@@ -89,7 +89,7 @@ def run(
     date = _as_date(as_of_date)
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
-    resolved = as_of_dataset(dataset, date)
+    resolved = as_of_dataset(dataset, date, LOADING_TABLES)
     stamp = Stamp(
         railgap_version=__version__,
         dataset="embedded" if data is None else str(dataset.folder),
@@ -267,7 +267,7 @@ def fleet(
 
     date = _as_date(as_of)
     dataset = get_dataset(data)
-    resolved = as_of_dataset(dataset, date)
+    resolved = as_of_dataset(dataset, date, ("fleets", "fleet_operators"))
     frame = fleet_register(resolved["fleets"], resolved["fleet_operators"], date)
     if operator:
         mask = frame["operators"].fillna("").str.contains(operator, case=False, regex=False)
@@ -326,7 +326,7 @@ def run_forecast(
             known = ", ".join(a.table("service_life_years"))
             raise DataError([Problem("--life", None, unknown[0], f"is not a traction ({known})")])
         a = a.with_overrides({"service_life_years": {**a.table("service_life_years"), **lives}})
-    resolved = as_of_dataset(dataset, date)
+    resolved = as_of_dataset(dataset, date, ("fleets", "orders"))
     result = turnover_forecast(
         resolved["fleets"], date, a, first, to_year, order_years(resolved, date, a)
     )

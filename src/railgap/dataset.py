@@ -248,7 +248,10 @@ def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame
     return ordered.drop_duplicates(key, keep="last").sort_values("_line", kind="stable")
 
 
-def as_of(dataset: Dataset, date: dt.date) -> Dataset:
-    """Return the dataset as it was known on ``date``: one current revision per key."""
-    tables = {table: resolve(dataset.tables[table], schema(table).key, date) for table in TABLES}
-    return replace(dataset, tables=tables, as_of=date)
+def as_of(dataset: Dataset, date: dt.date, tables: tuple[str, ...] = TABLES) -> Dataset:
+    """Return the dataset as it was known on ``date``: one current revision per key.
+
+    ``tables`` limits the work to the tables a caller needs; the others are left out.
+    """
+    resolved = {table: resolve(dataset.tables[table], schema(table).key, date) for table in tables}
+    return replace(dataset, tables=resolved, as_of=date)

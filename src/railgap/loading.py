@@ -35,6 +35,8 @@ from railgap.dates import date_month, month_label
 #: Stages that hand a finished vehicle over, highest last: the plant doing the highest
 #: of these for an order is the plant that delivers it.
 STAGE_RANK = {"bodyshell": 0, "assembly": 1, "full": 1, "test": 2}
+#: The tables the loading engine reads.
+LOADING_TABLES = ("manufacturers", "plants", "plant_staff", "orders", "work_packages")
 
 
 def _months(frame: pd.DataFrame, column: str, year_only_month: float) -> np.ndarray:
@@ -337,53 +339,52 @@ def plant_months(
     says which). Labour needed scales the plant's headcount with its load relative to
     capacity; jobs are at risk in months below the minimum viable rate
     (``min_viable_share`` x capacity): the headcount less the labour the load needs.
+    Overseas plants' staff serve many markets, so GB work alone says nothing of their jobs:
+    their jobs at risk are NaN. One block of rows per plant, in the order of ``plants``.
     """
-    yom = a.number("year_only_month")
     months = sched.months
-    plant_ids = sched.windows["plant_id"].to_numpy() if len(sched.windows) else np.array([])
-    stated = plant_capacity(plants, a)
-    frames = []
-    multiplier = a.number("supply_chain_jobs_per_direct_job")
-    viable_share = a.number("min_viable_share")
-    series = staff_series(staff, yom)
-    countries = dict(zip(plants["plant_id"], plants["country"], strict=True))
-    for plant_id in plants["plant_id"]:
-        rows = plant_ids == plant_id
-        load = sched.load[rows].sum(axis=0) if rows.any() else np.zeros(months.shape)
-        cap = float(stated.get(plant_id, np.nan))
-        basis = "stated"
-        if cap != cap or cap <= 0:
-            peak = float(load.max()) if load.size else 0.0
-            cap = peak if peak > 0 else np.nan
-            basis = "peak scheduled" if cap == cap else "unknown"
-        employees = staff_by_month(series, plant_id, months)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            utilisation = load / cap
-            labour = employees * np.minimum(utilisation, 1.0)
-        viable = viable_share * cap if cap == cap else 0.0
-        below = load < viable - 1e-9
-        at_risk = np.where(below, np.maximum(employees - labour, 0.0), 0.0)
-        if countries[plant_id] != "GB":
-            # Overseas plants' staff serve many markets: GB work alone says nothing of them.
-            at_risk = np.full(months.shape, np.nan)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "plant_id": plant_id,
-                    "month": months,
-                    "vehicle_equivalents": load,
-                    "capacity": cap,
-                    "capacity_basis": basis,
-                    "utilisation": utilisation,
-                    "employees": employees,
-                    "labour_needed": labour,
-                    "below_viable": below,
-                    "jobs_at_risk": at_risk,
-                    "indirect_jobs_at_risk": at_risk * multiplier,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    ids = plants["plant_id"].to_numpy()
+    n_plants, n_months = len(ids), len(months)
+    # Load per plant and month: sum the packages' rows into their plant's row.
+    load = np.zeros((n_plants, n_months))
+    if len(sched.windows):
+        position = pd.Series(np.arange(n_plants), index=ids)
+        rows = position.reindex(sched.windows["plant_id"].to_numpy()).to_numpy()
+        known = ~np.isnan(rows)  # a package at a plant not yet known on the date loads nothing
+        np.add.at(load, rows[known].astype(int), sched.load[known])
+    stated = plant_capacity(plants, a).to_numpy(dtype="float64")
+    peak = load.max(axis=1) if n_months else np.zeros(n_plants)
+    has_stated = stated > 0
+    cap = np.where(has_stated, stated, np.where(peak > 0, peak, np.nan))
+    basis = np.where(has_stated, "stated", np.where(peak > 0, "peak scheduled", "unknown"))
+    series = staff_series(staff, a.number("year_only_month"))
+    employees = (
+        np.vstack([staff_by_month(series, str(p), months) for p in ids])
+        if n_plants
+        else (np.zeros((0, n_months)))
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        utilisation = load / cap[:, None]
+        labour = employees * np.minimum(utilisation, 1.0)
+    viable = np.where(np.isnan(cap), 0.0, a.number("min_viable_share") * cap)
+    below = load < viable[:, None] - 1e-9
+    at_risk = np.where(below, np.maximum(employees - labour, 0.0), 0.0)
+    at_risk[plants["country"].to_numpy() != "GB"] = np.nan
+    return pd.DataFrame(
+        {
+            "plant_id": np.repeat(ids, n_months),
+            "month": np.tile(months, n_plants),
+            "vehicle_equivalents": load.ravel(),
+            "capacity": np.repeat(cap, n_months),
+            "capacity_basis": np.repeat(basis, n_months),
+            "utilisation": utilisation.ravel(),
+            "employees": employees.ravel(),
+            "labour_needed": labour.ravel(),
+            "below_viable": below.ravel(),
+            "jobs_at_risk": at_risk.ravel(),
+            "indirect_jobs_at_risk": at_risk.ravel() * a.number("supply_chain_jobs_per_direct_job"),
+        }
+    )
 
 
 def _run_out(working: np.ndarray, months: np.ndarray, d: int) -> tuple[int | None, int | None]:
