@@ -21,6 +21,7 @@ run: $(VENV)/.installed
 	$(BIN)/railgap outlook
 	$(BIN)/railgap outlook --as-of 2024-01-15
 	$(BIN)/railgap plant hitachi_newton_aycliffe --as-of 2024-01-15
+	$(BIN)/railgap forecast --to 2050
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks

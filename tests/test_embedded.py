@@ -59,3 +59,34 @@ def test_docs_data_page_matches_the_schemas():
     assert page.read_text(encoding="utf-8") == schema_markdown(), (
         "docs/data.md is stale: regenerate it with railgap.schema.schema_markdown()"
     )
+
+
+def test_validation_page_table_matches_the_data():
+    from pathlib import Path
+
+    from railgap.analysis import get_assumptions, get_dataset
+    from railgap.validation import document_table, validation_markdown
+
+    page = Path(__file__).parents[1] / "docs" / "validation.md"
+    expected = validation_markdown(get_dataset(), get_assumptions())
+    stale = "docs/validation.md is stale: regenerate with railgap.validation.write_document()"
+    assert document_table(page.read_text(encoding="utf-8")) == expected, stale
+
+
+def test_backcast_tracks_the_recent_official_series():
+    """Where the published series are precise and in scope, the model is close."""
+    import datetime as dt
+
+    from railgap.analysis import get_assumptions, get_dataset
+    from railgap.validation import comparison
+
+    frame = comparison(get_dataset(), get_assumptions(), dt.date(2026, 11, 25))
+    recent_age = frame[(frame["measure"] == "average_age_years") & (frame["year"] >= 2021)]
+    assert (recent_age["difference"].abs() <= 1.0).all()
+    precise = frame[
+        (frame["measure"] == "fleet_vehicles")
+        & frame["year"].isin([2018, 2023])
+        & (frame["published"] % 1000 != 0)
+    ]
+    assert len(precise) >= 2
+    assert ((precise["difference"] / precise["published"]).abs() <= 0.05).all()

@@ -118,12 +118,38 @@ def check_orders_completed(dataset: Dataset, today: dt.date | None = None) -> li
     return problems
 
 
+def check_fleets_quantified(dataset: Dataset) -> list[Problem]:
+    """A fleet with no vehicle count or build years is left out of the forecast's totals."""
+    from railgap.turnover import build_window, fleet_vehicles
+
+    fleets = dataset["fleets"].sort_values(["_known_by", "_line"])
+    latest = fleets.drop_duplicates("fleet_id", keep="last")
+    vehicles = fleet_vehicles(latest)
+    start, _ = build_window(latest, None)
+    problems = []
+    for (_, row), count, year in zip(latest.iterrows(), vehicles, start, strict=True):
+        missing = [
+            name for name, value in (("vehicles", count), ("build years", year)) if value != value
+        ]
+        if missing:
+            problems.append(
+                _where(
+                    row,
+                    "vehicles" if "vehicles" in missing else "built_from",
+                    f"fleet {row['fleet_id']} has no {' or '.join(missing)}: "
+                    "left out of the forecast's totals",
+                )
+            )
+    return problems
+
+
 CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_have_work_packages,
     check_package_vehicles,
     check_parent_orders,
     check_delivery_order,
     check_orders_completed,
+    check_fleets_quantified,
 )
 
 

@@ -142,6 +142,10 @@ def _frame(table_schema: TableSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     frame["_known_by"] = pd.to_datetime(
         [known_by(text) for text in frame["known_from"]], errors="coerce"
     ).astype("datetime64[ns]")
+    for count in COUNTS:
+        if count in frame.columns:
+            # The date of a count is its row's known_from: carried with the count.
+            frame[f"{count}_at_y"] = frame["known_from_y"].where(frame[count].notna())
     return frame
 
 
@@ -172,17 +176,22 @@ def _reference_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
                 continue
             target_table, target_column = column.references.split(".")
             known = set(tables[target_table][target_column].dropna())
-            values = frame[column.name]
-            bad = values.notna() & ~values.isin(known)
-            for _, row in frame[bad].iterrows():
-                problems.append(
-                    Problem(
-                        row["_file"],
-                        int(row["_line"]),
-                        column.name,
-                        f"'{row[column.name]}' is not a {target_column} in {target_table}",
-                    )
+            for _, row in frame[frame[column.name].notna()].iterrows():
+                values = (
+                    str(row[column.name]).split(";")
+                    if column.base_type == "ids"
+                    else [row[column.name]]
                 )
+                for value in values:
+                    if value not in known:
+                        problems.append(
+                            Problem(
+                                row["_file"],
+                                int(row["_line"]),
+                                column.name,
+                                f"'{value}' is not a {target_column} in {target_table}",
+                            )
+                        )
     return problems
 
 
@@ -225,9 +234,17 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
     return Dataset(tables=tables, folder=str(path), digest=digest.hexdigest()[:12])
 
 
+#: Dated counts (a snapshot as of the row's known_from), carried with their date.
+COUNTS = ("units_in_service",)
+
+
 def _carried(column: str) -> bool:
-    """Columns recording what happened (``actual_*``): once public, a fact stays known."""
-    return column.startswith("actual_")
+    """Columns recording what happened: once public, a fact stays known.
+
+    ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at_y`` year of the
+    row that stated them) are kept from earlier revisions when a later one leaves them empty.
+    """
+    return column.startswith("actual_") or column in COUNTS or column.endswith("_at_y")
 
 
 def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:

@@ -71,6 +71,7 @@ def fleet_register(fleets: pd.DataFrame, operators: pd.DataFrame, as_of: dt.date
             "withdrawal_planned": fleets["withdrawal_planned"].to_numpy(),
             "operators": fleets["fleet_id"].map(running).to_numpy(),
             "owner": fleets["owner"].to_numpy(),
+            "order_ids": fleets["order_id"].to_numpy(),
             "source": fleets["source"].to_numpy(),
             "known_from": fleets["known_from"].to_numpy(),
         }

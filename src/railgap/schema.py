@@ -69,6 +69,12 @@ class Column:
                     f"'{text}' is not an identifier (lower-case letters, digits, _ - / .)"
                 )
             return text
+        if kind == "ids":
+            items = [item.strip() for item in text.split(";") if item.strip()]
+            bad = [item for item in items if not ID_PATTERN.match(item)]
+            if bad or not items:
+                raise ValueError(f"'{text}' is not a semicolon-separated list of identifiers")
+            return ";".join(items)
         if kind == "int":
             try:
                 return int(text)

@@ -6,6 +6,8 @@ assumptions; no I/O. The model, in order:
 1. **Cohorts** (:func:`cohorts`): each fleet's vehicles (units x cars per unit) spread evenly
    over its construction years; a subclass with none takes its class's span, a fleet on
    order with none the delivery window of its orders (by class), else its first service year.
+   A cohort enters service in its construction year, or the fleet's first passenger service
+   if that is later (vehicles built and stored awaiting approval are not yet in service).
 2. **Retirement** (:func:`retirement_years`): a fully withdrawn fleet retires evenly between
    its first and last withdrawal; a partly withdrawn one retires the units no longer in service
    by the date of that count; what remains retires at an announced withdrawal date, else at
@@ -82,6 +84,19 @@ class Cohorts:
     retire: np.ndarray  # first year the cohort is no longer in service
     traction: np.ndarray
     segment: np.ndarray
+    enters: np.ndarray  # first year in passenger service: built, or the fleet's first service
+
+    def subset(self, keep: np.ndarray) -> Cohorts:
+        """The cohorts selected by a boolean mask."""
+        return Cohorts(
+            self.fleet_index[keep],
+            self.built[keep],
+            self.vehicles[keep],
+            self.retire[keep],
+            self.traction[keep],
+            self.segment[keep],
+            self.enters[keep],
+        )
 
 
 def cohorts(
@@ -111,13 +126,17 @@ def cohorts(
     life_table.update(lives or {})
     life = np.array([life_table[t] for t in traction], dtype="float64")
     retire = retirement_years(fleets, as_of, a, built, fleet_index, life[fleet_index])
+    # A vehicle built before its fleet first carried passengers enters service with it.
+    first_service = _year(fleets, "actual_first_service")[fleet_index]
+    enters = np.fmax(built, first_service)
     return Cohorts(
         fleet_index=fleet_index,
         built=built,
         vehicles=share,
-        retire=retire,
+        retire=np.maximum(retire, enters + 1),
         traction=traction[fleet_index],
         segment=fleets["segment"].to_numpy().astype(str)[fleet_index],
+        enters=enters,
     )
 
 
@@ -140,7 +159,7 @@ def retirement_years(
     planned = _year(fleets, "withdrawal_planned")[fleet_index]
     units = fleets["units"].to_numpy(dtype="float64", na_value=np.nan)[fleet_index]
     in_service = fleets["units_in_service"].to_numpy(dtype="float64", na_value=np.nan)[fleet_index]
-    counted = _year(fleets, "known_from")[fleet_index]
+    counted = fleets["units_in_service_at_y"].to_numpy(dtype="float64")[fleet_index]
     # Rank of each cohort within its fleet (0 = oldest) and its share of the fleet.
     order = np.lexsort((built, fleet_index))
     rank = np.empty_like(built)
@@ -188,14 +207,14 @@ def unquantified(fleets: pd.DataFrame, order_years: pd.DataFrame | None = None) 
 
 def fleet_years(c: Cohorts, years: np.ndarray) -> pd.DataFrame:
     """Per year: vehicles in service, average age, retired and delivered (all tractions)."""
-    live = (c.built[None, :] <= years[:, None]) & (c.retire[None, :] > years[:, None])
+    live = (c.enters[None, :] <= years[:, None]) & (c.retire[None, :] > years[:, None])
     weight = live * c.vehicles[None, :]
     in_service = weight.sum(axis=1)
     age = (weight * (years[:, None] - c.built[None, :] + 0.5)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         average_age = np.where(in_service > 0, age / in_service, np.nan)
     retired = ((c.retire[None, :] == years[:, None]) * c.vehicles[None, :]).sum(axis=1)
-    delivered = ((c.built[None, :] == years[:, None]) * c.vehicles[None, :]).sum(axis=1)
+    delivered = ((c.enters[None, :] == years[:, None]) * c.vehicles[None, :]).sum(axis=1)
     return pd.DataFrame(
         {
             "year": years,
@@ -210,16 +229,7 @@ def fleet_years(c: Cohorts, years: np.ndarray) -> pd.DataFrame:
 def _by(c: Cohorts, labels: np.ndarray, years: np.ndarray) -> dict[str, pd.DataFrame]:
     out = {}
     for label in sorted(set(labels)):
-        keep = labels == label
-        sub = Cohorts(
-            c.fleet_index[keep],
-            c.built[keep],
-            c.vehicles[keep],
-            c.retire[keep],
-            c.traction[keep],
-            c.segment[keep],
-        )
-        out[str(label)] = fleet_years(sub, years)
+        out[str(label)] = fleet_years(c.subset(labels == label), years)
     return out
 
 

@@ -21,6 +21,9 @@ from railgap.turnover import cohorts, fleet_years
 #: Classes outside the domestic series ORR publishes (Eurostar e300 and e320).
 INTERNATIONAL_CLASSES = frozenset({"373", "374"})
 MEASURES = {"average_age_years": "average_age", "fleet_vehicles": "fleet_vehicles"}
+#: The dataset holds fleets that ran at any time since this year: earlier counts miss the
+#: fleets withdrawn before it, so they are shown but not judged.
+FIRST_YEAR = 2000
 #: Differences beyond which docs/validation.md must explain the gap.
 AGE_TOLERANCE_YEARS = 1.0
 FLEET_TOLERANCE_SHARE = 0.05
@@ -65,7 +68,9 @@ def comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataFrame:
         frame["difference"].abs() > AGE_TOLERANCE_YEARS,
         frame["difference"].abs() > FLEET_TOLERANCE_SHARE * frame["published"],
     )
-    frame["explain"] = np.where(large, "yes", "")
+    frame["explain"] = np.where(
+        frame["year"] < FIRST_YEAR, "out of scope", np.where(large, "yes", "")
+    )
     return frame.sort_values(["measure", "year", "source"]).reset_index(drop=True)
 
 
@@ -81,3 +86,55 @@ def comparison_markdown(frame: pd.DataFrame) -> str:
             f"{row.difference:+g} | {row.explain} | {row.source} |"
         )
     return "\n".join(lines) + "\n"
+
+
+START = "<!-- comparison:start -->"
+END = "<!-- comparison:end -->"
+
+
+def document_table(text: str) -> str:
+    """The generated table inside a validation page's markers."""
+    if START not in text or END not in text:
+        raise ValueError(f"the page has no {START} ... {END} markers")
+    return text.split(START, 1)[1].split(END, 1)[0].strip() + "\n"
+
+
+def update_document(text: str, table: str) -> str:
+    """Replace the generated table inside a validation page's markers."""
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{table}{END}{tail}"
+
+
+#: The as-of date of the back-cast documented in docs/validation.md (all history known).
+DOCUMENTED_AS_OF = dt.date(2026, 11, 25)
+
+
+def validation_markdown(dataset: Dataset, a: Assumptions, date: dt.date = DOCUMENTED_AS_OF) -> str:
+    """The generated part of docs/validation.md: the comparison, then the model by year."""
+    table = comparison_markdown(comparison(dataset, a, date))
+    model = backcast(dataset, a, date, FIRST_YEAR, date.year - 1)
+    lines = [
+        "",
+        f"The model by year (domestic fleets, as known on {date.isoformat()}):",
+        "",
+        "| year | vehicles in service | average age | retired | entered service |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in model.itertuples(index=False):
+        lines.append(
+            f"| {row.year} | {row.fleet_vehicles:,.0f} | {row.average_age:.1f} | "
+            f"{row.retired_vehicles:,.0f} | {row.delivered_vehicles:,.0f} |"
+        )
+    return table + "\n".join(lines) + "\n"
+
+
+def write_document(path: str = "docs/validation.md") -> None:
+    """Regenerate the table in docs/validation.md from the embedded dataset."""
+    from pathlib import Path
+
+    from railgap.analysis import get_assumptions, get_dataset
+
+    page = Path(path)
+    table = validation_markdown(get_dataset(), get_assumptions())
+    page.write_text(update_document(page.read_text(encoding="utf-8"), table), encoding="utf-8")
