@@ -288,7 +288,7 @@ def _stamp(dataset: Dataset, data: object, date: dt.date, a: Assumptions) -> Sta
 def order_years(resolved: Dataset, date: dt.date, a: Assumptions) -> pd.DataFrame:
     """First and last delivery year of committed orders, by class family."""
     from railgap.dates import date_month
-    from railgap.loading import order_profile
+    from railgap.scheduling import order_profile
 
     profile = order_profile(resolved["orders"], date_month(date), a)
     live = profile[profile["status"] != "cancelled"]

@@ -1,0 +1,214 @@
+"""Terminal views: rich tables and charts for the CLI's human-readable output."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from railgap import render
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Wide enough for the outlook table when output goes to a file or a CI log.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def stamp_line(attrs: dict[str, Any]) -> str:
+    """One line naming what produced an answer: as-of, dataset, assumptions, version."""
+    return (
+        f"as of {attrs['as_of']} · dataset {attrs['dataset']} ({attrs['dataset_hash']}) · "
+        f"assumptions {attrs['assumptions']} · railgap {attrs['railgap_version']}"
+    )
+
+
+def print_outlook(frame: pd.DataFrame) -> None:
+    """Print the plant outlook as a table, with how to read it and its stamp."""
+    table = Table(title=f"Plant outlook as of {frame.attrs['as_of']}", title_justify="left")
+    for name, justify in (
+        ("plant", "left"),
+        ("country", "left"),
+        ("staff", "right"),
+        ("book (units)", "left"),
+        ("vehicles", "right"),
+        ("run-out", "left"),
+        ("next work", "left"),
+        ("gap (months)", "right"),
+        ("jobs at risk (peak)", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for raw in frame.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        book = ", ".join(f"{k}×{v}" for k, v in row["backlog_by_class"].items())
+        gap = row["gap_months"]
+        table.add_row(
+            f"{row['name']} ({row['manufacturer']})",
+            row["country"],
+            render.fmt_int(row["employees"]),
+            f"{row['backlog_units']} ({book})" if book else "-",
+            render.fmt_int(row["backlog_vehicles"]),
+            row["run_out"] or "-",
+            row["next_work"] or "none known",
+            "-" if gap is None else str(gap),
+            render.fmt_int(row["jobs_at_risk_peak"]),
+        )
+    console.print(table)
+    console.print(
+        "run-out: last month of the current stretch of viable work; gap: months below the minimum "
+        "viable rate until the next known work.",
+        style="dim",
+    )
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def month_labels(months: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a plant-months table with months as ``YYYY-MM`` labels."""
+    from railgap.dates import month_label
+
+    out = months.copy()
+    out["month"] = out["month"].map(month_label)
+    out.attrs = dict(months.attrs)
+    return out
+
+
+def print_plant(report: Any) -> None:
+    """Print one plant: summary, work packages, a quarterly utilisation chart and sources."""
+    from railgap.dates import month_label, parse_as_of
+
+    s = {k: render.clean(v) for k, v in report.summary.items()}
+    console.print(f"[bold]{s['name']}[/bold] ({s['manufacturer']}, {s['country']})")
+    console.print(
+        f"staff {render.fmt_int(s['employees'])} · capacity "
+        f"{render.fmt_int(s['capacity_vehicles_per_month'])} vehicles/month "
+        f"({s['capacity_basis']}) · "
+        f"book {s['backlog_units']} units / {s['backlog_vehicles']} vehicles · run-out "
+        f"{s['run_out'] or '-'} · next work {s['next_work'] or 'none known'} · gap "
+        f"{'-' if s['gap_months'] is None else s['gap_months']} months · jobs at risk (peak) "
+        f"{render.fmt_int(s['jobs_at_risk_peak'])}"
+    )
+    orders = Table(title="Work at this plant", title_justify="left")
+    for col in ("order", "class", "operator", "stage", "vehicles", "window", "basis", "units left"):
+        orders.add_column(col)
+    for row in report.orders.to_dict("records"):
+        orders.add_row(
+            row["order_id"],
+            str(row["class"]),
+            str(row["operator"] or "-"),
+            row["stage"],
+            render.fmt_int(row["vehicles"]),
+            f"{row['build_start']} to {row['build_end']}",
+            row["window_basis"],
+            render.fmt_int(row["backlog_units"]),
+        )
+    console.print(orders)
+    months = report.months
+    date = parse_as_of(report.stamp.as_of)
+    d = date.year * 12 + date.month - 1
+    worked = months[months["vehicle_equivalents"] > 0]["month"]
+    end = max(d + 24, int(worked.max()) + 3 if len(worked) else d + 24)
+    shown = months[(months["month"] >= d - 12) & (months["month"] <= end)]
+    chart = Table(
+        title="Utilisation by quarter (vehicle-equivalents / capacity)",
+        title_justify="left",
+        show_edge=False,
+    )
+    chart.add_column("quarter")
+    chart.add_column("utilisation", no_wrap=True)
+    chart.add_column("", justify="right")
+    chart.add_column("jobs at risk", justify="right")
+    quarters = shown.assign(q=(shown["month"] // 3) * 3).groupby("q")
+    for q, group in quarters:
+        util = float(group["utilisation"].mean())
+        label = month_label(int(q))
+        label = f"{label[:4]} Q{int(label[5:]) // 3 + 1}"
+        marker = " ◀ as of" if group["month"].min() <= d <= group["month"].max() else ""
+        chart.add_row(
+            label + marker,
+            render.bar(util),
+            "-" if util != util else f"{util:.0%}",
+            render.fmt_int(group["jobs_at_risk"].max()),
+        )
+    console.print(chart)
+    sources = Table(title="Sources", title_justify="left")
+    for col in ("table", "row", "known from", "source"):
+        sources.add_column(col, overflow="fold")
+    for row in report.sources.to_dict("records"):
+        sources.add_row(row["table"], row["row"], row["known_from"], row["source"])
+    console.print(sources)
+    console.print(stamp_line(report.stamp.as_dict()), style="dim")
+
+
+def print_forecast(result: Any, stamp: Any) -> None:
+    """Print the forecast table with a chart of need, the smooth level and the waves."""
+    years = result.years
+    peak = max(float(years["needed_unordered_vehicles"].max()), result.smooth_level, 1.0)
+    table = Table(
+        title=f"National fleet forecast as of {stamp.as_of}", title_justify="left", show_edge=False
+    )
+    for col in ("year", "fleet", "avg age", "retired", "delivered", "needed (unordered)", ""):
+        table.add_column(col, justify="left" if col in ("year", "") else "right", no_wrap=True)
+    for raw in years.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        table.add_row(
+            str(row["year"]),
+            render.fmt_int(row["fleet_vehicles"]),
+            "-" if row["average_age"] is None else f"{row['average_age']:.1f}",
+            render.fmt_int(row["retired_vehicles"]),
+            render.fmt_int(row["delivered_vehicles"]),
+            render.fmt_int(row["needed_unordered_vehicles"]),
+            render.bar(float(row["needed_unordered_vehicles"]) / peak, 24),
+        )
+    console.print(table)
+    console.print(
+        f"Smooth order level: {render.fmt_int(result.smooth_level)} vehicles a year from "
+        f"{result.first_order_year} (the first year a new order can deliver) meets every year's "
+        f"need and clears a backlog of {render.fmt_int(result.backlog)} vehicles already due "
+        "before then."
+    )
+    waves = result.waves
+    if len(waves):
+        by_period = waves.assign(period=(waves["from"] // 5) * 5).groupby("period")
+        console.print("Replacement waves (fleets reaching retirement, by five-year period):")
+        for period, group in by_period:
+            classes = group.groupby("class")["vehicles"].sum().sort_values(ascending=False)
+            names = ", ".join(f"{c} ({render.fmt_int(v)})" for c, v in classes.head(6).items())
+            total = render.fmt_int(group["vehicles"].sum())
+            console.print(f"  {period}-{period + 4}: {total} vehicles: {names}")
+
+
+def print_fleet(frame: pd.DataFrame) -> None:
+    """Print the fleet register: one row per fleet with size, build years, age and status."""
+    table = Table(title=f"Fleet register as of {frame.attrs['as_of']}", title_justify="left")
+    for col in ("fleet", "traction", "units", "vehicles", "built", "age", "status", "operators"):
+        table.add_column(col, justify="right" if col in ("units", "vehicles", "age") else "left")
+    for raw in frame.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        built = (
+            "-"
+            if row["built_from"] is None
+            else f"{row['built_from']}"
+            + (f"-{row['built_to']}" if row["built_to"] != row["built_from"] else "")
+        )
+        label = row["subclass"] or row["class"]
+        table.add_row(
+            f"{label} {row['name'] or ''}".strip(),
+            row["traction"],
+            render.fmt_int(row["units"]),
+            render.fmt_int(row["vehicles"]),
+            built,
+            "-" if row["age_years"] is None else f"{row['age_years']:.1f}",
+            row["status"],
+            row["operators"] or "-",
+        )
+    console.print(table)
+    live = frame[frame["status"].isin(["in service", "partly withdrawn"])]
+    console.print(
+        f"{len(live)} fleets in service; {render.fmt_int(live['vehicles'].sum())} vehicles where "
+        f"counted ({int(live['vehicles'].isna().sum())} fleets without a vehicle count)",
+        style="dim",
+    )
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
