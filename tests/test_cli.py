@@ -203,3 +203,33 @@ def test_forecast_life_override_and_bad_values():
     years = run("forecast", "--from", "2050", "--to", "2040")
     assert years.returncode == 2
     assert "years must satisfy" in years.stderr
+
+
+def test_scenario_commands(tmp_path):
+    examples = Path(__file__).parents[1] / "examples" / "scenarios"
+    result = run("scenario", "run", str(examples / "west_coast_2024.yaml"), "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    plant = next(p for p in body["plants"] if p["plant_id"] == "hitachi_newton_aycliffe")
+    assert plant["jobs_at_risk_months_change"] < 0
+    assert body["levers"][0].startswith("1. vary_order on avanti-807-2019")
+    table = run("scenario", "compare", *(str(p) for p in sorted(examples.glob("tpe_award_*.yaml"))))
+    assert table.returncode == 0, table.stderr
+    assert "Jobs at risk (job-months) by scenario" in table.stdout
+    compare = run(
+        "scenario",
+        "compare",
+        "--json",
+        str(examples / "tpe_award_caf.yaml"),
+        str(examples / "tpe_award_siemens.yaml"),
+    )
+    assert {r["scenario"] for r in json.loads(compare.stdout)["rows"]} == {
+        "TPE fleet awarded to caf",
+        "TPE fleet awarded to siemens",
+    }
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nas_of: 2024-01-15\nlevers:\n  - vary_order: {order: x, units: lots}\n")
+    refused = run("scenario", "run", str(bad))
+    assert refused.returncode == 2
+    assert "bad.yaml:4: levers.0.vary_order.units" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -17,16 +17,25 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "fleet", "forecast", "load_dataset", "outlook", "plant"]
+__all__ = [
+    "__version__",
+    "compare_scenarios",
+    "fleet",
+    "forecast",
+    "load_dataset",
+    "outlook",
+    "plant",
+    "run_scenario",
+]
 
 if TYPE_CHECKING:
-    from railgap.analysis import fleet, forecast, outlook, plant
+    from railgap.analysis import compare_scenarios, fleet, forecast, outlook, plant, run_scenario
     from railgap.dataset import load_dataset
 
 
 def __getattr__(name: str) -> Any:
     """Import the public API lazily."""
-    if name in ("fleet", "forecast", "outlook", "plant"):
+    if name in ("compare_scenarios", "fleet", "forecast", "outlook", "plant", "run_scenario"):
         from railgap import analysis
 
         return getattr(analysis, name)

@@ -362,3 +362,50 @@ def forecast(
     frame.attrs["backlog_vehicles"] = result.backlog
     frame.attrs["first_order_year"] = result.first_order_year
     return frame
+
+
+def run_scenario(
+    path: str | Path,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> pd.DataFrame:
+    """Run a scenario file: per plant, baseline and scenario side by side, and the levers.
+
+    ``attrs`` carry the stamp, the scenario's name and what each lever did (``levers``).
+    """
+    from railgap.scenario import read_scenario
+    from railgap.whatif import run_whatif
+
+    spec, levers = read_scenario(path)
+    dataset = get_dataset(data)
+    a = get_assumptions(assumptions)
+    resolved = as_of_dataset(dataset, spec.as_of, LOADING_TABLES)
+    result = run_whatif(resolved, a, levers, str(path))
+    frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, a))
+    frame.attrs.update(
+        {"scenario": spec.name, "description": spec.description, "levers": result.notes}
+    )
+    return frame
+
+
+def compare_scenarios(
+    paths: list[str | Path],
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> pd.DataFrame:
+    """Several scenarios side by side: one DataFrame indexed by (scenario, plant_id)."""
+    frames = []
+    names: list[str] = []
+    for path in paths:
+        frame = run_scenario(path, data, assumptions)
+        name = str(frame.attrs["scenario"])
+        if name in names:
+            name = f"{name} ({Path(path).name})"
+        names.append(name)
+        frames.append(frame.assign(scenario=name))
+    combined = pd.concat(frames, ignore_index=True).set_index(["scenario", "plant_id"])
+    combined.attrs.update(
+        {k: v for k, v in frames[0].attrs.items() if k not in ("scenario", "levers")}
+    )
+    combined.attrs["scenarios"] = names
+    return combined

@@ -30,6 +30,11 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Inspect and validate datasets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+scenario_app = typer.Typer(
+    help="Scenarios: levers applied to the dataset, compared with the baseline.",
+    no_args_is_help=True,
+)
+app.add_typer(scenario_app, name="scenario")
 
 
 AsOf = Annotated[
@@ -244,6 +249,82 @@ def forecast(
         typer.echo(render.to_csv(frame, FORECAST_COLUMNS), nl=False)
         return
     terminal.print_forecast(result, stamp)
+
+
+SCENARIO_COLUMNS = [
+    "plant_id",
+    "name",
+    "country",
+    "backlog_units_baseline",
+    "backlog_units",
+    "run_out_baseline",
+    "run_out",
+    "next_work_baseline",
+    "next_work",
+    "gap_months_baseline",
+    "gap_months",
+    "jobs_at_risk_months_baseline",
+    "jobs_at_risk_months",
+    "jobs_at_risk_months_change",
+    "run_out_change_months",
+    "gap_change_months",
+    "levers",
+]
+
+
+@scenario_app.command("run")
+def scenario_run(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    data: DataOpt = None,
+    assumptions: AssumptionsOpt = None,
+) -> None:
+    """Run one scenario: each plant's outlook against the baseline, and which lever did what."""
+    _exclusive(as_json, as_csv)
+    from railgap import analysis, render, terminal
+
+    frame = analysis.run_scenario(file, data=data, assumptions=assumptions)
+    if as_json:
+        body = {
+            **{k: render.clean(v) for k, v in frame.attrs.items()},
+            "plants": render.records(frame, SCENARIO_COLUMNS),
+        }
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        typer.echo(render.to_csv(frame, SCENARIO_COLUMNS), nl=False)
+        return
+    terminal.print_scenario(frame)
+
+
+@scenario_app.command("compare")
+def scenario_compare(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    data: DataOpt = None,
+    assumptions: AssumptionsOpt = None,
+) -> None:
+    """Several scenarios side by side (one row per scenario and plant)."""
+    _exclusive(as_json, as_csv)
+    from railgap import analysis, render, terminal
+
+    frame = analysis.compare_scenarios(list(files), data=data, assumptions=assumptions)
+    flat = frame.reset_index()
+    flat.attrs = dict(frame.attrs)
+    columns = ["scenario", *SCENARIO_COLUMNS]
+    if as_json:
+        body = {
+            **{k: render.clean(v) for k, v in frame.attrs.items()},
+            "rows": render.records(flat, columns),
+        }
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        typer.echo(render.to_csv(flat, columns), nl=False)
+        return
+    terminal.print_comparison(flat)
 
 
 @data_app.command("check")

@@ -149,6 +149,38 @@ def _frame(table_schema: TableSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     return frame
 
 
+def typed_rows(table: str, rows: list[dict[str, Any]], where: str) -> pd.DataFrame:
+    """Validate rows given as text or numbers (e.g. made by a scenario) and type them.
+
+    Each value goes through the schema column's parser, as a CSV cell would; a bad one raises
+    ``DataError`` naming ``where``, the row (1-based) and the column.
+    """
+    table_schema = schema(table)
+    problems: list[Problem] = []
+    typed: list[dict[str, Any]] = []
+    for number, row in enumerate(rows, start=1):
+        out: dict[str, Any] = {"_file": where, "_line": 0}
+        for column in table_schema.columns:
+            value = row.get(column.name)
+            missing = (
+                value is None or value is pd.NA or (isinstance(value, float) and value != value)
+            )
+            text = "" if missing else str(value).strip()
+            if not text:
+                if column.required:
+                    problems.append(Problem(where, number, column.name, "is required"))
+                out[column.name] = None
+                continue
+            try:
+                out[column.name] = column.parse(text)
+            except ValueError as exc:
+                problems.append(Problem(where, number, column.name, str(exc)))
+        typed.append(out)
+    if problems:
+        raise DataError(problems)
+    return _frame(table_schema, typed)
+
+
 def _duplicate_revisions(name: str, frame: pd.DataFrame, key: list[str]) -> list[Problem]:
     """Two rows with the same key and the same known_from are ambiguous: report both."""
     dup = frame.duplicated([*key, "known_from"], keep=False)

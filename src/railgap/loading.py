@@ -60,6 +60,12 @@ def staff_by_month(series: StaffSeries, plant_id: str, months: np.ndarray) -> np
     return np.where(idx >= 0, counts[np.clip(idx, 0, None)], np.nan)
 
 
+def closed_months(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:
+    """Month index each plant closed (infinity while open)."""
+    closed = date_months(plants, "closed", a.number("year_only_month"))
+    return np.where(np.isnan(closed), np.inf, closed)
+
+
 def plant_months(
     sched: Schedule, plants: pd.DataFrame, staff: pd.DataFrame, a: Assumptions
 ) -> pd.DataFrame:
@@ -93,6 +99,8 @@ def plant_months(
         if n_plants
         else (np.zeros((0, n_months)))
     )
+    # A closed plant has no staff left to be at risk.
+    employees = np.where(months[None, :] >= closed_months(plants, a)[:, None], 0.0, employees)
     with np.errstate(invalid="ignore", divide="ignore"):
         utilisation = load / cap[:, None]
         labour = employees * np.minimum(utilisation, 1.0)
@@ -200,6 +208,7 @@ def outlook_from(
             books.setdefault(str(key[0]), {})[str(key[1])] = round(units)
     totals = backlog.groupby("plant_id")[["units", "vehicles"]].sum()
     series = staff_series(staff, a.number("year_only_month"))
+    closed = closed_months(plants, a)
     n_months = len(sched.months)
     if len(months_table) != n_months * len(plants):
         raise ValueError("months_table must hold one block of schedule months per plant")
@@ -223,6 +232,8 @@ def outlook_from(
         capacity = np.nan
         basis = "unknown"
         employees = float(staff_by_month(series, plant_id, np.array([as_of_month]))[0])
+        if as_of_month >= closed[i]:
+            employees = 0.0
         if n_months:
             months = cols["month"][block]
             working = ~cols["below_viable"][block] & (cols["vehicle_equivalents"][block] > 0)

@@ -212,3 +212,62 @@ def print_fleet(frame: pd.DataFrame) -> None:
         style="dim",
     )
     console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def _arrow(before: Any, after: Any, fmt: str = "{}") -> str:
+    """``before → after`` when a value changed, else the value."""
+    before, after = render.clean(before), render.clean(after)
+
+    def show(value: Any) -> str:
+        return "-" if value is None else fmt.format(value)
+
+    return show(after) if before == after else f"{show(before)} → {show(after)}"
+
+
+def print_scenario(frame: pd.DataFrame) -> None:
+    """Print a scenario against its baseline: per plant, what changed and which lever did it."""
+    console.print(f"[bold]{frame.attrs['scenario']}[/bold]")
+    for note in frame.attrs.get("levers", []):
+        console.print(f"  {note}", markup=False)
+    table = Table(title="Scenario against baseline", title_justify="left")
+    for col in (
+        "plant",
+        "book (units)",
+        "run-out",
+        "next work",
+        "gap (months)",
+        "jobs at risk (job-months)",
+        "levers",
+    ):
+        table.add_column(col, overflow="fold")
+    changed = frame[frame["changed"].astype(bool)]
+    for row in changed.to_dict("records"):
+        table.add_row(
+            str(row["name"]),
+            _arrow(row["backlog_units_baseline"], row["backlog_units"]),
+            _arrow(row["run_out_baseline"], row["run_out"]),
+            _arrow(row["next_work_baseline"], row["next_work"]),
+            _arrow(row["gap_months_baseline"], row["gap_months"]),
+            _arrow(row["jobs_at_risk_months_baseline"], row["jobs_at_risk_months"], "{:,.0f}"),
+            str(row["levers"] or "-"),
+        )
+    if len(changed):
+        console.print(table)
+    else:
+        console.print("No plant's outlook changes under this scenario.")
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def print_comparison(frame: pd.DataFrame) -> None:
+    """Print several scenarios side by side: jobs-at-risk-months and gaps per plant."""
+    pivot = frame.pivot_table(
+        index="name", columns="scenario", values="jobs_at_risk_months", aggfunc="first"
+    )
+    table = Table(title="Jobs at risk (job-months) by scenario", title_justify="left")
+    table.add_column("plant")
+    for name in pivot.columns:
+        table.add_column(str(name), justify="right")
+    for plant, row in pivot.iterrows():
+        table.add_row(str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
+    console.print(table)
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")

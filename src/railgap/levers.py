@@ -1,0 +1,337 @@
+"""Levers: each a pure function from (tables as known on a date, assumptions) to new ones.
+
+What each lever does, in words, is returned with the result so that every scenario answer
+can say which changes produced it. Rows a lever adds are validated against the schemas like
+any data row and carry the source ``SCENARIO_SOURCE`` (a scenario is not a public fact).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from railgap.assumptions import Assumptions
+from railgap.dataset import Dataset, typed_rows
+from railgap.dates import date_month, month_label, month_of
+from railgap.errors import DataError, Problem
+from railgap.scenario import (
+    AssumptionLever,
+    AwardTender,
+    DirectOrder,
+    Lever,
+    Move,
+    PlantLever,
+    PlantShare,
+    VaryOrder,
+)
+from railgap.scheduling import order_profile
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A dataset and assumptions after levers, with what each lever did in words."""
+
+    resolved: Dataset
+    assumptions: Assumptions
+    notes: list[str]
+
+
+def _shift(text: Any, months: int) -> Any:
+    """Shift a partial date by whole months (the result is month-precise)."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    return month_label(month_of(str(text)) + months)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a table as plain dicts of its schema columns (no derived columns)."""
+    return [
+        {str(k): v for k, v in row.items() if not str(k).startswith("_")}
+        for row in frame.to_dict("records")
+    ]
+
+
+def _order_row(orders: pd.DataFrame, order_id: str, where: str) -> dict[str, Any]:
+    rows = orders[orders["order_id"] == order_id]
+    if rows.empty:
+        raise DataError([Problem(where, None, "order", f"no order '{order_id}' known on the date")])
+    return _records(rows)[-1]
+
+
+def _packages(
+    tables: dict[str, pd.DataFrame],
+    order_id: str,
+    plants: list[PlantShare],
+    vehicles: int,
+    source: str,
+    known: str,
+    where: str,
+) -> pd.DataFrame:
+    known_plants = set(tables["plants"]["plant_id"])
+    rows = []
+    for share in plants:
+        if share.plant not in known_plants:
+            raise DataError(
+                [Problem(where, None, "plants", f"no plant '{share.plant}' known on the date")]
+            )
+        rows.append(
+            {
+                "order_id": order_id,
+                "plant_id": share.plant,
+                "stage": share.stage,
+                "vehicles": round(vehicles * share.share),
+                "source": source,
+                "known_from": known,
+            }
+        )
+    return typed_rows("work_packages", rows, where)
+
+
+SCENARIO_SOURCE = "https://railgap.invalid/scenario"
+
+
+def _new_order(
+    tables: dict[str, pd.DataFrame], fields: dict[str, Any], plants: list[PlantShare], where: str
+) -> dict[str, pd.DataFrame]:
+    if fields["order_id"] in set(tables["orders"]["order_id"]):
+        raise DataError([Problem(where, None, "order_id", f"order '{fields['order_id']}' exists")])
+    if fields["manufacturer_id"] not in set(tables["manufacturers"]["manufacturer_id"]):
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    None,
+                    "manufacturer",
+                    f"no manufacturer '{fields['manufacturer_id']}' known on the date",
+                )
+            ]
+        )
+    row = {"status": "firm", "source": SCENARIO_SOURCE, **fields}
+    orders = typed_rows("orders", [row], where)
+    vehicles = int(fields["units"]) * int(fields["cars_per_unit"])
+    packages = _packages(
+        tables, fields["order_id"], plants, vehicles, SCENARIO_SOURCE, fields["known_from"], where
+    )
+    return {
+        **tables,
+        "orders": pd.concat([tables["orders"], orders], ignore_index=True),
+        "work_packages": pd.concat([tables["work_packages"], packages], ignore_index=True),
+    }
+
+
+def apply_levers(
+    resolved: Dataset, a: Assumptions, levers: list[tuple[str, Lever]], where: str = "scenario"
+) -> Applied:
+    """Apply levers in order to a dataset resolved on the scenario's as-of date."""
+    if resolved.as_of is None:
+        raise ValueError("apply_levers needs a dataset resolved with railgap.dataset.as_of")
+    tables = dict(resolved.tables)
+    notes = []
+    known = resolved.as_of.isoformat()
+    for index, (kind, lever) in enumerate(levers, start=1):
+        label = f"{where}: lever {index} ({kind})"
+        if isinstance(lever, VaryOrder):
+            tables, note = _vary(tables, lever, kind, index, resolved.as_of, a, label)
+        elif isinstance(lever, DirectOrder):
+            order_id = lever.order_id or f"scenario-{index}-{lever.class_}".lower().replace(
+                " ", "-"
+            )
+            tables = _new_order(
+                tables,
+                {
+                    "order_id": order_id,
+                    "class": lever.class_,
+                    "manufacturer_id": lever.manufacturer,
+                    "operator": lever.operator,
+                    "units": lever.units,
+                    "cars_per_unit": lever.cars_per_unit,
+                    "signed": lever.signed.isoformat(),
+                    "planned_first_delivery": lever.first_delivery,
+                    "planned_last_delivery": lever.last_delivery,
+                    "known_from": known,
+                },
+                lever.plants,
+                label,
+            )
+            note = f"direct order {order_id}: {lever.units} x {lever.cars_per_unit} {lever.class_}"
+        elif isinstance(lever, AwardTender):
+            order_id = f"scenario-{lever.tender}-{lever.winner}"
+            tables = _new_order(
+                tables,
+                {
+                    "order_id": order_id,
+                    "class": lever.class_ or lever.tender,
+                    "manufacturer_id": lever.winner,
+                    "operator": lever.operator,
+                    "units": lever.units,
+                    "cars_per_unit": lever.cars_per_unit,
+                    "signed": lever.date.isoformat(),
+                    "planned_first_delivery": lever.first_delivery,
+                    "planned_last_delivery": lever.last_delivery,
+                    "known_from": known,
+                },
+                lever.plants,
+                label,
+            )
+            size = f"{lever.units} x {lever.cars_per_unit}"
+            note = f"tender {lever.tender} awarded to {lever.winner}: {size}"
+        elif isinstance(lever, Move):
+            tables, note = _move(tables, lever, label)
+        elif isinstance(lever, PlantLever):
+            tables, note = _plant(tables, lever, resolved.as_of, label)
+        elif isinstance(lever, AssumptionLever):
+            a = a.with_overrides({lever.name: lever.value})
+            note = f"assumption {lever.name} = {lever.value}"
+        else:  # pragma: no cover - LEVERS and this chain are kept in step
+            raise TypeError(kind)
+        notes.append(f"{index}. {note}")
+    return Applied(replace(resolved, tables=tables), a, notes)
+
+
+def _vary(
+    tables: dict[str, pd.DataFrame],
+    lever: VaryOrder,
+    kind: str,
+    index: int,
+    as_of: dt.date,
+    a: Assumptions,
+    label: str,
+) -> tuple[dict[str, pd.DataFrame], str]:
+    parent = _order_row(tables["orders"], lever.order, label)
+    if lever.units < 0:
+        orders = tables["orders"].copy()
+        mask = orders["order_id"] == lever.order
+        delivered = order_profile(orders[mask], date_month(as_of), a)["units_delivered"]
+        floor = int(delivered.to_numpy()[-1])
+        units = max(int(parent["units"]) + lever.units, floor)
+        orders.loc[mask, "units"] = units
+        return {**tables, "orders": orders}, f"order {lever.order} cut to {units} units"
+    # The added units follow the parent's deliveries, at the parent's delivery rate, and
+    # cannot be delivered before an assembly lead time after the decision.
+    profile = order_profile(
+        tables["orders"][tables["orders"]["order_id"] == lever.order], date_month(as_of), a
+    )
+    vehicles = float(profile["vehicles"].iloc[-1])
+    first_month = float(profile["first_delivery"].iloc[-1])
+    last_month = float(profile["last_delivery"].iloc[-1])
+    cars = int(parent["cars_per_unit"])
+    rate = max(vehicles / (last_month - first_month + 1), 1.0)
+    start = max(
+        int(last_month) + 1, date_month(lever.from_) + int(a.number("assembly_lead_months"))
+    )
+    first = lever.first_delivery or month_label(start)
+    last = lever.last_delivery or month_label(
+        month_of(first) + int(np.ceil(lever.units * cars / rate)) - 1
+    )
+    order_id = f"{lever.order}-{kind.replace('_', '-')}-{index}"
+    fields = {
+        "order_id": order_id,
+        "class": parent["class"],
+        "parent_order_id": lever.order,
+        "status": "option" if kind == "exercise_option" else "variation",
+        "manufacturer_id": parent["manufacturer_id"],
+        "operator": parent.get("operator"),
+        "units": lever.units,
+        "cars_per_unit": cars,
+        "signed": lever.from_.isoformat(),
+        "planned_first_delivery": first,
+        "planned_last_delivery": last,
+        "known_from": as_of.isoformat(),
+    }
+    parent_packages = tables["work_packages"][tables["work_packages"]["order_id"] == lever.order]
+    if parent_packages.empty:
+        raise DataError(
+            [Problem(label, None, "order", f"order {lever.order} has no work packages")]
+        )
+    # The new units are built where the parent's are, in the same shares by stage.
+    stated = parent_packages["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
+    counts = np.where(
+        np.isnan(stated), np.nanmean(stated) if (~np.isnan(stated)).any() else 1.0, stated
+    )
+    by_stage = pd.Series(counts).groupby(parent_packages["stage"].to_numpy()).transform("sum")
+    shares = [
+        PlantShare(plant=plant, stage=stage, share=float(count / total))
+        for plant, stage, count, total in zip(
+            parent_packages["plant_id"], parent_packages["stage"], counts, by_stage, strict=True
+        )
+    ]
+    tables = _new_order(tables, fields, shares, label)
+    return tables, f"{kind} on {lever.order}: +{lever.units} units delivered {first} to {last}"
+
+
+def _move(
+    tables: dict[str, pd.DataFrame], lever: Move, label: str
+) -> tuple[dict[str, pd.DataFrame], str]:
+    _order_row(tables["orders"], lever.order, label)
+    orders = tables["orders"].copy()
+    mask = (orders["order_id"] == lever.order).to_numpy()
+    fields = [
+        "signed",
+        "planned_first_delivery",
+        "planned_last_delivery",
+        "planned_entry_into_service",
+    ]
+    rows = _records(orders[mask])
+    for row in rows:
+        for field in fields:
+            row[field] = _shift(row.get(field), lever.months)
+    moved = typed_rows("orders", rows, label)
+    packages = tables["work_packages"].copy()
+    pmask = (packages["order_id"] == lever.order).to_numpy()
+    prow = _records(packages[pmask])
+    for row in prow:
+        for field in ("build_start", "build_end"):
+            row[field] = _shift(row.get(field), lever.months)
+    return (
+        {
+            **tables,
+            "orders": pd.concat([orders[~mask], moved], ignore_index=True),
+            "work_packages": pd.concat(
+                [packages[~pmask], typed_rows("work_packages", prow, label)], ignore_index=True
+            ),
+        },
+        f"order {lever.order} moved {lever.months:+d} months",
+    )
+
+
+def _plant(
+    tables: dict[str, pd.DataFrame], lever: PlantLever, as_of: dt.date, label: str
+) -> tuple[dict[str, pd.DataFrame], str]:
+    plants = tables["plants"].copy()
+    mask = (plants["plant_id"] == lever.plant).to_numpy()
+    if not mask.any():
+        raise DataError(
+            [Problem(label, None, "plant", f"no plant '{lever.plant}' known on the date")]
+        )
+    said = []
+    if lever.capacity is not None:
+        plants.loc[mask, "capacity_vehicles_per_month"] = float(lever.capacity)
+        said.append(f"capacity {lever.capacity:g}/month")
+    staff = tables["plant_staff"]
+    date = (lever.from_ or as_of).isoformat()
+    headcount = lever.employees
+    if lever.closed is not None:
+        plants.loc[mask, "closed"] = lever.closed.isoformat()
+        date, headcount = lever.closed.isoformat(), 0
+        said.append(f"closed {date}")
+    if headcount is not None:
+        row = {
+            "plant_id": lever.plant,
+            "date": date,
+            "employees": headcount,
+            "source": SCENARIO_SOURCE,
+            "known_from": as_of.isoformat(),
+        }
+        staff = pd.concat([staff, typed_rows("plant_staff", [row], label)], ignore_index=True)
+        said.append(f"{headcount} staff from {date}")
+    if not said:
+        raise DataError([Problem(label, None, "plant", "give capacity, employees or closed")])
+    return {
+        **tables,
+        "plants": plants,
+        "plant_staff": staff,
+    }, f"plant {lever.plant}: {', '.join(said)}"

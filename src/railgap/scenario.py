@@ -1,0 +1,249 @@
+"""Scenarios: named levers applied to the dataset as known on a date.
+
+A scenario is a small YAML file::
+
+    name: West Coast order
+    description: ...
+    as_of: 2024-01-15
+    base: do_nothing.yaml          # optional: apply that scenario's levers first
+    levers:
+      - vary_order: {order: avanti-807-2019, units: 10, from: 2024-03}
+      - assumption: {name: min_viable_share, value: 0.1}
+
+Levers (each a one-key mapping): ``vary_order`` and ``exercise_option`` (add or remove units
+on an existing order), ``direct_order`` and ``award_tender`` (a new order with its plants),
+``move`` (shift an order's planned dates), ``plant`` (capacity, staff, closure from a date)
+and ``assumption`` (override a named assumption). Each lever is a pure function from
+(resolved tables, assumptions) to new ones; nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from railgap.errors import DataError, Problem
+
+#: Largest scenario file read (bytes): a scenario is a handful of levers.
+MAX_SCENARIO_BYTES = 256_000
+Stage = Literal["bodyshell", "assembly", "test", "full"]
+
+
+class Lever(BaseModel):
+    """Base of every lever: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class PlantShare(Lever):
+    """A plant's part of a new order: which stage it does for what share of the vehicles."""
+
+    plant: str
+    stage: Stage = "full"
+    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+
+class VaryOrder(Lever):
+    """Add (or, negative, remove) units on an existing order from a date."""
+
+    order: str
+    units: int
+    from_: dt.date = Field(alias="from")
+    first_delivery: str | None = None
+    last_delivery: str | None = None
+
+    @field_validator("units")
+    @classmethod
+    def _nonzero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("units must not be zero")
+        return value
+
+
+class ExerciseOption(VaryOrder):
+    """Exercise an option: further units of an existing order (positive only)."""
+
+    @field_validator("units")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError("an option adds units: units must be positive")
+        return value
+
+
+class DirectOrder(Lever):
+    """A new order placed directly: class, manufacturer, plants, units and dates."""
+
+    order_id: str | None = None
+    class_: str = Field(alias="class")
+    manufacturer: str
+    operator: str | None = None
+    units: Annotated[int, Field(gt=0)]
+    cars_per_unit: Annotated[int, Field(gt=0)]
+    signed: dt.date
+    first_delivery: str | None = None
+    last_delivery: str | None = None
+    plants: list[PlantShare] = Field(min_length=1)
+
+
+class AwardTender(Lever):
+    """A tender awarded: winner, plants, award date, units and delivery dates."""
+
+    tender: str
+    winner: str
+    date: dt.date
+    units: Annotated[int, Field(gt=0)]
+    cars_per_unit: Annotated[int, Field(gt=0)]
+    class_: str | None = Field(default=None, alias="class")
+    operator: str | None = None
+    first_delivery: str | None = None
+    last_delivery: str | None = None
+    plants: list[PlantShare] = Field(min_length=1)
+
+
+class Move(Lever):
+    """Shift an order's planned dates (signing, deliveries, service, build) by months."""
+
+    order: str
+    months: int
+
+
+class PlantLever(Lever):
+    """Change a plant from a date: capacity, headcount, or closure."""
+
+    plant: str
+    from_: dt.date | None = Field(default=None, alias="from")
+    capacity: Annotated[float, Field(gt=0)] | None = None
+    employees: Annotated[int, Field(ge=0)] | None = None
+    closed: dt.date | None = None
+
+
+class AssumptionLever(Lever):
+    """Override one named assumption."""
+
+    name: str
+    value: float | dict[str, float]
+
+
+LEVERS: dict[str, type[Lever]] = {
+    "vary_order": VaryOrder,
+    "exercise_option": ExerciseOption,
+    "direct_order": DirectOrder,
+    "award_tender": AwardTender,
+    "move": Move,
+    "plant": PlantLever,
+    "assumption": AssumptionLever,
+}
+
+
+class Scenario(BaseModel):
+    """A scenario file: name, description, as-of date, optional base, levers."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=5000)] = ""
+    as_of: dt.date
+    base: str | None = None
+    levers: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
+
+    @field_validator("levers")
+    @classmethod
+    def _levers(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for item in value:
+            if not isinstance(item, dict) or len(item) != 1:
+                raise ValueError("each lever is a mapping with one key, e.g. {vary_order: {...}}")
+            (kind,) = item
+            if kind not in LEVERS:
+                raise ValueError(f"unknown lever '{kind}' (levers: {', '.join(LEVERS)})")
+        return value
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The YAML line (1-based) of the deepest node a validation error location reaches."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [v for k, v in node.value if getattr(k, "value", None) == str(part)]
+            if not match:
+                break
+            node = match[0]
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _problems(
+    where: str, exc: ValidationError, node: yaml.Node | None, prefix: tuple[Any, ...]
+) -> DataError:
+    problems = []
+    for err in exc.errors():
+        loc = (*prefix, *err["loc"])
+        field = ".".join(str(p) for p in loc) or None
+        problems.append(Problem(where, _line_of(node, loc), field, err["msg"]))
+    return DataError(problems)
+
+
+def parse_scenario(text: str, where: str) -> tuple[Scenario, list[tuple[str, Lever]]]:
+    """Parse scenario YAML text into the scenario and its typed levers (base not applied).
+
+    Every problem names ``where``, the YAML line and the field (``levers.2.vary_order.units``).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DataError([Problem(where, line, None, f"is not valid YAML: {exc}")]) from None
+    except (ValueError, RecursionError) as exc:  # e.g. an impossible date YAML reads itself
+        raise DataError([Problem(where, None, None, f"cannot be read: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise DataError([Problem(where, 1, None, "must be a mapping with name, as_of and levers")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _problems(where, exc, node, ()) from None
+    levers = []
+    for index, item in enumerate(scenario.levers):
+        ((kind, body),) = item.items()
+        try:
+            levers.append((kind, LEVERS[kind].model_validate(body or {})))
+        except ValidationError as exc:
+            raise _problems(where, exc, node, ("levers", index, kind)) from None
+    return scenario, levers
+
+
+def read_scenario(path: str | Path) -> tuple[Scenario, list[tuple[str, Lever]]]:
+    """Read a scenario file and its chain of bases; return it and all levers, bases first."""
+    return _read(Path(path), seen=())
+
+
+def _read(path: Path, seen: tuple[Path, ...]) -> tuple[Scenario, list[tuple[str, Lever]]]:
+    where = str(path)
+    resolved = path.resolve()
+    if resolved in seen:
+        raise DataError([Problem(where, None, "base", "scenarios form a cycle of bases")])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(where, None, None, f"cannot be read: {exc.strerror}")]) from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise DataError([Problem(where, None, None, f"is larger than {MAX_SCENARIO_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError([Problem(where, None, None, "is not UTF-8 text")]) from None
+    scenario, levers = parse_scenario(text, where)
+    if scenario.base:
+        _, base_levers = _read(path.parent / scenario.base, (*seen, resolved))
+        levers = base_levers + levers
+    return scenario, levers
