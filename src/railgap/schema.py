@@ -27,6 +27,7 @@ TABLES: tuple[str, ...] = (
     "fleets",
     "fleet_operators",
     "national_series",
+    "tenders",
 )
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-/.]*$")
