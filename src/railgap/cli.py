@@ -1,4 +1,4 @@
-"""The ``railgap`` command line: outlook, plant and data commands.
+"""The ``railgap`` command line: outlook, plant, fleet, forecast, scenario and data commands.
 
 Errors in input (bad dates, unknown plants, malformed data) print one line naming what is
 wrong and where, and exit with status 2; nothing prints a traceback.
@@ -17,7 +17,9 @@ from railgap.errors import DataError, RailgapError
 from railgap.terminal import console, err_console
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Callable
+
+    import pandas as pd
 
 app = typer.Typer(
     help=(
@@ -57,6 +59,29 @@ AssumptionsOpt = Annotated[
 ]
 
 
+def _emit(
+    frame: pd.DataFrame,
+    key: str,
+    columns: list[str],
+    as_json: bool,
+    as_csv: bool,
+    show: Callable[[pd.DataFrame], None],
+) -> None:
+    """Print a stamped table as JSON (the stamp, then ``key``: rows), CSV, or for people."""
+    from railgap import render
+
+    if as_json:
+        body = {
+            **{str(k): render.clean(v) for k, v in frame.attrs.items()},
+            key: render.records(frame, columns),
+        }
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    elif as_csv:
+        typer.echo(render.to_csv(frame, columns), nl=False)
+    else:
+        show(frame)
+
+
 def _exclusive(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv")
@@ -79,13 +104,7 @@ def outlook(
     from railgap import analysis, render, terminal
 
     frame = analysis.outlook(as_of, data=data, assumptions=assumptions, all_plants=all_plants)
-    if as_json:
-        typer.echo(render.outlook_json(frame))
-        return
-    if as_csv:
-        typer.echo(render.to_csv(frame, render.OUTLOOK_COLUMNS), nl=False)
-        return
-    terminal.print_outlook(frame)
+    _emit(frame, "plants", render.OUTLOOK_COLUMNS, as_json, as_csv, terminal.print_outlook)
 
 
 @app.command()
@@ -155,20 +174,10 @@ def fleet(
 ) -> None:
     """The fleet register as known on a date: every class, its size, age, status, operators."""
     _exclusive(as_json, as_csv)
-    from railgap import analysis, render, terminal
+    from railgap import analysis, terminal
 
     frame = analysis.fleet(as_of, operator=operator, data=data)
-    if as_json:
-        body = {
-            **{k: render.clean(v) for k, v in frame.attrs.items()},
-            "fleets": render.records(frame, FLEET_COLUMNS),
-        }
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
-        return
-    if as_csv:
-        typer.echo(render.to_csv(frame, FLEET_COLUMNS), nl=False)
-        return
-    terminal.print_fleet(frame)
+    _emit(frame, "fleets", FLEET_COLUMNS, as_json, as_csv, terminal.print_fleet)
 
 
 def _parse_lives(values: list[str] | None) -> dict[str, float]:
@@ -268,6 +277,7 @@ SCENARIO_COLUMNS = [
     "jobs_at_risk_months_change",
     "run_out_change_months",
     "gap_change_months",
+    "changed",
     "levers",
 ]
 
@@ -282,20 +292,10 @@ def scenario_run(
 ) -> None:
     """Run one scenario: each plant's outlook against the baseline, and which lever did what."""
     _exclusive(as_json, as_csv)
-    from railgap import analysis, render, terminal
+    from railgap import analysis, terminal
 
     frame = analysis.run_scenario(file, data=data, assumptions=assumptions)
-    if as_json:
-        body = {
-            **{k: render.clean(v) for k, v in frame.attrs.items()},
-            "plants": render.records(frame, SCENARIO_COLUMNS),
-        }
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
-        return
-    if as_csv:
-        typer.echo(render.to_csv(frame, SCENARIO_COLUMNS), nl=False)
-        return
-    terminal.print_scenario(frame)
+    _emit(frame, "plants", SCENARIO_COLUMNS, as_json, as_csv, terminal.print_scenario)
 
 
 @scenario_app.command("compare")
@@ -308,23 +308,13 @@ def scenario_compare(
 ) -> None:
     """Several scenarios side by side (one row per scenario and plant)."""
     _exclusive(as_json, as_csv)
-    from railgap import analysis, render, terminal
+    from railgap import analysis, terminal
 
     frame = analysis.compare_scenarios(list(files), data=data, assumptions=assumptions)
     flat = frame.reset_index()
     flat.attrs = dict(frame.attrs)
     columns = ["scenario", *SCENARIO_COLUMNS]
-    if as_json:
-        body = {
-            **{k: render.clean(v) for k, v in frame.attrs.items()},
-            "rows": render.records(flat, columns),
-        }
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
-        return
-    if as_csv:
-        typer.echo(render.to_csv(flat, columns), nl=False)
-        return
-    terminal.print_comparison(flat)
+    _emit(flat, "rows", columns, as_json, as_csv, terminal.print_comparison)
 
 
 @data_app.command("check")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from typing import Any
 
@@ -58,15 +57,6 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     """Rows of a frame as JSON-safe dicts."""
     cols = columns or list(frame.columns)
     return [{c: clean(row[c]) for c in cols} for row in frame.to_dict("records")]
-
-
-def outlook_json(frame: pd.DataFrame) -> str:
-    """The outlook as a JSON object: the stamp, then ``plants``."""
-    body = {
-        **{k: clean(v) for k, v in frame.attrs.items()},
-        "plants": records(frame, OUTLOOK_COLUMNS),
-    }
-    return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def _cell(value: Any) -> Any:
