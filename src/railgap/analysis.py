@@ -381,7 +381,7 @@ def run_scenario(
     a = get_assumptions(assumptions)
     resolved = as_of_dataset(dataset, spec.as_of, LOADING_TABLES)
     result = run_whatif(resolved, a, levers, str(path))
-    frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, a))
+    frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, result.assumptions))
     frame.attrs.update(
         {"scenario": spec.name, "description": spec.description, "levers": result.notes}
     )

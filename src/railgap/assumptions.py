@@ -110,6 +110,11 @@ class Assumptions(BaseModel):
         for key, value in overrides.items():
             if key not in data["assumptions"]:
                 raise DataError([Problem("assumptions", None, key, "is not a known assumption")])
+            if isinstance(value, dict) != isinstance(data["assumptions"][key]["value"], dict):
+                kind = (
+                    "a table" if isinstance(data["assumptions"][key]["value"], dict) else "a number"
+                )
+                raise DataError([Problem("assumptions", None, key, f"takes {kind}")])
             data["assumptions"][key]["value"] = value
         data["version"] = f"{self.version}+modified"
         return parse_assumptions(data, "overrides")

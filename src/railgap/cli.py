@@ -188,8 +188,8 @@ def _parse_lives(values: list[str] | None) -> dict[str, float]:
             lives[traction.strip()] = float(years)
         except ValueError:
             raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS") from None
-        if not sep or lives[traction.strip()] <= 0:
-            raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS (years > 0)")
+        if not sep or not 0 < lives[traction.strip()] < 200:
+            raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS (0 < years < 200)")
     return lives
 
 

@@ -145,7 +145,8 @@ def _frame(table_schema: TableSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     for count in COUNTS:
         if count in frame.columns:
             # The date of a count is its row's known_from: carried with the count.
-            frame[f"{count}_at_y"] = frame["known_from_y"].where(frame[count].notna())
+            month = frame["known_from_y"] * 12 + frame["known_from_mo"].fillna(7) - 1
+            frame[f"{count}_at_m"] = month.where(frame[count].notna())
     return frame
 
 
@@ -267,16 +268,16 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
 
 
 #: Dated counts (a snapshot as of the row's known_from), carried with their date.
-COUNTS = ("units_in_service",)
+COUNTS = ("units_in_service", "units_delivered")
 
 
 def _carried(column: str) -> bool:
     """Columns recording what happened: once public, a fact stays known.
 
-    ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at_y`` year of the
+    ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at_m`` month of the
     row that stated them) are kept from earlier revisions when a later one leaves them empty.
     """
-    return column.startswith("actual_") or column in COUNTS or column.endswith("_at_y")
+    return column.startswith("actual_") or column in COUNTS or column.endswith("_at_m")
 
 
 def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:
@@ -294,7 +295,31 @@ def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame
         ordered = ordered.copy()
         filled = ordered.groupby(key, sort=False)[carried].ffill()
         ordered[carried] = filled
-    return ordered.drop_duplicates(key, keep="last").sort_values("_line", kind="stable")
+    latest = ordered.drop_duplicates(key, keep="last").sort_values("_line", kind="stable")
+    return _forget_future_facts(latest, as_of)
+
+
+def _forget_future_facts(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Blank ``actual_*`` dates later than ``as_of``: a row cannot know what has not happened.
+
+    A date counts as after ``as_of`` when its first possible day is (``2024`` is not after
+    2024-06-01; ``2024-07`` is). Such cells are data errors in the source rows and
+    ``railgap data check`` reports them; here they are simply not seen.
+    """
+    year, month = float(as_of.year), float(as_of.month)
+    columns = [c for c in frame.columns if c.startswith("actual_") and f"{c}_y" in frame.columns]
+    if not columns or frame.empty:
+        return frame
+    frame = frame.copy()
+    for column in columns:
+        y = frame[f"{column}_y"].to_numpy(dtype="float64")
+        mo = frame[f"{column}_mo"].to_numpy(dtype="float64")
+        later = (y > year) | ((y == year) & ~np.isnan(mo) & (mo > month))
+        if later.any():
+            frame.loc[later, column] = None
+            frame.loc[later, f"{column}_y"] = np.nan
+            frame.loc[later, f"{column}_mo"] = np.nan
+    return frame
 
 
 def as_of(dataset: Dataset, date: dt.date, tables: tuple[str, ...] = TABLES) -> Dataset:

@@ -209,7 +209,16 @@ def _vary(
         floor = int(delivered.to_numpy()[-1])
         units = max(int(parent["units"]) + lever.units, floor)
         orders.loc[mask, "units"] = units
-        return {**tables, "orders": orders}, f"order {lever.order} cut to {units} units"
+        # Stated package sizes shrink in the same proportion as the order.
+        packages = tables["work_packages"].copy()
+        pmask = (packages["order_id"] == lever.order).to_numpy()
+        scale = units / max(int(parent["units"]), 1)
+        packages.loc[pmask, "vehicles"] = (
+            (packages.loc[pmask, "vehicles"].astype("float64") * scale).round().astype("Int64")
+        )
+        return {**tables, "orders": orders, "work_packages": packages}, (
+            f"order {lever.order} cut to {units} units"
+        )
     # The added units follow the parent's deliveries, at the parent's delivery rate, and
     # cannot be delivered before an assembly lead time after the decision.
     profile = order_profile(
@@ -312,22 +321,18 @@ def _plant(
         plants.loc[mask, "capacity_vehicles_per_month"] = float(lever.capacity)
         said.append(f"capacity {lever.capacity:g}/month")
     staff = tables["plant_staff"]
-    date = (lever.from_ or as_of).isoformat()
-    headcount = lever.employees
+    rows = []
+    if lever.employees is not None:
+        date = (lever.from_ or as_of).isoformat()
+        rows.append({"plant_id": lever.plant, "date": date, "employees": lever.employees})
+        said.append(f"{lever.employees} staff from {date}")
     if lever.closed is not None:
         plants.loc[mask, "closed"] = lever.closed.isoformat()
-        date, headcount = lever.closed.isoformat(), 0
-        said.append(f"closed {date}")
-    if headcount is not None:
-        row = {
-            "plant_id": lever.plant,
-            "date": date,
-            "employees": headcount,
-            "source": SCENARIO_SOURCE,
-            "known_from": as_of.isoformat(),
-        }
-        staff = pd.concat([staff, typed_rows("plant_staff", [row], label)], ignore_index=True)
-        said.append(f"{headcount} staff from {date}")
+        rows.append({"plant_id": lever.plant, "date": lever.closed.isoformat(), "employees": 0})
+        said.append(f"closed {lever.closed.isoformat()}")
+    if rows:
+        new = [{**r, "source": SCENARIO_SOURCE, "known_from": as_of.isoformat()} for r in rows]
+        staff = pd.concat([staff, typed_rows("plant_staff", new, label)], ignore_index=True)
     if not said:
         raise DataError([Problem(label, None, "plant", "give capacity, employees or closed")])
     return {

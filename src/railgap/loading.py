@@ -31,6 +31,30 @@ from railgap.scheduling import (
 #: Stages that hand a finished vehicle over, highest last: the plant doing the highest
 #: of these for an order is the plant that delivers it.
 STAGE_RANK = {"bodyshell": 0, "assembly": 1, "full": 1, "test": 2}
+#: The columns of the outlook, one row per plant.
+OUTLOOK_FIELDS = [
+    "plant_id",
+    "name",
+    "manufacturer",
+    "country",
+    "opened",
+    "closed",
+    "capacity_vehicles_per_month",
+    "capacity_basis",
+    "employees",
+    "backlog_units",
+    "backlog_vehicles",
+    "backlog_by_class",
+    "utilisation_now",
+    "run_out",
+    "next_work",
+    "gap_months",
+    "jobs_at_risk_peak",
+    "jobs_at_risk_months",
+    "indirect_jobs_at_risk_peak",
+    "source",
+    "known_from",
+]
 #: The tables the loading engine reads.
 LOADING_TABLES = ("manufacturers", "plants", "plant_staff", "orders", "work_packages")
 
@@ -222,6 +246,7 @@ def outlook_from(
             "utilisation",
             "capacity",
             "capacity_basis",
+            "employees",
         )
     }
     for i, plant in enumerate(plants.itertuples(index=False)):
@@ -239,7 +264,10 @@ def outlook_from(
             working = ~cols["below_viable"][block] & (cols["vehicle_equivalents"][block] > 0)
             run_out, next_work = _run_out(working, months, as_of_month)
             window = (months >= as_of_month) & (months < as_of_month + horizon)
-            staff_for_risk = employees if plant.country == "GB" else np.nan
+            # Past the end of all known work, the headcount of the schedule's last month
+            # (after any closure or later headcount) is what is at risk.
+            last_staff = float(np.nan_to_num(cols["employees"][block][-1], nan=employees))
+            staff_for_risk = last_staff if plant.country == "GB" else np.nan
             peak, months_at_risk = _jobs_at_risk(
                 cols["jobs_at_risk"][block][window], staff_for_risk, horizon - int(window.sum())
             )
@@ -279,7 +307,7 @@ def outlook_from(
                 "known_from": plant.known_from,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=OUTLOOK_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from railgap.errors import DataError, Problem
+from railgap.dates import parse_as_of, parse_partial
+from railgap.errors import DataError, DateError, Problem
 
 #: Largest scenario file read (bytes): a scenario is a handful of levers.
 MAX_SCENARIO_BYTES = 256_000
@@ -37,6 +38,35 @@ class Lever(BaseModel):
     """Base of every lever: unknown keys are refused."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value: Any, info: Any) -> Any:
+        # Delivery dates may be written as partial dates (2026-01) or full YAML dates.
+        if info.field_name in ("first_delivery", "last_delivery") and isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    @field_validator(
+        "first_delivery",
+        "last_delivery",
+        "from_",
+        "signed",
+        "date",
+        "closed",
+        mode="after",
+        check_fields=False,
+    )
+    @classmethod
+    def _in_range(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        try:
+            parse_partial(text)
+        except DateError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class PlantShare(Lever):
@@ -149,6 +179,15 @@ class Scenario(BaseModel):
     as_of: dt.date
     base: str | None = None
     levers: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_range(cls, value: dt.date) -> dt.date:
+        try:
+            parse_as_of(value.isoformat())
+        except DateError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("levers")
     @classmethod

@@ -11,7 +11,7 @@ assumptions: no I/O. Months are integer month indices (``railgap.dates``).
    delivered is overdue and moves after the as-of month.
 2. **Work windows** (:func:`package_windows`): each work package's months at its plant, as a
    source dates them, else derived from the delivery window (assembly ends a hand-over lag
-   before delivery; bodyshells precede assembly).
+   before delivery; bodyshells precede assembly), never starting before the order's signing.
 3. **Schedule** (:func:`schedule`): each package's vehicle-equivalents (vehicles x the
    stage's share of a vehicle's work) spread evenly over its window; where a plant's stated
    capacity is exceeded, the excess moves to the next month, so capacity is never exceeded
@@ -99,7 +99,11 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
     # units a source says were delivered count. After it, deliveries run pro rata to the
     # last delivery, from the stated count at its date when there is one.
     in_service = date_months(orders, "actual_entry_into_service", yom) <= as_of_month
-    stated_at = date_months(orders, "known_from", yom)
+    # The date of the stated count is that of the row that stated it (carried with it).
+    stated_month = orders["units_delivered_at_m"].to_numpy(dtype="float64")
+    stated_at = np.where(
+        np.isnan(stated_month), date_months(orders, "known_from", yom), stated_month
+    )
     progress = np.clip((as_of_month - first + 1) / (last - first + 1), 0.0, 1.0)
     since = np.clip((as_of_month - stated_at) / np.maximum(last - stated_at, 1.0), 0.0, 1.0)
     progress = np.where(np.isnan(progress), 0.0, progress)
@@ -121,6 +125,7 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
             "units": units,
             "cars_per_unit": cars,
             "vehicles": vehicles,
+            "signed": date_months(orders, "signed", yom),
             "first_delivery": first,
             "last_delivery": last,
             "delivery_basis": basis,
@@ -186,6 +191,10 @@ def package_windows(packages: pd.DataFrame, profile: pd.DataFrame, a: Assumption
     )
     # A stated start alone keeps the derived end if that is later (an overdue order).
     end = np.where(~np.isnan(stated_end), stated_end, np.maximum(start + length, end))
+    # No derived work before the order is signed (when a source dates the signing): the
+    # window is squeezed, not moved.
+    signed = prof["signed"].to_numpy(dtype="float64")
+    start = np.where(np.isnan(stated_start), np.fmax(start, signed), start)
     end = np.maximum(end, start)
     shares = a.table("stage_share")
     share = np.array([shares[s] for s in stage], dtype="float64")

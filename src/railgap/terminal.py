@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from railgap import render
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
 # Wide enough for the outlook table when output goes to a file or a CI log.
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _add(table: Table, *cells: Any) -> None:
+    """Add a row whose text is shown as it is: names from data are never read as markup."""
+    table.add_row(*(escape(cell) if isinstance(cell, str) else cell for cell in cells))
 
 
 def stamp_line(attrs: dict[str, Any]) -> str:
@@ -45,7 +51,8 @@ def print_outlook(frame: pd.DataFrame) -> None:
         row = {k: render.clean(v) for k, v in raw.items()}
         book = ", ".join(f"{k}×{v}" for k, v in row["backlog_by_class"].items())
         gap = row["gap_months"]
-        table.add_row(
+        _add(
+            table,
             f"{row['name']} ({row['manufacturer']})",
             row["country"],
             render.fmt_int(row["employees"]),
@@ -80,7 +87,10 @@ def print_plant(report: Any) -> None:
     from railgap.dates import month_label, parse_as_of
 
     s = {k: render.clean(v) for k, v in report.summary.items()}
-    console.print(f"[bold]{s['name']}[/bold] ({s['manufacturer']}, {s['country']})")
+    console.print(
+        f"[bold]{escape(str(s['name']))}[/bold] "
+        f"({escape(str(s['manufacturer']))}, {escape(str(s['country']))})"
+    )
     console.print(
         f"staff {render.fmt_int(s['employees'])} · capacity "
         f"{render.fmt_int(s['capacity_vehicles_per_month'])} vehicles/month "
@@ -88,13 +98,15 @@ def print_plant(report: Any) -> None:
         f"book {s['backlog_units']} units / {s['backlog_vehicles']} vehicles · run-out "
         f"{s['run_out'] or '-'} · next work {s['next_work'] or 'none known'} · gap "
         f"{'-' if s['gap_months'] is None else s['gap_months']} months · jobs at risk (peak) "
-        f"{render.fmt_int(s['jobs_at_risk_peak'])}"
+        f"{render.fmt_int(s['jobs_at_risk_peak'])}",
+        markup=False,
     )
     orders = Table(title="Work at this plant", title_justify="left")
     for col in ("order", "class", "operator", "stage", "vehicles", "window", "basis", "units left"):
         orders.add_column(col)
     for row in report.orders.to_dict("records"):
-        orders.add_row(
+        _add(
+            orders,
             row["order_id"],
             str(row["class"]),
             str(row["operator"] or "-"),
@@ -126,7 +138,8 @@ def print_plant(report: Any) -> None:
         label = month_label(int(q))
         label = f"{label[:4]} Q{int(label[5:]) // 3 + 1}"
         marker = " ◀ as of" if group["month"].min() <= d <= group["month"].max() else ""
-        chart.add_row(
+        _add(
+            chart,
             label + marker,
             render.bar(util),
             "-" if util != util else f"{util:.0%}",
@@ -137,7 +150,7 @@ def print_plant(report: Any) -> None:
     for col in ("table", "row", "known from", "source"):
         sources.add_column(col, overflow="fold")
     for row in report.sources.to_dict("records"):
-        sources.add_row(row["table"], row["row"], row["known_from"], row["source"])
+        _add(sources, row["table"], row["row"], row["known_from"], row["source"])
     console.print(sources)
     console.print(stamp_line(report.stamp.as_dict()), style="dim")
 
@@ -153,7 +166,8 @@ def print_forecast(result: Any, stamp: Any) -> None:
         table.add_column(col, justify="left" if col in ("year", "") else "right", no_wrap=True)
     for raw in years.to_dict("records"):
         row = {k: render.clean(v) for k, v in raw.items()}
-        table.add_row(
+        _add(
+            table,
             str(row["year"]),
             render.fmt_int(row["fleet_vehicles"]),
             "-" if row["average_age"] is None else f"{row['average_age']:.1f}",
@@ -177,7 +191,13 @@ def print_forecast(result: Any, stamp: Any) -> None:
             classes = group.groupby("class")["vehicles"].sum().sort_values(ascending=False)
             names = ", ".join(f"{c} ({render.fmt_int(v)})" for c, v in classes.head(6).items())
             total = render.fmt_int(group["vehicles"].sum())
-            console.print(f"  {period}-{period + 4}: {total} vehicles: {names}")
+            console.print(f"  {period}-{period + 4}: {total} vehicles: {names}", markup=False)
+    console.print(
+        f"{len(result.unquantified)} fleets have no vehicle count or build years in the dataset "
+        "and are not in these totals (railgap forecast --json lists them).",
+        style="dim",
+    )
+    console.print(stamp_line(stamp.as_dict()), style="dim")
 
 
 def print_fleet(frame: pd.DataFrame) -> None:
@@ -194,7 +214,8 @@ def print_fleet(frame: pd.DataFrame) -> None:
             + (f"-{row['built_to']}" if row["built_to"] != row["built_from"] else "")
         )
         label = row["subclass"] or row["class"]
-        table.add_row(
+        _add(
+            table,
             f"{label} {row['name'] or ''}".strip(),
             row["traction"],
             render.fmt_int(row["units"]),
@@ -226,7 +247,7 @@ def _arrow(before: Any, after: Any, fmt: str = "{}") -> str:
 
 def print_scenario(frame: pd.DataFrame) -> None:
     """Print a scenario against its baseline: per plant, what changed and which lever did it."""
-    console.print(f"[bold]{frame.attrs['scenario']}[/bold]")
+    console.print(f"[bold]{escape(str(frame.attrs['scenario']))}[/bold]")
     for note in frame.attrs.get("levers", []):
         console.print(f"  {note}", markup=False)
     table = Table(title="Scenario against baseline", title_justify="left")
@@ -242,7 +263,8 @@ def print_scenario(frame: pd.DataFrame) -> None:
         table.add_column(col, overflow="fold")
     changed = frame[frame["changed"].astype(bool)]
     for row in changed.to_dict("records"):
-        table.add_row(
+        _add(
+            table,
             str(row["name"]),
             _arrow(row["backlog_units_baseline"], row["backlog_units"]),
             _arrow(row["run_out_baseline"], row["run_out"]),
@@ -268,6 +290,6 @@ def print_comparison(frame: pd.DataFrame) -> None:
     for name in pivot.columns:
         table.add_column(str(name), justify="right")
     for plant, row in pivot.iterrows():
-        table.add_row(str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
+        _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
     console.print(table)
     console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")

@@ -159,7 +159,7 @@ def retirement_years(
     planned = _year(fleets, "withdrawal_planned")[fleet_index]
     units = fleets["units"].to_numpy(dtype="float64", na_value=np.nan)[fleet_index]
     in_service = fleets["units_in_service"].to_numpy(dtype="float64", na_value=np.nan)[fleet_index]
-    counted = fleets["units_in_service_at_y"].to_numpy(dtype="float64")[fleet_index]
+    counted = (fleets["units_in_service_at_m"].to_numpy(dtype="float64") // 12)[fleet_index]
     # Rank of each cohort within its fleet (0 = oldest) and its share of the fleet.
     order = np.lexsort((built, fleet_index))
     rank = np.empty_like(built)
@@ -257,8 +257,10 @@ def allocate(total: np.ndarray, like_for_like: dict[str, np.ndarray]) -> dict[st
     tri-mode order replacing electric loco-hauled sets counts); each group's share is its
     own shortfall's share of the year's, so the groups always add up to the national figure.
     """
-    stacked = np.vstack(list(like_for_like.values())) if like_for_like else np.zeros((0, 0))
-    sums = stacked.sum(axis=0) if stacked.size else np.zeros_like(total)
+    if not like_for_like:
+        return {}
+    stacked = np.vstack(list(like_for_like.values()))
+    sums = stacked.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(sums > 0, stacked / np.where(sums > 0, sums, 1), 0.0)
     return {group: total * shares[i] for i, group in enumerate(like_for_like)}

@@ -39,6 +39,7 @@ class WhatIf:
     scenario: pd.DataFrame
     difference: pd.DataFrame
     notes: list[str]
+    assumptions: Assumptions  # after the levers (an assumption lever marks it modified)
 
 
 def _months_between(later: object, earlier: object) -> float:
@@ -95,14 +96,15 @@ def run_whatif(
     baseline = run_loading(resolved, a).outlook
     steps = [baseline]
     notes: list[str] = []
+    final = a
     for k in range(1, len(levers) + 1):
         applied = apply_levers(resolved, a, levers[:k], where)
         steps.append(run_loading(applied.resolved, applied.assumptions).outlook)
-        notes = applied.notes
+        notes, final = applied.notes, applied.assumptions
     scenario = steps[-1]
     diff = difference(baseline, scenario)
     diff["levers"] = [_attribution(plant, steps, notes) for plant in diff["plant_id"]]
-    return WhatIf(baseline, scenario, diff, notes)
+    return WhatIf(baseline, scenario, diff, notes, final)
 
 
 def _attribution(plant: str, steps: list[pd.DataFrame], notes: list[str]) -> str:
