@@ -145,8 +145,8 @@ def _frame(table_schema: TableSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     for count in COUNTS:
         if count in frame.columns:
             # The date of a count is its row's known_from: carried with the count.
-            month = frame["known_from_y"] * 12 + frame["known_from_mo"].fillna(7) - 1
-            frame[f"{count}_at_m"] = month.where(frame[count].notna())
+            stated_month = frame["known_from_y"] * 12 + frame["known_from_mo"].fillna(7) - 1
+            frame[f"{count}_at_m"] = stated_month.where(frame[count].notna())
     return frame
 
 
