@@ -131,3 +131,22 @@ def test_facts_about_what_happened_survive_a_later_revision_that_omits_them(tmp_
     assert gamma["planned_last_delivery"] == "2023-12"
     assert gamma["actual_entry_into_service"] == "2023-04-20"
     assert gamma["actual_first_delivery"] == "2023-04"
+
+
+def test_an_actual_date_later_than_the_as_of_date_is_not_seen(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    # A row public in 2019 that (wrongly) states the 2021 completion.
+    rows["orders"] = [
+        *rows["orders"],
+        dict(rows["orders"][1], known_from="2019-07-01", actual_last_delivery="2021-09"),
+    ]
+    write_tables(tmp_path, rows)
+    dataset = load_dataset(tmp_path)
+    orders = as_of(dataset, dt.date(2020, 1, 1))["orders"].set_index("order_id")
+    assert orders.loc["beta-200-2019", "actual_last_delivery"] is None
+    later = as_of(dataset, dt.date(2021, 10, 1))["orders"].set_index("order_id")
+    assert later.loc["beta-200-2019", "actual_last_delivery"] == "2021-09"
+    from railgap.checks import check_facts_not_after_known_from
+
+    problems = check_facts_not_after_known_from(dataset)
+    assert any("is after the row's known_from 2019-07-01" in p.message for p in problems)

@@ -143,6 +143,29 @@ def check_fleets_quantified(dataset: Dataset) -> list[Problem]:
     return problems
 
 
+def check_facts_not_after_known_from(dataset: Dataset) -> list[Problem]:
+    """An ``actual_*`` date cannot be later than the date its row became public."""
+    problems = []
+    for table, frame in dataset.tables.items():
+        known_y = frame["known_from_y"].to_numpy(dtype="float64")
+        known_mo = frame["known_from_mo"].to_numpy(dtype="float64")
+        for column in [c for c in frame.columns if c.startswith("actual_") and f"{c}_y" in frame]:
+            y = frame[f"{column}_y"].to_numpy(dtype="float64")
+            mo = frame[f"{column}_mo"].to_numpy(dtype="float64")
+            later = (y > known_y) | ((y == known_y) & (mo > known_mo))
+            for _, row in frame[later].iterrows():
+                problems.append(
+                    _where(
+                        row,
+                        column,
+                        f"{table}: {row[column]} is after the row's "
+                        f"known_from {row['known_from']} (as-of views ignore it "
+                        "until then)",
+                    )
+                )
+    return problems
+
+
 CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_have_work_packages,
     check_package_vehicles,
@@ -150,6 +173,7 @@ CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_delivery_order,
     check_orders_completed,
     check_fleets_quantified,
+    check_facts_not_after_known_from,
 )
 
 
