@@ -402,10 +402,12 @@ def compare_scenarios(
         if name in names:
             name = f"{name} ({Path(path).name})"
         names.append(name)
-        frames.append(frame.assign(scenario=name))
+        frames.append(frame.assign(scenario=name, as_of=frame.attrs["as_of"]))
     combined = pd.concat(frames, ignore_index=True).set_index(["scenario", "plant_id"])
-    combined.attrs.update(
-        {k: v for k, v in frames[0].attrs.items() if k not in ("scenario", "levers")}
-    )
+    # Scenarios may differ in date and assumptions: those are columns; the rest is shared.
+    shared = ("railgap_version", "dataset", "dataset_hash")
+    combined.attrs.update({k: v for k, v in frames[0].attrs.items() if k in shared})
+    combined.attrs["assumptions"] = "; ".join(sorted({str(f.attrs["assumptions"]) for f in frames}))
+    combined.attrs["as_of"] = "; ".join(sorted({str(f.attrs["as_of"]) for f in frames}))
     combined.attrs["scenarios"] = names
     return combined

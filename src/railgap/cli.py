@@ -313,7 +313,7 @@ def scenario_compare(
     frame = analysis.compare_scenarios(list(files), data=data, assumptions=assumptions)
     flat = frame.reset_index()
     flat.attrs = dict(frame.attrs)
-    columns = ["scenario", *SCENARIO_COLUMNS]
+    columns = ["scenario", "as_of", *SCENARIO_COLUMNS]
     _emit(flat, "rows", columns, as_json, as_csv, terminal.print_comparison)
 
 

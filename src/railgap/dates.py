@@ -74,6 +74,8 @@ def parse_as_of(text: str | None, today: dt.date | None = None) -> dt.date:
     """Parse an ``--as-of`` value (a full ``YYYY-MM-DD`` date); ``None`` means today."""
     if text is None:
         return today or dt.date.today()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise DateError(f"as-of date '{text}' is not a valid date (expected YYYY-MM-DD)")
     try:
         value = dt.date.fromisoformat(text.strip())
     except ValueError:
