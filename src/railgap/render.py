@@ -9,29 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-OUTLOOK_COLUMNS = [
-    "plant_id",
-    "name",
-    "manufacturer",
-    "country",
-    "opened",
-    "closed",
-    "employees",
-    "capacity_vehicles_per_month",
-    "capacity_basis",
-    "utilisation_now",
-    "backlog_units",
-    "backlog_vehicles",
-    "backlog_by_class",
-    "run_out",
-    "next_work",
-    "gap_months",
-    "jobs_at_risk_peak",
-    "jobs_at_risk_months",
-    "indirect_jobs_at_risk_peak",
-    "source",
-    "known_from",
-]
+from railgap.loading import OUTLOOK_FIELDS
+
+#: The outlook's columns, in the engine's order (one list for JSON, CSV and the engine).
+OUTLOOK_COLUMNS = OUTLOOK_FIELDS
 
 
 def clean(value: Any) -> Any:
