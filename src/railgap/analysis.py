@@ -90,14 +90,7 @@ def run(
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
     resolved = as_of_dataset(dataset, date, LOADING_TABLES)
-    stamp = Stamp(
-        railgap_version=__version__,
-        dataset="embedded" if data is None else str(dataset.folder),
-        dataset_hash=dataset.digest,
-        as_of=date.isoformat(),
-        assumptions=a.label,
-    )
-    return run_loading(resolved, a), stamp, resolved
+    return run_loading(resolved, a), _stamp(dataset, data, date, a), resolved
 
 
 def _stamped(frame: pd.DataFrame, stamp: Stamp) -> pd.DataFrame:
@@ -132,22 +125,22 @@ def outlook(
 def relevant_plants(loading: Loading, resolved: Dataset) -> pd.Series:
     """Mask of outlook rows worth showing on the as-of date (see :func:`outlook`)."""
     from railgap.dates import date_month
+    from railgap.scheduling import date_months
 
     d = date_month(loading.as_of)
     table = loading.plant_months
     recent = table[(table["month"] >= d - 24) & (table["vehicle_equivalents"] > 0)]
-    active = set(recent["plant_id"])
     frame = loading.outlook
-    today = loading.as_of.isoformat()
-
-    def before(value: object) -> bool:
-        return isinstance(value, str) and value <= today
-
-    gb = frame["country"] == "GB"
-    open_now = frame["opened"].map(before) & ~frame["closed"].map(before)
-    has_work = frame["plant_id"].isin(active) | (frame["backlog_units"] > 0)
-    closed = frame["closed"].map(before)
-    return (gb & open_now) | (has_work & ~(closed & (frame["backlog_units"] == 0)))
+    plants = resolved["plants"].set_index("plant_id").loc[frame["plant_id"]]
+    # A plant opened or closed "in 2024" counts as such from January 2024.
+    opened = date_months(plants, "opened", 1) <= d
+    closed = date_months(plants, "closed", 1) <= d
+    gb = (frame["country"] == "GB").to_numpy()
+    has_work = frame["plant_id"].isin(set(recent["plant_id"])) | (frame["backlog_units"] > 0)
+    idle_closed = closed & (frame["backlog_units"] == 0).to_numpy()
+    return pd.Series(
+        (gb & opened & ~closed) | (has_work.to_numpy() & ~idle_closed), index=frame.index
+    )
 
 
 @dataclass(frozen=True)

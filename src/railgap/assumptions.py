@@ -116,7 +116,8 @@ class Assumptions(BaseModel):
                 )
                 raise DataError([Problem("assumptions", None, key, f"takes {kind}")])
             data["assumptions"][key]["value"] = value
-        data["version"] = f"{self.version}+modified"
+        if not self.version.endswith("+modified"):
+            data["version"] = f"{self.version}+modified"
         return parse_assumptions(data, "overrides")
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from railgap.dates import known_by, parse_partial
 from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, TableSchema, data_dir, schema
+from railgap.schema import TABLES, Column, TableSchema, data_dir, schema
 
 #: Limit on one cell, so a hostile file cannot make validation slow or memory-hungry.
 MAX_CELL_CHARS = 10_000
@@ -54,6 +54,29 @@ def _decode(path: Path, raw: bytes) -> str:
         raise DataError(
             [Problem(path.name, line, None, f"is not UTF-8 text (byte {exc.start})")]
         ) from None
+
+
+def _parse_cell(
+    column: Column, cell: str, row: dict[str, Any], at: Problem, problems: list[Problem]
+) -> None:
+    """Check one cell against its column and store its value in ``row``.
+
+    Problems are recorded at ``at`` (file, line, column) with what is wrong; an empty cell is
+    ``None`` (an error when the column is required).
+    """
+    value = cell.strip()
+    if len(value) > MAX_CELL_CHARS:
+        problems.append(replace(at, message=f"is longer than {MAX_CELL_CHARS} chars"))
+        return
+    if not value:
+        if column.required:
+            problems.append(replace(at, message="is required"))
+        row[column.name] = None
+        return
+    try:
+        row[column.name] = column.parse(value)
+    except ValueError as exc:
+        problems.append(replace(at, message=str(exc)))
 
 
 def read_rows(
@@ -94,21 +117,7 @@ def read_rows(
                 continue
             row: dict[str, Any] = {"_file": name, "_line": line}
             for column, cell in zip(columns, cells, strict=True):
-                value = cell.strip()
-                if len(value) > MAX_CELL_CHARS:
-                    problems.append(
-                        Problem(name, line, column.name, f"is longer than {MAX_CELL_CHARS} chars")
-                    )
-                    continue
-                if not value:
-                    if column.required:
-                        problems.append(Problem(name, line, column.name, "is required"))
-                    row[column.name] = None
-                    continue
-                try:
-                    row[column.name] = column.parse(value)
-                except ValueError as exc:
-                    problems.append(Problem(name, line, column.name, str(exc)))
+                _parse_cell(column, cell, row, Problem(name, line, column.name, ""), problems)
             rows.append(row)
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num or line, None, f"is not valid CSV: {exc}"))
@@ -166,16 +175,8 @@ def typed_rows(table: str, rows: list[dict[str, Any]], where: str) -> pd.DataFra
             missing = (
                 value is None or value is pd.NA or (isinstance(value, float) and value != value)
             )
-            text = "" if missing else str(value).strip()
-            if not text:
-                if column.required:
-                    problems.append(Problem(where, number, column.name, "is required"))
-                out[column.name] = None
-                continue
-            try:
-                out[column.name] = column.parse(text)
-            except ValueError as exc:
-                problems.append(Problem(where, number, column.name, str(exc)))
+            text = "" if missing else str(value)
+            _parse_cell(column, text, out, Problem(where, number, column.name, ""), problems)
         typed.append(out)
     if problems:
         raise DataError(problems)

@@ -124,61 +124,29 @@ def _new_order(
 
 
 def apply_levers(
-    resolved: Dataset, a: Assumptions, levers: list[tuple[str, Lever]], where: str = "scenario"
+    resolved: Dataset,
+    a: Assumptions,
+    levers: list[tuple[str, Lever]],
+    where: str = "scenario",
+    first_index: int = 1,
 ) -> Applied:
-    """Apply levers in order to a dataset resolved on the scenario's as-of date."""
+    """Apply levers in order to a dataset resolved on the scenario's as-of date.
+
+    Levers are numbered from ``first_index`` in messages and notes (so that applying a
+    scenario's levers one at a time numbers them as the whole scenario does).
+    """
     if resolved.as_of is None:
         raise ValueError("apply_levers needs a dataset resolved with railgap.dataset.as_of")
     tables = dict(resolved.tables)
     notes = []
     known = resolved.as_of.isoformat()
-    for index, (kind, lever) in enumerate(levers, start=1):
+    for index, (kind, lever) in enumerate(levers, start=first_index):
         label = f"{where}: lever {index} ({kind})"
         if isinstance(lever, VaryOrder):
             tables, note = _vary(tables, lever, kind, index, resolved.as_of, a, label)
-        elif isinstance(lever, DirectOrder):
-            order_id = lever.order_id or f"scenario-{index}-{lever.class_}".lower().replace(
-                " ", "-"
-            )
-            tables = _new_order(
-                tables,
-                {
-                    "order_id": order_id,
-                    "class": lever.class_,
-                    "manufacturer_id": lever.manufacturer,
-                    "operator": lever.operator,
-                    "units": lever.units,
-                    "cars_per_unit": lever.cars_per_unit,
-                    "signed": lever.signed.isoformat(),
-                    "planned_first_delivery": lever.first_delivery,
-                    "planned_last_delivery": lever.last_delivery,
-                    "known_from": known,
-                },
-                lever.plants,
-                label,
-            )
-            note = f"direct order {order_id}: {lever.units} x {lever.cars_per_unit} {lever.class_}"
-        elif isinstance(lever, AwardTender):
-            order_id = f"scenario-{lever.tender}-{lever.winner}"
-            tables = _new_order(
-                tables,
-                {
-                    "order_id": order_id,
-                    "class": lever.class_ or lever.tender,
-                    "manufacturer_id": lever.winner,
-                    "operator": lever.operator,
-                    "units": lever.units,
-                    "cars_per_unit": lever.cars_per_unit,
-                    "signed": lever.date.isoformat(),
-                    "planned_first_delivery": lever.first_delivery,
-                    "planned_last_delivery": lever.last_delivery,
-                    "known_from": known,
-                },
-                lever.plants,
-                label,
-            )
-            size = f"{lever.units} x {lever.cars_per_unit}"
-            note = f"tender {lever.tender} awarded to {lever.winner}: {size}"
+        elif isinstance(lever, DirectOrder | AwardTender):
+            row, note = lever.as_order(index)
+            tables = _new_order(tables, {**row, "known_from": known}, lever.plants, label)
         elif isinstance(lever, Move):
             tables, note = _move(tables, lever, label)
         elif isinstance(lever, PlantLever):

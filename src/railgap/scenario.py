@@ -105,34 +105,62 @@ class ExerciseOption(VaryOrder):
         return value
 
 
-class DirectOrder(Lever):
+class NewOrder(Lever):
+    """What every new order a lever places gives: size, plants and delivery dates."""
+
+    operator: str | None = None
+    units: Annotated[int, Field(gt=0)]
+    cars_per_unit: Annotated[int, Field(gt=0)]
+    first_delivery: str | None = None
+    last_delivery: str | None = None
+    plants: list[PlantShare] = Field(min_length=1)
+
+    def order_row(
+        self, order_id: str, cls: str, manufacturer: str, signed: dt.date
+    ) -> dict[str, Any]:
+        """The orders-table row this lever adds (``known_from`` is set by the caller)."""
+        return {
+            "order_id": order_id,
+            "class": cls,
+            "manufacturer_id": manufacturer,
+            "operator": self.operator,
+            "units": self.units,
+            "cars_per_unit": self.cars_per_unit,
+            "signed": signed.isoformat(),
+            "planned_first_delivery": self.first_delivery,
+            "planned_last_delivery": self.last_delivery,
+        }
+
+
+class DirectOrder(NewOrder):
     """A new order placed directly: class, manufacturer, plants, units and dates."""
 
     order_id: str | None = None
     class_: str = Field(alias="class")
     manufacturer: str
-    operator: str | None = None
-    units: Annotated[int, Field(gt=0)]
-    cars_per_unit: Annotated[int, Field(gt=0)]
     signed: dt.date
-    first_delivery: str | None = None
-    last_delivery: str | None = None
-    plants: list[PlantShare] = Field(min_length=1)
+
+    def as_order(self, index: int) -> tuple[dict[str, Any], str]:
+        """The order row and a note saying what the lever does."""
+        order_id = self.order_id or f"scenario-{index}-{self.class_}".lower().replace(" ", "-")
+        row = self.order_row(order_id, self.class_, self.manufacturer, self.signed)
+        return row, f"direct order {order_id}: {self.units} x {self.cars_per_unit} {self.class_}"
 
 
-class AwardTender(Lever):
+class AwardTender(NewOrder):
     """A tender awarded: winner, plants, award date, units and delivery dates."""
 
     tender: str
     winner: str
     date: dt.date
-    units: Annotated[int, Field(gt=0)]
-    cars_per_unit: Annotated[int, Field(gt=0)]
     class_: str | None = Field(default=None, alias="class")
-    operator: str | None = None
-    first_delivery: str | None = None
-    last_delivery: str | None = None
-    plants: list[PlantShare] = Field(min_length=1)
+
+    def as_order(self, index: int) -> tuple[dict[str, Any], str]:
+        """The order row and a note saying what the lever does."""
+        order_id = f"scenario-{self.tender}-{self.winner}"
+        row = self.order_row(order_id, self.class_ or self.tender, self.winner, self.date)
+        size = f"{self.units} x {self.cars_per_unit}"
+        return row, f"tender {self.tender} awarded to {self.winner}: {size}"
 
 
 class Move(Lever):

@@ -96,11 +96,13 @@ def run_whatif(
     baseline = run_loading(resolved, a).outlook
     steps = [baseline]
     notes: list[str] = []
-    final = a
-    for k in range(1, len(levers) + 1):
-        applied = apply_levers(resolved, a, levers[:k], where)
+    current, final = resolved, a
+    # One lever at a time on the previous result: each step's change is that lever's.
+    for k, lever in enumerate(levers, start=1):
+        applied = apply_levers(current, final, [lever], where, first_index=k)
         steps.append(run_loading(applied.resolved, applied.assumptions).outlook)
-        notes, final = applied.notes, applied.assumptions
+        current, final = applied.resolved, applied.assumptions
+        notes += applied.notes
     scenario = steps[-1]
     diff = difference(baseline, scenario)
     diff["levers"] = [_attribution(plant, steps, notes) for plant in diff["plant_id"]]
