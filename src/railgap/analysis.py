@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,9 @@ from railgap.errors import DataError, DateError, Problem, UnknownPlantError
 from railgap.loading import LOADING_TABLES, Loading, run_loading
 from railgap.schema import data_dir
 from railgap.turnover import Forecast
+
+if TYPE_CHECKING:
+    from railgap.scenario import Lever, Scenario
 
 
 @lru_cache(maxsize=8)
@@ -162,6 +165,11 @@ def plant(
 ) -> PlantReport:
     """Month-by-month loading, order book and sources of one plant as of a date."""
     loading, stamp, resolved = run(as_of, data, assumptions)
+    return plant_report(plant_id, loading, resolved, stamp)
+
+
+def plant_report(plant_id: str, loading: Loading, resolved: Dataset, stamp: Stamp) -> PlantReport:
+    """One plant's report from a loading result (the baseline's or a scenario's)."""
     rows = loading.outlook[loading.outlook["plant_id"] == plant_id]
     if rows.empty:
         known = ", ".join(sorted(loading.outlook["plant_id"]))
@@ -367,13 +375,25 @@ def run_scenario(
     ``attrs`` carry the stamp, the scenario's name and what each lever did (``levers``).
     """
     from railgap.scenario import read_scenario
-    from railgap.whatif import run_whatif
 
     spec, levers = read_scenario(path)
+    return run_parsed_scenario(spec, levers, str(path), data, assumptions)
+
+
+def run_parsed_scenario(
+    spec: Scenario,
+    levers: list[tuple[str, Lever]],
+    where: str,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> pd.DataFrame:
+    """Run a scenario already parsed (e.g. from uploaded text); as :func:`run_scenario`."""
+    from railgap.whatif import run_whatif
+
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
     resolved = as_of_dataset(dataset, spec.as_of, LOADING_TABLES)
-    result = run_whatif(resolved, a, levers, str(path))
+    result = run_whatif(resolved, a, levers, where)
     frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, result.assumptions))
     frame.attrs.update(
         {"scenario": spec.name, "description": spec.description, "levers": result.notes}
@@ -387,13 +407,21 @@ def compare_scenarios(
     assumptions: str | Path | Assumptions | None = None,
 ) -> pd.DataFrame:
     """Several scenarios side by side: one DataFrame indexed by (scenario, plant_id)."""
+    results = [run_scenario(path, data, assumptions) for path in paths]
+    return combine_scenarios(results, [Path(path).name for path in paths])
+
+
+def combine_scenarios(results: list[pd.DataFrame], labels: list[str]) -> pd.DataFrame:
+    """Scenario results (:func:`run_scenario`) in one frame indexed by (scenario, plant_id).
+
+    A scenario name met twice is told apart by its label (e.g. its file name).
+    """
     frames = []
     names: list[str] = []
-    for path in paths:
-        frame = run_scenario(path, data, assumptions)
+    for frame, label in zip(results, labels, strict=True):
         name = str(frame.attrs["scenario"])
         if name in names:
-            name = f"{name} ({Path(path).name})"
+            name = f"{name} ({label})"
         names.append(name)
         frames.append(frame.assign(scenario=name, as_of=frame.attrs["as_of"]))
     combined = pd.concat(frames, ignore_index=True).set_index(["scenario", "plant_id"])

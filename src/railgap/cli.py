@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from railgap.answers import COMPARISON_COLUMNS, FLEET_COLUMNS, SCENARIO_COLUMNS
 from railgap.errors import DataError, RailgapError
 from railgap.terminal import console, err_console
 
@@ -68,16 +69,13 @@ def _emit(
     show: Callable[[pd.DataFrame], None],
 ) -> None:
     """Print a stamped table as JSON (the stamp, then ``key``: rows), CSV, or for people."""
-    from railgap import render
+    from railgap import answers
 
     if as_json:
-        body = {
-            **{str(k): render.clean(v) for k, v in frame.attrs.items()},
-            key: render.records(frame, columns),
-        }
+        body = answers.table_body(frame, key, columns)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
     elif as_csv:
-        typer.echo(render.to_csv(frame, columns), nl=False)
+        typer.echo(answers.table_csv(frame, columns), nl=False)
     else:
         show(frame)
 
@@ -118,48 +116,16 @@ def plant(
 ) -> None:
     """One plant: month-by-month loading, its orders, and the sources behind each number."""
     _exclusive(as_json, as_csv)
-    from railgap import analysis, render, terminal
+    from railgap import analysis, answers, terminal
 
     report = analysis.plant(plant_id, as_of, data=data, assumptions=assumptions)
     if as_json:
-        body = {
-            **report.stamp.as_dict(),
-            "plant": {k: render.clean(v) for k, v in report.summary.items()},
-            "orders": render.records(report.orders),
-            "months": render.records(terminal.month_labels(report.months)),
-            "sources": render.records(report.sources),
-        }
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(answers.plant_body(report), indent=2, ensure_ascii=False))
         return
     if as_csv:
-        typer.echo(render.to_csv(terminal.month_labels(report.months)), nl=False)
+        typer.echo(answers.plant_months_csv(report), nl=False)
         return
     terminal.print_plant(report)
-
-
-FLEET_COLUMNS = [
-    "fleet_id",
-    "class",
-    "subclass",
-    "name",
-    "traction",
-    "segment",
-    "units",
-    "cars_per_unit",
-    "vehicles",
-    "built_from",
-    "built_to",
-    "age_years",
-    "status",
-    "units_in_service",
-    "first_service",
-    "withdrawn",
-    "withdrawal_planned",
-    "operators",
-    "owner",
-    "source",
-    "known_from",
-]
 
 
 @app.command()
@@ -193,17 +159,6 @@ def _parse_lives(values: list[str] | None) -> dict[str, float]:
     return lives
 
 
-FORECAST_COLUMNS = [
-    "year",
-    "fleet_vehicles",
-    "average_age",
-    "retired_vehicles",
-    "delivered_vehicles",
-    "needed_unordered_vehicles",
-    "smooth_order_level",
-]
-
-
 @app.command()
 def forecast(
     from_year: Annotated[
@@ -224,62 +179,19 @@ def forecast(
 ) -> None:
     """National fleet by year: size, average age, retirements, deliveries and unordered need."""
     _exclusive(as_json, as_csv)
-    from railgap import analysis, render, terminal
+    from railgap import analysis, answers, terminal
 
     result, stamp = analysis.run_forecast(
         from_year, to_year, as_of, _parse_lives(life), data, assumptions
     )
-    years = result.years
     if as_json:
-        rows = render.records(years, FORECAST_COLUMNS)
-        for i, row in enumerate(rows):
-            row["by_traction"] = {
-                name: render.records(table.iloc[[i]], FORECAST_COLUMNS[1:6])[0]
-                for name, table in result.by_traction.items()
-            }
-            row["by_segment"] = {
-                name: render.records(table.iloc[[i]], FORECAST_COLUMNS[1:6])[0]
-                for name, table in result.by_segment.items()
-            }
-        body = {
-            **stamp.as_dict(),
-            "smooth_order_level": render.clean(result.smooth_level),
-            "backlog_vehicles": render.clean(result.backlog),
-            "first_order_year": result.first_order_year,
-            "years": rows,
-            "replacement_waves": render.records(result.waves),
-            "unquantified_fleets": render.records(result.unquantified),
-        }
+        body = answers.forecast_body(result, stamp)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     if as_csv:
-        frame = years.copy()
-        frame.attrs.update(stamp.as_dict())
-        typer.echo(render.to_csv(frame, FORECAST_COLUMNS), nl=False)
+        typer.echo(answers.forecast_csv(result, stamp), nl=False)
         return
     terminal.print_forecast(result, stamp)
-
-
-SCENARIO_COLUMNS = [
-    "plant_id",
-    "name",
-    "country",
-    "backlog_units_baseline",
-    "backlog_units",
-    "run_out_baseline",
-    "run_out",
-    "next_work_baseline",
-    "next_work",
-    "gap_months_baseline",
-    "gap_months",
-    "jobs_at_risk_months_baseline",
-    "jobs_at_risk_months",
-    "jobs_at_risk_months_change",
-    "run_out_change_months",
-    "gap_change_months",
-    "changed",
-    "levers",
-]
 
 
 @scenario_app.command("run")
@@ -313,8 +225,7 @@ def scenario_compare(
     frame = analysis.compare_scenarios(list(files), data=data, assumptions=assumptions)
     flat = frame.reset_index()
     flat.attrs = dict(frame.attrs)
-    columns = ["scenario", "as_of", *SCENARIO_COLUMNS]
-    _emit(flat, "rows", columns, as_json, as_csv, terminal.print_comparison)
+    _emit(flat, "rows", COMPARISON_COLUMNS, as_json, as_csv, terminal.print_comparison)
 
 
 @data_app.command("check")

@@ -31,6 +31,14 @@ from railgap.errors import DataError, DateError, Problem
 
 #: Largest scenario file read (bytes): a scenario is a handful of levers.
 MAX_SCENARIO_BYTES = 256_000
+#: Deepest nesting and most YAML nodes (aliases expanded) a scenario may have: a few levers
+#: nest four or five levels; anything far beyond is a mistake or an attack ("billion laughs").
+MAX_YAML_DEPTH = 32
+MAX_YAML_NODES = 50_000
+#: Largest order a lever may add or remove (units) and longest train (cars): bigger than any
+#: GB order so far by an order of magnitude, small enough to keep the schedule finite.
+MAX_LEVER_UNITS = 10_000
+MAX_CARS_PER_UNIT = 30
 Stage = Literal["bodyshell", "assembly", "test", "full"]
 
 
@@ -81,7 +89,7 @@ class VaryOrder(Lever):
     """Add (or, negative, remove) units on an existing order from a date."""
 
     order: str
-    units: int
+    units: Annotated[int, Field(ge=-MAX_LEVER_UNITS, le=MAX_LEVER_UNITS)]
     from_: dt.date = Field(alias="from")
     first_delivery: str | None = None
     last_delivery: str | None = None
@@ -109,8 +117,8 @@ class NewOrder(Lever):
     """What every new order a lever places gives: size, plants and delivery dates."""
 
     operator: str | None = None
-    units: Annotated[int, Field(gt=0)]
-    cars_per_unit: Annotated[int, Field(gt=0)]
+    units: Annotated[int, Field(gt=0, le=MAX_LEVER_UNITS)]
+    cars_per_unit: Annotated[int, Field(gt=0, le=MAX_CARS_PER_UNIT)]
     first_delivery: str | None = None
     last_delivery: str | None = None
     plants: list[PlantShare] = Field(min_length=1)
@@ -167,7 +175,7 @@ class Move(Lever):
     """Shift an order's planned dates (signing, deliveries, service, build) by months."""
 
     order: str
-    months: int
+    months: Annotated[int, Field(ge=-1200, le=1200)]
 
 
 class PlantLever(Lever):
@@ -175,8 +183,8 @@ class PlantLever(Lever):
 
     plant: str
     from_: dt.date | None = Field(default=None, alias="from")
-    capacity: Annotated[float, Field(gt=0)] | None = None
-    employees: Annotated[int, Field(ge=0)] | None = None
+    capacity: Annotated[float, Field(gt=0, le=10_000)] | None = None
+    employees: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     closed: dt.date | None = None
 
 
@@ -259,13 +267,45 @@ def _problems(
     return DataError(problems)
 
 
+def _check_shape(node: yaml.Node | None, where: str) -> None:
+    """Refuse YAML nested deeper than MAX_YAML_DEPTH or with more than MAX_YAML_NODES nodes.
+
+    Nodes are counted as loading would expand them, so aliases that multiply ("billion
+    laughs") are refused before anything is built from them.
+    """
+    if node is None:
+        return
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    count = 0
+    while stack:
+        current, depth = stack.pop()
+        count += 1
+        if depth > MAX_YAML_DEPTH:
+            line = current.start_mark.line + 1
+            msg = f"is nested deeper than {MAX_YAML_DEPTH} levels"
+            raise DataError([Problem(where, line, None, msg)])
+        if count > MAX_YAML_NODES:
+            msg = f"has more than {MAX_YAML_NODES:,} YAML nodes (aliases expanded)"
+            raise DataError([Problem(where, None, None, msg)])
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend(((key, depth + 1), (value, depth + 1)))
+
+
 def parse_scenario(text: str, where: str) -> tuple[Scenario, list[tuple[str, Lever]]]:
     """Parse scenario YAML text into the scenario and its typed levers (base not applied).
 
     Every problem names ``where``, the YAML line and the field (``levers.2.vary_order.units``).
+    Text larger than MAX_SCENARIO_BYTES, nested deeper than MAX_YAML_DEPTH or expanding to
+    more than MAX_YAML_NODES nodes is refused.
     """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SCENARIO_BYTES:
+        raise DataError([Problem(where, None, None, f"is larger than {MAX_SCENARIO_BYTES} bytes")])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_shape(node, where)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -26,6 +26,15 @@ import numpy as np
 import pandas as pd
 
 from railgap.assumptions import Assumptions
+from railgap.errors import RailgapError
+
+#: Longest schedule built (months): work that would run longer than this at the plants'
+#: capacities is refused rather than allocated (a hostile or mistyped scenario).
+MAX_SCHEDULE_MONTHS = 3600
+
+
+class ScheduleTooLongError(RailgapError, ValueError):
+    """The work given would take longer than :data:`MAX_SCHEDULE_MONTHS` to build."""
 
 
 def date_months(frame: pd.DataFrame, column: str, year_only_month: float) -> np.ndarray:
@@ -267,6 +276,11 @@ def schedule(windows: pd.DataFrame, capacity: pd.Series) -> Schedule:
     with np.errstate(divide="ignore", invalid="ignore"):
         spill = np.nansum(ve / np.where(caps > 0, caps, np.nan))
     horizon = int(end.max()) - first + 1 + int(np.ceil(spill)) + 1
+    if horizon > MAX_SCHEDULE_MONTHS:
+        raise ScheduleTooLongError(
+            f"the work would take {horizon:,} months to build at the plants' capacities "
+            f"(at most {MAX_SCHEDULE_MONTHS:,}): check the units and capacities given"
+        )
     months = first + np.arange(horizon)
     inside = (months >= start[:, None]) & (months <= end[:, None])
     load = inside * (ve / (end - start + 1))[:, None]
