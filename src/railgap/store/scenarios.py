@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, Row, insert, select
 
 from railgap.store.engine import StoreError
 from railgap.store.schema import scenarios
@@ -51,11 +52,13 @@ def save(engine: Engine, name: str, yaml_text: str, created_by: str) -> int:
     return int(key[0])
 
 
-def _saved(row: object) -> SavedScenario:
-    scenario_id, name, text, by, at = tuple(row)  # type: ignore[call-overload]
+def _saved(row: Row[Any]) -> SavedScenario:
+    at: dt.datetime = row.created_at
     if at.tzinfo is None:  # SQLite keeps no zone: the store writes UTC
         at = at.replace(tzinfo=dt.UTC)
-    return SavedScenario(int(scenario_id), name, text, by, at)
+    return SavedScenario(
+        int(row.scenario_id), str(row.name), str(row.yaml_text), str(row.created_by), at
+    )
 
 
 def get(engine: Engine, scenario_id: int) -> SavedScenario | None:
