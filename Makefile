@@ -29,8 +29,10 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# Storage tests need a real PostgreSQL: installed from Debian's packages when missing, started
+# on loopback for the run and stopped afterwards, whatever the tests' outcome.
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	scripts/pg-test-server run $(BIN)/pytest
 
 test: lint typecheck unit
 
