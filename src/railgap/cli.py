@@ -38,6 +38,8 @@ scenario_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(scenario_app, name="scenario")
+token_app = typer.Typer(help="API tokens for writes to the HTTP API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 
 AsOf = Annotated[
@@ -261,6 +263,72 @@ def data_check(
     )
     if strict and warnings:
         raise typer.Exit(2)
+
+
+@app.command()
+def report(
+    plant_id: Annotated[str, typer.Argument(help="Plant id, e.g. hitachi_newton_aycliffe.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    as_of: AsOf = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Brief the plant under this scenario file (its date)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="html (self-contained page) or xlsx (Excel).")
+    ] = "html",
+    data: DataOpt = None,
+) -> None:
+    """A plant briefing to email: one self-contained HTML page, or the tables in Excel."""
+    from railgap.report import write_report
+
+    if fmt not in ("html", "xlsx"):
+        raise typer.BadParameter("--format must be html or xlsx")
+    path = write_report(plant_id, output, fmt, as_of, scenario, data)
+    console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)
+    ] = 8000,
+    data: DataOpt = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL or SQLite path for saved scenarios and tokens."),
+    ] = None,
+) -> None:
+    """The HTTP API and web dashboard (http://HOST:PORT/, API docs at /docs)."""
+    import uvicorn
+
+    from railgap.web.app import create_app
+
+    console.print(
+        f"railgap: dashboard on http://{host}:{port}/ , API docs on http://{host}:{port}/docs",
+        markup=False,
+        highlight=False,
+    )
+    uvicorn.run(create_app(data, db), host=host, port=port, log_level="warning")
+
+
+@token_app.command("create")
+def token_create(
+    label: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL or SQLite path (default: configured).")
+    ] = None,
+) -> None:
+    """Create an API token for writes (saving scenarios); it is shown once and stored hashed."""
+    from railgap import store
+
+    token = store.create_token(label, db)
+    console.print(token, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(
+        "Keep it: only a hash is stored. Send it as 'Authorization: Bearer TOKEN'.",
+        markup=False,
+    )
 
 
 def main() -> None:

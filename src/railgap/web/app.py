@@ -1,0 +1,166 @@
+"""The web app: the HTTP API under /api, the dashboard pages, and Plotly.js served locally.
+
+``create_app()`` builds it on the embedded dataset with no set-up; ``railgap serve`` runs it
+with uvicorn. Every error is answered as JSON with a 4xx status naming what was wrong (for
+API paths) or as a page saying so; nothing answers with a traceback.
+"""
+
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from railgap import __version__
+from railgap.errors import DataError, DateError, RailgapError, UnknownPlantError
+from railgap.web.api import build_router
+from railgap.web.limits import (
+    DEFAULT_TIME_LIMIT_S,
+    MAX_BODY_BYTES,
+    BodyLimitMiddleware,
+    EngineLimiter,
+    LimitError,
+)
+from railgap.web.pages import build_pages
+from railgap.web.service import Service, UnknownTableError
+
+log = logging.getLogger("railgap.web")
+HERE = Path(__file__).parent
+
+
+def plotly_js() -> Path:
+    """The Plotly.js bundle shipped inside the ``plotly`` package (no CDN)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the plotly package is not installed")
+    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+
+
+def _status(exc: RailgapError) -> int:
+    if isinstance(exc, UnknownPlantError | UnknownTableError):
+        return 404
+    return 422
+
+
+def error_body(exc: Exception) -> dict[str, Any]:
+    """The JSON body of an error: a code, one line saying what is wrong, and where."""
+    if isinstance(exc, LimitError):
+        return {"error": exc.code, "detail": str(exc)}
+    body: dict[str, Any] = {"error": "not_found" if _status(exc) == 404 else "invalid_input"}  # type: ignore[arg-type]
+    body["detail"] = str(exc)
+    if isinstance(exc, DataError):
+        body["problems"] = [
+            {"file": p.file, "line": p.line, "field": p.column, "message": p.message}
+            for p in exc.problems
+        ]
+    if isinstance(exc, DateError):
+        body["problems"] = [{"file": None, "line": None, "field": "as_of", "message": str(exc)}]
+    return body
+
+
+def create_app(
+    data: Path | None = None,
+    db: str | None = None,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The app on a dataset (default: embedded) and a database (default: configured one)."""
+    service = Service(data)
+    engine = EngineLimiter(time_limit_s)
+    app = FastAPI(
+        title="railgap",
+        version=__version__,
+        description=(
+            "The British passenger rolling-stock pipeline: plant order books, run-out dates, "
+            "gaps and jobs at risk, as known on any date. Every number comes from a sourced "
+            "row of the dataset or a named assumption. Add `?format=csv` for CSV."
+        ),
+    )
+    app.state.service = service
+    app.state.engine = engine
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith(("/api", "/docs", "/openapi"))
+
+    @app.exception_handler(RailgapError)
+    async def railgap_error(request: Request, exc: RailgapError) -> Response:
+        if wants_html(request):
+            return pages.error_page(request, _status(exc), str(exc))
+        return JSONResponse(error_body(exc), status_code=_status(exc))
+
+    @app.exception_handler(LimitError)
+    async def limit_error(request: Request, exc: LimitError) -> Response:
+        headers = {"www-authenticate": "Bearer"} if exc.status == 401 else None
+        if wants_html(request):
+            return pages.error_page(request, exc.status, str(exc))
+        return JSONResponse(error_body(exc), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {
+                "file": "request",
+                "line": None,
+                "field": ".".join(str(p) for p in err.get("loc", ())),
+                "message": str(err.get("msg", "")),
+            }
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        if wants_html(request):
+            return pages.error_page(request, 422, detail)
+        body = {"error": "invalid_request", "detail": detail, "problems": problems}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_html(request) and exc.status_code == 404:
+            return pages.error_page(request, 404, "no such page")
+        body = {"error": "http_error", "detail": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        body = {"error": "internal", "detail": "an unexpected error; it has been logged"}
+        return JSONResponse(body, status_code=500)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("x-content-type-options", "nosniff")
+        response.headers.setdefault("referrer-policy", "same-origin")
+        if not request.url.path.startswith("/docs"):
+            response.headers.setdefault(
+                "content-security-policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self' 'unsafe-eval'",
+            )
+        return response
+
+    app.include_router(build_router(service, engine, db))
+    pages = build_pages(service, engine, db)
+    app.include_router(pages.router)
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    async def plotly_bundle() -> FileResponse:
+        return FileResponse(
+            plotly_js(),
+            media_type="text/javascript",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,331 @@
+"""Plotly figures (plain dicts for Plotly.js) from railgap's tables, with their data tables.
+
+Each chart is a :class:`Chart`: an id, a title, the figure, a one-line description for screen
+readers, the source note, the URL of its data as CSV, and the same data as rows for a table
+fallback. No figure is drawn in Python; the page's Plotly.js draws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from railgap import render
+
+SOURCE_NOTE = (
+    "Sources: each order, work package, plant and headcount row of the railgap dataset cites "
+    "a public page (listed on the plant pages and under Data); derived figures use the named "
+    "assumptions {assumptions}. Dataset {dataset_hash}, as known on {as_of}."
+)
+LAYOUT: dict[str, Any] = {
+    "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+    "legend": {"orientation": "h", "y": -0.2},
+    "hovermode": "closest",
+    "autosize": True,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart for a page: figure, labels, source note, CSV link and a table fallback."""
+
+    id: str
+    title: str
+    figure: dict[str, Any]
+    description: str
+    source: str
+    csv_url: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def note(attrs: dict[str, Any]) -> str:
+    """The source note of a stamped answer."""
+    return SOURCE_NOTE.format(
+        assumptions=attrs.get("assumptions", ""),
+        dataset_hash=str(attrs.get("dataset_hash", ""))[:12],
+        as_of=attrs.get("as_of", ""),
+    )
+
+
+def _table(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[list[Any]]]:
+    rows = [[render.clean(r[c]) for c in columns] for r in frame.to_dict("records")]
+    return columns, rows
+
+
+def plant_loading(
+    loads: pd.DataFrame, months: pd.DataFrame, attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """A plant's monthly vehicle-equivalents stacked by order, with its capacity."""
+    traces: list[dict[str, Any]] = []
+    for order_id, part in loads.groupby("order_id", sort=False):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "orders",
+                "name": f"{order_id} ({part['class'].iloc[0]})",
+                "x": part["month"].tolist(),
+                "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
+                "hovertemplate": "%{x}: %{y:.1f} veh.-eq.<extra>%{fullData.name}</extra>",
+            }
+        )
+    if len(months) and months["capacity"].notna().any():
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "capacity",
+                "line": {"dash": "dot", "color": "#333"},
+                "x": months["month"].tolist(),
+                "y": [render.clean(v) for v in months["capacity"]],
+            }
+        )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, rows = _table(loads, ["month", "order_id", "class", "vehicle_equivalents"])
+    return Chart(
+        "chart-loading",
+        "Monthly loading by order",
+        {"data": traces, "layout": layout},
+        "Stacked area chart of the plant's scheduled work each month, one band per order, "
+        "with its capacity as a dotted line.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def plant_jobs(months: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """A plant's headcount, labour needed and jobs at risk by month."""
+    x = months["month"].tolist()
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": x,
+            "y": [render.clean(v) for v in months[column]],
+        }
+        for column, name in (
+            ("employees", "employees"),
+            ("labour_needed", "labour needed"),
+            ("jobs_at_risk", "jobs at risk"),
+        )
+    ]
+    layout = {**LAYOUT, "yaxis": {"title": {"text": "people"}}, "xaxis": {"type": "date"}}
+    columns, rows = _table(months, ["month", "employees", "labour_needed", "jobs_at_risk"])
+    return Chart(
+        "chart-jobs",
+        "Jobs at risk by month",
+        {"data": traces, "layout": layout},
+        "Line chart of the plant's employees, the labour its scheduled work needs, and the "
+        "jobs at risk in months below the minimum viable rate.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def national_loading(
+    plant_months: pd.DataFrame, names: dict[str, str], attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """Each plant's monthly load, stacked: the national order book over time."""
+    traces = []
+    for plant_id, part in plant_months.groupby("plant_id", sort=False):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "plants",
+                "name": names.get(str(plant_id), str(plant_id)),
+                "x": part["month"].tolist(),
+                "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
+            }
+        )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, rows = _table(plant_months, ["month", "plant_id", "vehicle_equivalents"])
+    return Chart(
+        "chart-national-loading",
+        "Loading by plant over time",
+        {"data": traces, "layout": layout},
+        "Stacked area chart of the work scheduled at each plant each month.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Each order's build window at each plant: a Gantt chart of the order books."""
+    starts = windows["build_start"].tolist()
+    ends = windows["build_end"].tolist()
+    trace = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "orders",
+        "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
+        "y": [v for p in windows["plant"].tolist() for v in (p, p, None)],
+        "text": [v for t in windows["label"].tolist() for v in (t, t, None)],
+        "line": {"width": 10},
+        "hovertemplate": "%{text}<extra></extra>",
+        "connectgaps": False,
+    }
+    layout = {
+        **LAYOUT,
+        "margin": {"l": 220, "r": 20, "t": 30, "b": 40},
+        "xaxis": {"type": "date"},
+        "yaxis": {"automargin": True},
+        "showlegend": False,
+        "height": max(300, 40 * windows["plant"].nunique() + 100),
+    }
+    columns, rows = _table(
+        windows, ["plant", "order_id", "class", "stage", "vehicles", "build_start", "build_end"]
+    )
+    return Chart(
+        "chart-gantt",
+        "Order books: each order's build window at each plant",
+        {"data": [trace], "layout": layout},
+        "Gantt chart: one bar per order and plant, from the first to the last month of work.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def jobs_bars(outlook: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Peak jobs at risk at each GB plant, with run-out and gap in the hover text."""
+    gb = outlook[outlook["country"] == "GB"]
+    text = [
+        f"run-out {r['run_out'] or '-'}; gap {render.clean(r['gap_months']) or 'no next work'}"
+        for r in gb.to_dict("records")
+    ]
+    trace = {
+        "type": "bar",
+        "name": "jobs at risk (peak)",
+        "x": gb["name"].tolist(),
+        "y": [render.clean(v) for v in gb["jobs_at_risk_peak"]],
+        "text": text,
+        "hovertemplate": "%{x}<br>%{y} jobs at risk<br>%{text}<extra></extra>",
+    }
+    layout = {**LAYOUT, "yaxis": {"title": {"text": "jobs at risk (peak)"}}}
+    columns, rows = _table(gb, ["plant_id", "run_out", "gap_months", "jobs_at_risk_peak"])
+    return Chart(
+        "chart-jobs-at-risk",
+        "Jobs at risk at GB plants",
+        {"data": [trace], "layout": layout},
+        "Bar chart of each GB plant's peak jobs at risk over the outlook horizon.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def demand(years: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """National demand forecast (unordered need, retirements) against deliveries."""
+    x = [int(y) for y in years["year"]]
+    traces = [
+        {
+            "type": "bar",
+            "name": "delivered (built or ordered)",
+            "x": x,
+            "y": [render.clean(v) for v in years["delivered_vehicles"]],
+        },
+        {
+            "type": "bar",
+            "name": "needed, not yet ordered",
+            "x": x,
+            "y": [render.clean(v) for v in years["needed_unordered_vehicles"]],
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "retired",
+            "x": x,
+            "y": [render.clean(v) for v in years["retired_vehicles"]],
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "smooth order level",
+            "line": {"dash": "dash"},
+            "x": x,
+            "y": [render.clean(v) for v in years["smooth_order_level"]],
+        },
+    ]
+    layout = {**LAYOUT, "barmode": "stack", "yaxis": {"title": {"text": "vehicles a year"}}}
+    columns, rows = _table(
+        years,
+        [
+            "year",
+            "delivered_vehicles",
+            "needed_unordered_vehicles",
+            "retired_vehicles",
+            "smooth_order_level",
+        ],
+    )
+    return Chart(
+        "chart-demand",
+        "National demand forecast vs deliveries",
+        {"data": traces, "layout": layout},
+        "Stacked bars of vehicles delivered and vehicles needed but not yet ordered each "
+        "year, with retirements and the smooth order level as lines.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def scenario_plant(
+    baseline: pd.DataFrame, scenario: pd.DataFrame, attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """One plant's monthly load and jobs at risk, baseline (dashed) against scenario."""
+    traces = []
+    for frame, label, dash in ((baseline, "baseline", "dash"), (scenario, "scenario", "solid")):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": f"load, {label}",
+                "line": {"dash": dash},
+                "x": frame["month"].tolist(),
+                "y": [render.clean(v) for v in frame["vehicle_equivalents"]],
+            }
+        )
+    merged = baseline[["month", "vehicle_equivalents", "jobs_at_risk"]].merge(
+        scenario[["month", "vehicle_equivalents", "jobs_at_risk"]],
+        on="month",
+        how="outer",
+        suffixes=("_baseline", "_scenario"),
+    )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, rows = _table(merged, list(merged.columns))
+    return Chart(
+        "chart-scenario-plant",
+        "Scenario against baseline: monthly loading",
+        {"data": traces, "layout": layout},
+        "Line chart of the plant's monthly work in the baseline (dashed) and the scenario.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )

@@ -1,0 +1,128 @@
+"""Limits on what one request may cost: body size, engine time and concurrent engine runs.
+
+Each limit answers with a 4xx and a JSON body that says which limit was met, never with a
+traceback: 413 for a body over :data:`MAX_BODY_BYTES`, 408 when the engine takes longer than
+the app's time limit (waiting for a free engine slot included), 401 for a write without a
+valid token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Largest request body accepted (bytes): a few scenario files.
+MAX_BODY_BYTES = 1_000_000
+#: Default time limit for the engine's work on one request (seconds).
+DEFAULT_TIME_LIMIT_S = 20.0
+#: Engine computations run at once; more wait (within the time limit) for a slot.
+ENGINE_SLOTS = 2
+
+T = TypeVar("T")
+
+
+class LimitError(Exception):
+    """A request over one of the limits: HTTP status, error code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+async def _reply(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": code, "detail": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` (413), by header or as they stream in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check Content-Length first, then count the bytes received."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request body is larger than {self.max_bytes:,} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.max_bytes
+                except ValueError:
+                    await _reply(send, 400, "bad_request", "Content-Length is not a number")
+                    return
+                if too_big:
+                    await _reply(send, 413, "body_too_large", message)
+                    return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            msg = await receive()
+            if msg["type"] == "http.request":
+                received += len(msg.get("body", b""))
+                if received > self.max_bytes:
+                    raise LimitError(413, "body_too_large", message)
+            return msg
+
+        async def tracked(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except LimitError as exc:
+            if not started:
+                await _reply(send, exc.status, exc.code, str(exc))
+
+
+class EngineLimiter:
+    """Runs engine work in worker threads: a few at once, each within a time limit."""
+
+    def __init__(self, time_limit_s: float = DEFAULT_TIME_LIMIT_S, slots: int = ENGINE_SLOTS):
+        self.time_limit_s = time_limit_s
+        self.limiter = anyio.CapacityLimiter(slots)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` in a worker thread; 408 past the time limit.
+
+        Waiting for a free slot counts towards the limit. A thread past it is left to finish
+        on its own and its result dropped (Python cannot stop a thread).
+        """
+        try:
+            with anyio.fail_after(self.time_limit_s):
+                return await anyio.to_thread.run_sync(
+                    partial(fn, *args), limiter=self.limiter, abandon_on_cancel=True
+                )
+        except TimeoutError:
+            raise LimitError(
+                408,
+                "time_limit",
+                f"the answer took longer than the {self.time_limit_s:g} s time limit",
+            ) from None
+
+
+Compute = Callable[..., Awaitable[Any]]

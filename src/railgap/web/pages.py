@@ -1,0 +1,265 @@
+"""The dashboard's pages: home (national picture), plant, scenario, data, each as HTML.
+
+Templates are Jinja2 with autoescaping on, so a name with a script tag in it is shown as
+text. Charts are drawn by Plotly.js (served from the ``plotly`` package) from figure JSON in
+the page; every chart has a table of its data, a CSV link and its source note.
+"""
+
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from railgap import render
+from railgap.dates import date_month, month_label
+from railgap.web import charts
+from railgap.web.limits import EngineLimiter, LimitError
+from railgap.web.service import Service
+
+HERE = Path(__file__).parent
+AsOf = Annotated[str | None, Query(max_length=10)]
+
+
+def templates() -> Jinja2Templates:
+    """The dashboard's templates (autoescaped), with railgap's number formats as filters."""
+    t = Jinja2Templates(directory=str(HERE / "templates"))
+    t.env.autoescape = True
+    t.env.filters["int"] = render.fmt_int
+    t.env.filters["clean"] = render.clean
+    return t
+
+
+@dataclass
+class Pages:
+    """The page routes and the error page (used by the app's error handlers)."""
+
+    router: APIRouter
+    templates: Jinja2Templates
+
+    def error_page(self, request: Request, status: int, message: str) -> Response:
+        """A page saying what went wrong, with the status code."""
+        return self.templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
+
+
+def _window_rows(loading: Any, outlook: pd.DataFrame) -> pd.DataFrame:
+    """Build windows of the plants in the outlook, labelled for the Gantt chart."""
+    windows = loading.schedule.windows
+    names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
+    mine = windows[windows["plant_id"].isin(names)]
+    frame = pd.DataFrame(
+        {
+            "plant": [names[p] for p in mine["plant_id"]],
+            "order_id": mine["order_id"].to_numpy(),
+            "class": mine["class"].to_numpy(),
+            "stage": mine["stage"].to_numpy(),
+            "vehicles": mine["vehicles"].to_numpy(),
+            "build_start": [month_label(m) for m in mine["start"]],
+            "build_end": [month_label(m) for m in mine["end"]],
+        }
+    )
+    frame["label"] = [
+        f"{o} ({c}, {s}): {a} to {b}"
+        for o, c, s, a, b in zip(
+            frame["order_id"],
+            frame["class"],
+            frame["stage"],
+            frame["build_start"],
+            frame["build_end"],
+            strict=True,
+        )
+    ]
+    return frame
+
+
+def home_context(service: Service, date: dt.date) -> dict[str, Any]:
+    """Everything the home page shows for a date."""
+    outlook = service.outlook(date)
+    loading, stamp, _ = service.loading(date)
+    attrs = stamp.as_dict()
+    d = date_month(date)
+    pm = loading.plant_months
+    shown = pm[
+        pm["plant_id"].isin(outlook["plant_id"])
+        & (pm["month"] >= d - 36)
+        & (pm["month"] < d + 120)
+        & (pm["vehicle_equivalents"] > 0)
+    ][["plant_id", "month", "vehicle_equivalents"]].copy()
+    shown["month"] = shown["month"].map(month_label)
+    names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
+    windows = _window_rows(loading, outlook)
+    windows = windows[windows["build_end"] >= month_label(d - 36)]
+    result, fstamp = service.forecast(date, None, min(date.year + 30, 2100), {})
+    q = f"as_of={date.isoformat()}"
+    return {
+        "as_of": date.isoformat(),
+        "stamp": attrs,
+        "plants": render.records(outlook, render.OUTLOOK_COLUMNS),
+        "charts": [
+            charts.national_loading(shown, names, attrs, f"/api/outlook?{q}&format=csv"),
+            charts.order_gantt(windows, attrs, f"/api/outlook?{q}&format=csv"),
+            charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
+            charts.demand(result.years, fstamp.as_dict(), f"/api/forecast?{q}&format=csv"),
+        ],
+    }
+
+
+def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, Any]:
+    """Everything a plant page shows for a date."""
+    report = service.plant(plant_id, date)
+    loads = service.order_loads(plant_id, date)
+    attrs = report.stamp.as_dict()
+    months = report.months.copy()
+    d = date_month(date)
+    months = months[months["month"] >= d - 60]
+    months["month"] = months["month"].map(month_label)
+    variations, tenders = service.gap_levers(plant_id, date)
+    q = f"as_of={date.isoformat()}"
+    base = f"/api/plants/{plant_id}"
+    return {
+        "as_of": date.isoformat(),
+        "stamp": attrs,
+        "plant": {k: render.clean(v) for k, v in report.summary.items()},
+        "plant_id": plant_id,
+        "orders": render.records(report.orders),
+        "sources": render.records(report.sources),
+        "variations": render.records(variations),
+        "tenders": render.records(tenders),
+        "charts": [
+            charts.plant_loading(loads, months, attrs, f"{base}/loading?{q}&format=csv"),
+            charts.plant_jobs(months, attrs, f"{base}?{q}&format=csv"),
+        ],
+        "downloads": {
+            "orders": f"{base}/orders?{q}&format=csv",
+            "sources": f"{base}/sources?{q}&format=csv",
+            "months": f"{base}?{q}&format=csv",
+            "json": f"{base}?{q}",
+            "brief": f"/plants/{plant_id}/brief.html?{q}",
+            "xlsx": f"/plants/{plant_id}/brief.xlsx?{q}",
+        },
+    }
+
+
+def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Pages:
+    """The dashboard routes (not in the OpenAPI schema: the API is)."""
+    router = APIRouter(include_in_schema=False)
+    t = templates()
+    pages = Pages(router, t)
+
+    @router.get("/", response_class=HTMLResponse)
+    async def home(request: Request, as_of: AsOf = None) -> Response:
+        date = service.date(as_of or None)
+        context = await engine.run(home_context, service, date)
+        return t.TemplateResponse(request, "home.html", context)
+
+    @router.get("/plants/{plant_id}", response_class=HTMLResponse)
+    async def plant(
+        request: Request,
+        plant_id: Annotated[str, PathParam(max_length=200)],
+        as_of: AsOf = None,
+    ) -> Response:
+        date = service.date(as_of or None)
+        context = await engine.run(plant_context, service, plant_id, date)
+        return t.TemplateResponse(request, "plant.html", context)
+
+    @router.get("/plants/{plant_id}/brief.html")
+    async def brief_html(
+        plant_id: Annotated[str, PathParam(max_length=200)], as_of: AsOf = None
+    ) -> Response:
+        from railgap.report import brief_html as build
+
+        date = service.date(as_of or None)
+        html = await engine.run(build, plant_id, date, None, service.data)
+        name = f"{plant_id}-{date}.html"
+        return HTMLResponse(html, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    @router.get("/plants/{plant_id}/brief.xlsx")
+    async def brief_xlsx(
+        plant_id: Annotated[str, PathParam(max_length=200)], as_of: AsOf = None
+    ) -> Response:
+        from railgap.report import brief_xlsx as build
+
+        date = service.date(as_of or None)
+        data = await engine.run(build, plant_id, date, None, service.data)
+        name = f"{plant_id}-{date}.xlsx"
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+    async def scenario_page(request: Request, saved: Any) -> Response:
+        date = service.date(None)
+        loading, _, resolved = await engine.run(service.loading, date)
+        outlook = await engine.run(service.outlook, date)
+        tenders = await engine.run(service.tenders, date)
+        orders = resolved["orders"]
+        live = orders[orders["status"] != "cancelled"].sort_values("order_id")
+        context = {
+            "saved": saved,
+            "today": date.isoformat(),
+            "orders": live["order_id"].tolist(),
+            "plants": outlook[["plant_id", "name"]].to_dict("records"),
+            "tenders": tenders["tender_id"].drop_duplicates().tolist(),
+            "example": EXAMPLE,
+        }
+        del loading
+        return t.TemplateResponse(request, "scenario.html", context)
+
+    @router.get("/scenarios", response_class=HTMLResponse)
+    async def scenarios(request: Request) -> Response:
+        return await scenario_page(request, None)
+
+    @router.get("/scenarios/{scenario_id}", response_class=HTMLResponse)
+    async def saved_scenario(
+        request: Request, scenario_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+    ) -> Response:
+        from railgap import store
+
+        saved = await engine.run(store.get_scenario, scenario_id, db)
+        if saved is None:
+            raise LimitError(404, "not_found", f"no saved scenario {scenario_id}")
+        return await scenario_page(request, saved)
+
+    @router.get("/data", response_class=HTMLResponse)
+    async def data(request: Request) -> Response:
+        dataset = service.dataset()
+        tables = [(name, len(frame)) for name, frame in dataset.tables.items()]
+        return t.TemplateResponse(
+            request, "data.html", {"tables": tables, "digest": dataset.digest}
+        )
+
+    @router.get("/data/{table}", response_class=HTMLResponse)
+    async def data_table(
+        request: Request, table: Annotated[str, PathParam(max_length=100)], as_of: AsOf = None
+    ) -> Response:
+        date = service.date(as_of) if as_of else None
+        frame = await engine.run(service.table, table, date)
+        return t.TemplateResponse(
+            request,
+            "table.html",
+            {
+                "table": table,
+                "as_of": as_of or "",
+                "columns": list(frame.columns),
+                "rows": render.records(frame),
+            },
+        )
+
+    return pages
+
+
+EXAMPLE = """name: West Coast order placed in February 2024
+description: ten more Class 807s for Avanti, ordered on 1 February 2024
+as_of: 2024-01-15
+levers:
+  - vary_order: {order: avanti-807-2019, units: 10, from: 2024-02-01}
+"""

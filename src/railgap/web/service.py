@@ -1,0 +1,247 @@
+"""What the web app asks of railgap: the Python API's answers, cached per date and dataset.
+
+Every answer comes from :mod:`railgap.analysis` (the same functions the CLI calls); this
+module adds a cache keyed by (answer, arguments, dataset hash) and the few derived tables the
+charts need (monthly load by order, scenario months). Cached frames are shared: read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from railgap import __version__, analysis
+from railgap.analysis import PlantReport, Stamp
+from railgap.assumptions import Assumptions
+from railgap.dataset import Dataset
+from railgap.dataset import as_of as as_of_dataset
+from railgap.dates import date_month, month_label, parse_as_of
+from railgap.errors import DataError, Problem, RailgapError
+from railgap.levers import apply_levers
+from railgap.loading import Loading, run_loading
+from railgap.scenario import Lever, Scenario, parse_scenario
+from railgap.turnover import Forecast
+from railgap.web.cache import LRUCache
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario run for the web: the per-plant table and the months of changed plants."""
+
+    spec: Scenario
+    table: pd.DataFrame
+    months: pd.DataFrame  # plant_id, month, baseline/scenario load and jobs at risk
+
+
+class Service:
+    """railgap's answers for one dataset (the embedded one unless a folder is given)."""
+
+    def __init__(self, data: Path | None = None, cache_size: int = 256) -> None:
+        self.data = data
+        self.cache = LRUCache(cache_size)
+
+    def dataset(self) -> Dataset:
+        """The dataset (re-read when its files change)."""
+        return analysis.get_dataset(self.data)
+
+    def assumptions(self) -> Assumptions:
+        """The packaged assumptions."""
+        return analysis.get_assumptions()
+
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        return self.cache.get_or_compute((self.dataset().digest, *key), compute)
+
+    @staticmethod
+    def date(as_of: str | None) -> dt.date:
+        """Parse an as-of date (``None`` is today); a bad one raises ``DateError``."""
+        return parse_as_of(as_of)
+
+    def outlook(self, date: dt.date, all_plants: bool = False) -> pd.DataFrame:
+        """The national outlook on a date (as ``railgap outlook``)."""
+        return self._cached(  # type: ignore[no-any-return]
+            ("outlook", date, all_plants),
+            lambda: analysis.outlook(date, data=self.data, all_plants=all_plants),
+        )
+
+    def rendered(self, key: tuple[Any, ...], compute: Any) -> Any:
+        """A serialised answer (bytes, text) cached under ``key`` like the frames."""
+        return self._cached(("rendered", *key), compute)
+
+    def loading(self, date: dt.date) -> tuple[Loading, Stamp, Dataset]:
+        """The loading engine's whole answer on a date, its stamp and the resolved tables."""
+        return self._cached(  # type: ignore[no-any-return]
+            ("loading", date), lambda: analysis.run(date, self.data)
+        )
+
+    def plant(self, plant_id: str, date: dt.date) -> PlantReport:
+        """One plant's report (raises ``UnknownPlantError``)."""
+        loading, stamp, resolved = self.loading(date)
+        return self._cached(  # type: ignore[no-any-return]
+            ("plant", plant_id, date),
+            lambda: analysis.plant_report(plant_id, loading, resolved, stamp),
+        )
+
+    def order_loads(self, plant_id: str, date: dt.date) -> pd.DataFrame:
+        """A plant's monthly vehicle-equivalents by order (long form: month, order_id, load)."""
+        loading, _, _ = self.loading(date)
+        frame: pd.DataFrame = self._cached(
+            ("order_loads", plant_id, date), lambda: order_loads(loading, plant_id)
+        )
+        return frame
+
+    def fleet(self, date: dt.date, operator: str | None) -> pd.DataFrame:
+        """The fleet register on a date (as ``railgap fleet``)."""
+        return self._cached(  # type: ignore[no-any-return]
+            ("fleet", date, operator),
+            lambda: analysis.fleet(date, operator=operator, data=self.data),
+        )
+
+    def forecast(
+        self, date: dt.date, from_year: int | None, to_year: int, lives: dict[str, float]
+    ) -> tuple[Forecast, Stamp]:
+        """The national forecast (as ``railgap forecast``)."""
+        key = ("forecast", date, from_year, to_year, tuple(sorted(lives.items())))
+        return self._cached(  # type: ignore[no-any-return]
+            key, lambda: analysis.run_forecast(from_year, to_year, date, lives, self.data)
+        )
+
+    def table(self, name: str, date: dt.date | None) -> pd.DataFrame:
+        """One dataset table: every revision, or the rows in force on a date; stamped."""
+        from railgap.schema import schema
+
+        dataset = self.dataset()
+        if name not in dataset.tables:
+            raise UnknownTableError(
+                f"no table '{name}' (tables: {', '.join(sorted(dataset.tables))})"
+            )
+        frame = as_of_dataset(dataset, date, (name,))[name] if date else dataset[name]
+        columns = schema(name).names
+        out = frame[columns].reset_index(drop=True)
+        out.attrs.update(
+            {
+                "railgap_version": __version__,
+                "dataset": "embedded" if self.data is None else str(self.data),
+                "dataset_hash": dataset.digest,
+                "as_of": date.isoformat() if date else "",
+                "assumptions": "",
+                "table": name,
+            }
+        )
+        return out
+
+    def tenders(self, date: dt.date) -> pd.DataFrame:
+        """The tenders as known on a date."""
+        frame: pd.DataFrame = self._cached(("tenders", date), lambda: self.table("tenders", date))
+        return frame
+
+    def gap_levers(self, plant_id: str, date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Variations that would fill a plant's unviable months (run), and open tenders."""
+        from railgap.gaplevers import open_tenders, variation_candidates
+
+        loading, _, resolved = self.loading(date)
+        self.plant(plant_id, date)  # raises UnknownPlantError for an unknown plant
+
+        def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+            variations = variation_candidates(loading, resolved, self.assumptions(), plant_id)
+            plants = resolved["plants"].set_index("plant_id")
+            manufacturer = str(plants.loc[plant_id, "manufacturer_id"])
+            tenders = as_of_dataset(self.dataset(), date, ("tenders",))
+            return variations, open_tenders(tenders, manufacturer)
+
+        return self._cached(("gap_levers", plant_id, date), compute)  # type: ignore[no-any-return]
+
+    def parse(self, text: str, where: str = "scenario.yaml") -> tuple[Scenario, list[Any]]:
+        """Parse uploaded scenario text; ``base`` cannot be followed from an upload."""
+        spec, levers = parse_scenario(text, where)
+        if spec.base:
+            raise DataError(
+                [
+                    Problem(
+                        where,
+                        None,
+                        "base",
+                        "an uploaded scenario cannot name a base file: include its levers",
+                    )
+                ]
+            )
+        return spec, levers
+
+    def scenario(self, text: str, where: str = "scenario.yaml") -> ScenarioRun:
+        """Run uploaded scenario text against the baseline of its date."""
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+        def compute() -> ScenarioRun:
+            spec, levers = self.parse(text, where)
+            table = analysis.run_parsed_scenario(spec, levers, where, data=self.data)
+            months = self._scenario_months(spec, levers, table, where)
+            return ScenarioRun(spec, table, months)
+
+        return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
+
+    def _scenario_months(
+        self, spec: Scenario, levers: list[tuple[str, Lever]], table: pd.DataFrame, where: str
+    ) -> pd.DataFrame:
+        loading, _, resolved = self.loading(spec.as_of)
+        applied = apply_levers(resolved, self.assumptions(), levers, where)
+        after = run_loading(applied.resolved, applied.assumptions)
+        changed = set(table.loc[table["changed"].astype(bool), "plant_id"])
+        return scenario_months(loading, after, sorted(changed))
+
+
+class UnknownTableError(RailgapError, KeyError):
+    """A dataset table name that does not exist (a 404)."""
+
+    def __str__(self) -> str:
+        """Return the message without KeyError's quoting."""
+        return str(self.args[0])
+
+
+def order_loads(loading: Loading, plant_id: str) -> pd.DataFrame:
+    """A plant's scheduled vehicle-equivalents per month and order (zero rows dropped)."""
+    windows = loading.schedule.windows
+    if windows.empty:
+        return pd.DataFrame(columns=["month", "order_id", "class", "vehicle_equivalents"])
+    rows = np.flatnonzero(windows["plant_id"].to_numpy() == plant_id)
+    months = loading.schedule.months
+    frames = []
+    for row in rows:
+        load = loading.schedule.load[row]
+        used = load > 1e-9
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": [month_label(m) for m in months[used]],
+                    "order_id": windows["order_id"].iloc[row],
+                    "class": windows["class"].iloc[row],
+                    "vehicle_equivalents": load[used],
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["month", "order_id", "class", "vehicle_equivalents"])
+    frame = pd.concat(frames, ignore_index=True)
+    summed = frame.groupby(["month", "order_id", "class"], as_index=False).agg(
+        vehicle_equivalents=("vehicle_equivalents", "sum")
+    )
+    return summed.sort_values(["order_id", "month"]).reset_index(drop=True)
+
+
+def scenario_months(before: Loading, after: Loading, plants: list[str]) -> pd.DataFrame:
+    """Monthly load and jobs at risk of some plants, baseline and scenario, from the as-of."""
+    d = date_month(before.as_of)
+    keep = ["plant_id", "month", "vehicle_equivalents", "jobs_at_risk"]
+    base = before.plant_months[keep]
+    scen = after.plant_months[keep]
+    base = base[base["plant_id"].isin(plants) & (base["month"] >= d - 12)]
+    scen = scen[scen["plant_id"].isin(plants) & (scen["month"] >= d - 12)]
+    merged = base.merge(
+        scen, on=["plant_id", "month"], how="outer", suffixes=("_baseline", "_scenario")
+    ).sort_values(["plant_id", "month"])
+    merged["month"] = merged["month"].map(month_label)
+    return merged.reset_index(drop=True)

@@ -1,0 +1,198 @@
+// railgap dashboard: draws the figures embedded in each page and runs scenarios.
+// Data is only ever put in the page as text (textContent), never as HTML.
+"use strict";
+
+const CONFIG = { responsive: true, displaylogo: false };
+
+function drawFigures() {
+  document.querySelectorAll("[data-figure]").forEach((el) => {
+    const fig = JSON.parse(document.getElementById(el.dataset.figure).textContent);
+    Plotly.newPlot(el, fig.data, fig.layout, CONFIG);
+  });
+}
+
+function autoSubmitDates() {
+  document.querySelectorAll("form.date input[type=date]").forEach((input) => {
+    input.addEventListener("change", () => {
+      if (input.value && input.checkValidity()) input.form.submit();
+    });
+  });
+}
+
+// ---- scenario page -------------------------------------------------------------------
+
+function leverLine(kind) {
+  const v = (id) => document.getElementById(id).value.trim();
+  const need = (id, what) => {
+    const value = v(id);
+    if (!value) throw new Error(`give ${what}`);
+    return value;
+  };
+  if (kind === "vary_order") {
+    return `  - vary_order: {order: ${need("vo-order", "an order")}, units: ${need("vo-units", "units")}, from: ${need("vo-from", "a date")}}`;
+  }
+  if (kind === "award_tender") {
+    return [
+      "  - award_tender:",
+      `      tender: ${need("at-tender", "a tender")}`,
+      `      winner: ${need("at-winner", "a winner")}`,
+      `      date: ${need("at-date", "an award date")}`,
+      `      units: ${need("at-units", "units")}`,
+      `      cars_per_unit: ${need("at-cars", "cars per unit")}`,
+      `      plants: [{plant: ${need("at-plant", "a plant")}, stage: full, share: 1.0}]`,
+    ].join("\n");
+  }
+  if (kind === "plant") {
+    const parts = [`plant: ${need("pl-plant", "a plant")}`, `from: ${need("pl-from", "a date")}`];
+    if (v("pl-employees")) parts.push(`employees: ${v("pl-employees")}`);
+    if (v("pl-capacity")) parts.push(`capacity: ${v("pl-capacity")}`);
+    if (parts.length < 3) throw new Error("give employees or capacity");
+    return `  - plant: {${parts.join(", ")}}`;
+  }
+  return `  - move: {order: ${need("mv-order", "an order")}, months: ${need("mv-months", "months")}}`;
+}
+
+function addLever(textarea, line) {
+  let text = textarea.value.replace(/\s+$/, "");
+  text = text.replace(/^levers:\s*\[\]\s*$/m, "levers:");
+  if (!/^levers:/m.test(text)) text += "\nlevers:";
+  textarea.value = `${text}\n${line}\n`;
+}
+
+function showProblems(box, body) {
+  const lines = (body.problems || []).map((p) =>
+    [p.file, p.line, p.field].filter((x) => x !== null && x !== undefined && x !== "").join(":") + ": " + p.message);
+  box.textContent = lines.length ? lines.join("\n") : (body.detail || "the scenario could not be run");
+  box.hidden = false;
+}
+
+function cell(row, text, numeric) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "-" : String(text);
+  if (numeric) td.className = "num";
+  row.appendChild(td);
+}
+
+function fmt(n) {
+  return n === null || n === undefined ? "-" : Math.round(n).toLocaleString("en-GB");
+}
+
+function csvLink(anchor, rows, columns) {
+  const esc = (v) => {
+    const s = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const text = [columns.join(","), ...rows.map((r) => columns.map((c) => esc(r[c])).join(","))].join("\n");
+  anchor.href = URL.createObjectURL(new Blob([text + "\n"], { type: "text/csv" }));
+}
+
+function drawScenario(body) {
+  const gb = body.plants.filter((p) => p.country === "GB");
+  const names = gb.map((p) => p.name);
+  Plotly.newPlot("chart-scenario-jobs", [
+    { type: "bar", name: "baseline", x: names, y: gb.map((p) => p.jobs_at_risk_months_baseline) },
+    { type: "bar", name: "scenario", x: names, y: gb.map((p) => p.jobs_at_risk_months) },
+  ], { barmode: "group", margin: { l: 60, r: 20, t: 20, b: 120 }, yaxis: { title: { text: "job-months at risk" } },
+       legend: { orientation: "h", y: 1.1 } }, CONFIG);
+  const traces = [];
+  const byPlant = {};
+  (body.months || []).forEach((m) => { (byPlant[m.plant_id] = byPlant[m.plant_id] || []).push(m); });
+  Object.keys(byPlant).forEach((plant) => {
+    const rows = byPlant[plant];
+    const x = rows.map((r) => r.month);
+    traces.push({ type: "scatter", mode: "lines", name: `${plant} baseline`, line: { dash: "dash" }, x, y: rows.map((r) => r.vehicle_equivalents_baseline) });
+    traces.push({ type: "scatter", mode: "lines", name: `${plant} scenario`, x, y: rows.map((r) => r.vehicle_equivalents_scenario) });
+  });
+  Plotly.newPlot("chart-scenario-months", traces, { margin: { l: 60, r: 20, t: 20, b: 50 }, xaxis: { type: "date" },
+    yaxis: { title: { text: "vehicle-equivalents a month" } }, legend: { orientation: "h", y: -0.25 } }, CONFIG);
+  const tbody = document.querySelector("#scenario-table tbody");
+  tbody.replaceChildren();
+  body.plants.filter((p) => p.changed).forEach((p) => {
+    const tr = document.createElement("tr");
+    tr.dataset.plant = p.plant_id;
+    cell(tr, p.name);
+    cell(tr, `${p.run_out_baseline || "-"} → ${p.run_out || "-"}`);
+    cell(tr, `${p.gap_months_baseline ?? "-"} → ${p.gap_months ?? "-"}`);
+    cell(tr, `${fmt(p.jobs_at_risk_months_baseline)} → ${fmt(p.jobs_at_risk_months)}`, true);
+    cell(tr, p.levers);
+    tbody.appendChild(tr);
+  });
+  csvLink(document.getElementById("scenario-csv"), body.plants, Object.keys(body.plants[0] || {}));
+  csvLink(document.getElementById("months-csv"), body.months || [], Object.keys((body.months || [])[0] || {}));
+  document.getElementById("result-stamp").textContent =
+    `scenario "${body.scenario}" · as of ${body.as_of} · assumptions ${body.assumptions} · dataset ${String(body.dataset_hash).slice(0, 12)}`;
+}
+
+async function runScenario() {
+  const status = document.getElementById("status");
+  const box = document.getElementById("problems");
+  box.hidden = true;
+  status.textContent = "Running…";
+  const response = await fetch("/api/scenarios/run?months=true", {
+    method: "POST", headers: { "content-type": "application/yaml" }, body: document.getElementById("yaml").value,
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    showProblems(box, body);
+    status.textContent = `Not run (${response.status}).`;
+    return;
+  }
+  drawScenario(body);
+  const changed = body.plants.filter((p) => p.changed).length;
+  status.textContent = `Done: ${changed} plant(s) changed.`;
+  document.getElementById("result").dataset.ran = "1";
+}
+
+async function saveScenario() {
+  const share = document.getElementById("share");
+  const response = await fetch("/api/scenarios", {
+    method: "POST",
+    headers: { "content-type": "application/yaml", authorization: `Bearer ${document.getElementById("token").value}` },
+    body: document.getElementById("yaml").value,
+  });
+  const body = await response.json();
+  share.replaceChildren();
+  if (!response.ok) {
+    showProblems(document.getElementById("problems"), body);
+    share.textContent = `Not saved (${response.status}).`;
+    return;
+  }
+  const link = document.createElement("a");
+  link.href = body.url;
+  link.id = "share-link";
+  link.textContent = new URL(body.url, window.location.href).href;
+  share.append("Saved. Share this link: ", link);
+}
+
+function scenarioPage() {
+  const textarea = document.getElementById("yaml");
+  if (!textarea) return;
+  const kind = document.getElementById("lever-kind");
+  const toggle = () => document.querySelectorAll(".lever-fields").forEach((d) => { d.hidden = d.dataset.kind !== kind.value; });
+  kind.addEventListener("change", toggle);
+  toggle();
+  document.getElementById("add-lever").addEventListener("click", () => {
+    const box = document.getElementById("problems");
+    try { addLever(textarea, leverLine(kind.value)); box.hidden = true; } catch (e) { box.textContent = e.message; box.hidden = false; }
+  });
+  document.getElementById("upload").addEventListener("change", (e) => {
+    const file = e.target.files[0];
+    if (file) file.text().then((t) => { textarea.value = t; });
+  });
+  document.getElementById("run").addEventListener("click", runScenario);
+  document.getElementById("save").addEventListener("click", saveScenario);
+  const params = new URLSearchParams(window.location.search);
+  if (params.get("lever")) {
+    const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get("as_of") || "") ? params.get("as_of") : new Date().toISOString().slice(0, 10);
+    textarea.value = `name: Suggested lever\ndescription: a lever suggested on a plant page\nas_of: ${asOf}\nlevers:\n${params.get("lever")}\n`;
+    runScenario();
+  } else if (document.getElementById("result").dataset.autorun === "1") {
+    runScenario();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  drawFigures();
+  autoSubmitDates();
+  scenarioPage();
+});
