@@ -1,0 +1,217 @@
+"""The HTTP API on the toy nation: the same answers as the CLI and the Python API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import railgap
+from railgap import answers, render, store
+from railgap.analysis import run
+from railgap.cli import app as cli_app
+from railgap.web.service import order_loads
+
+from .conftest import TOY_DATE, TOY_SCENARIO
+
+
+def _cli_json(*args: str) -> dict:
+    result = CliRunner().invoke(cli_app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_outlook_json_is_the_cli_json(toy_client: TestClient, toy: Path):
+    response = toy_client.get(f"/api/outlook?as_of={TOY_DATE}")
+    assert response.status_code == 200
+    assert response.json() == _cli_json("outlook", "--as-of", TOY_DATE, "--data", str(toy))
+    works = {p["plant_id"]: p for p in response.json()["plants"]}["toy_works"]
+    frame = railgap.outlook(TOY_DATE, data=toy).set_index("plant_id")
+    assert works["backlog_units"] == frame.loc["toy_works", "backlog_units"] == 12
+    assert works["jobs_at_risk_peak"] == 200
+
+
+def test_outlook_csv_is_the_cli_csv(toy_client: TestClient, toy: Path):
+    response = toy_client.get(f"/api/outlook?as_of={TOY_DATE}&format=csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    cli = CliRunner().invoke(cli_app, ["outlook", "--as-of", TOY_DATE, "--data", str(toy), "--csv"])
+    assert response.text == cli.output
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {r["plant_id"] for r in rows} == {"toy_works", "toy_overseas"}
+    assert all(r["as_of"] == TOY_DATE for r in rows)
+
+
+def test_outlook_is_cached_per_date(toy_client: TestClient):
+    service = toy_client.app.state.service  # type: ignore[attr-defined]
+    first = toy_client.get(f"/api/outlook?as_of={TOY_DATE}").content
+    hits = service.cache.hits
+    assert toy_client.get(f"/api/outlook?as_of={TOY_DATE}").content == first
+    assert service.cache.hits == hits + 1
+    other = toy_client.get("/api/outlook?as_of=2019-01-01").json()
+    assert other["as_of"] == "2019-01-01"
+
+
+def test_plant_json_is_the_cli_json(toy_client: TestClient, toy: Path):
+    body = toy_client.get(f"/api/plants/toy_works?as_of={TOY_DATE}").json()
+    assert body == _cli_json("plant", "toy_works", "--as-of", TOY_DATE, "--data", str(toy))
+    assert {o["order_id"] for o in body["orders"]} == {
+        "alpha-100-2018",
+        "beta-200-2019",
+        "gamma-300-2022",
+    }
+    assert all(s["source"].startswith("https://") for s in body["sources"])
+
+
+def test_plant_loading_by_order_adds_up_to_the_plant_months(toy_client: TestClient, toy: Path):
+    rows = toy_client.get(f"/api/plants/toy_works/loading?as_of={TOY_DATE}").json()["months"]
+    by_month: dict[str, float] = {}
+    for row in rows:
+        by_month[row["month"]] = by_month.get(row["month"], 0.0) + row["vehicle_equivalents"]
+    months = railgap.plant("toy_works", TOY_DATE, data=toy).months
+    for month, load in zip(months["month"], months["vehicle_equivalents"], strict=True):
+        label = f"{month // 12:04d}-{month % 12 + 1:02d}"
+        assert abs(by_month.get(label, 0.0) - load) < 0.01, label
+
+
+def test_order_loads_keeps_every_vehicle(toy: Path):
+    loading, _, _ = run(TOY_DATE, toy)
+    loads = order_loads(loading, "toy_works")
+    windows = loading.schedule.windows
+    mine = windows[windows["plant_id"] == "toy_works"]
+    assert abs(loads["vehicle_equivalents"].sum() - mine["vehicle_equivalents"].sum()) < 1e-6
+
+
+def test_plant_orders_and_sources_as_csv(toy_client: TestClient):
+    orders = toy_client.get(f"/api/plants/toy_works/orders?as_of={TOY_DATE}&format=csv")
+    assert orders.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(orders.text)))) == 3
+    sources = toy_client.get(f"/api/plants/toy_works/sources?as_of={TOY_DATE}&format=csv")
+    rows = list(csv.DictReader(io.StringIO(sources.text)))
+    assert rows and all(r["source"] and r["known_from"] for r in rows)
+
+
+def test_unknown_plant_is_a_404_naming_the_plants(toy_client: TestClient):
+    response = toy_client.get(f"/api/plants/nowhere?as_of={TOY_DATE}")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert "toy_works" in response.json()["detail"]
+
+
+def test_bad_dates_are_a_422_naming_the_field(toy_client: TestClient):
+    for value in ("2024-13-01", "yesterday", "1700-01-01"):
+        response = toy_client.get(f"/api/outlook?as_of={value}")
+        assert response.status_code == 422, value
+        assert response.json()["problems"][0]["field"] == "as_of"
+    assert toy_client.get("/api/outlook?format=xml").status_code == 422
+
+
+def test_fleet_forecast_tenders_and_data(toy_client: TestClient, toy: Path):
+    assert toy_client.get(f"/api/fleet?as_of={TOY_DATE}").json() == _cli_json(
+        "fleet", "--as-of", TOY_DATE, "--data", str(toy)
+    )
+    body = toy_client.get(f"/api/forecast?as_of={TOY_DATE}&from=2020&to=2030").json()
+    assert [r["year"] for r in body["years"]] == list(range(2020, 2031))
+    assert toy_client.get("/api/forecast?life=dmu").status_code == 422
+    assert toy_client.get("/api/forecast?life=steam=30").status_code == 422
+    assert toy_client.get(f"/api/tenders?as_of={TOY_DATE}").json()["tenders"] == []
+    tables = toy_client.get("/api/data").json()["tables"]
+    assert {t["table"] for t in tables} >= {"plants", "orders", "tenders"}
+    orders = toy_client.get("/api/data/orders").json()["rows"]
+    assert all(r["source"] == "https://example.org/toy-nation" and r["known_from"] for r in orders)
+    in_force = toy_client.get("/api/data/orders?as_of=2019-01-01").json()["rows"]
+    assert {r["order_id"] for r in in_force} == {"alpha-100-2018"}
+    assert toy_client.get("/api/data/secrets").status_code == 404
+
+
+def test_levers_that_close_the_gap_are_run(toy_client: TestClient):
+    body = toy_client.get(f"/api/plants/toy_works/levers?as_of={TOY_DATE}").json()
+    assert body["variations"], "toy_works has a gap: a variation should be suggested"
+    for row in body["variations"]:
+        assert row["units_added"] > 0
+        assert row["jobs_at_risk_months_after"] < row["jobs_at_risk_months_before"]
+    assert body["open_tenders"] == []
+
+
+def test_scenario_run_is_the_python_api(toy_client: TestClient, toy: Path, tmp_path: Path):
+    response = toy_client.post(
+        "/api/scenarios/run?months=true",
+        content=TOY_SCENARIO,
+        headers={"content-type": "application/yaml"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    path = tmp_path / "more_gamma.yaml"
+    path.write_text(TOY_SCENARIO, encoding="utf-8")
+    expected = railgap.run_scenario(path, data=toy)
+    assert body["plants"] == render.records(expected, answers.SCENARIO_COLUMNS)
+    works = {p["plant_id"]: p for p in body["plants"]}["toy_works"]
+    assert works["changed"] and works["backlog_units"] == works["backlog_units_baseline"] + 6
+    months = [m for m in body["months"] if m["plant_id"] == "toy_works"]
+    added = sum((m["vehicle_equivalents_scenario"] or 0) for m in months) - sum(
+        (m["vehicle_equivalents_baseline"] or 0) for m in months
+    )
+    assert added > 0
+    csv_text = toy_client.post("/api/scenarios/run?format=csv", content=TOY_SCENARIO).text
+    assert csv_text.splitlines()[0].startswith("plant_id,name,country,backlog_units_baseline")
+
+
+def test_scenario_compare(toy_client: TestClient):
+    nothing = TOY_SCENARIO.replace("name: more gamma", "name: nothing").split("levers:")[0]
+    response = toy_client.post(
+        "/api/scenarios/compare", json={"scenarios": [TOY_SCENARIO, nothing + "levers: []\n"]}
+    )
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert {r["scenario"] for r in rows} == {"more gamma", "nothing"}
+    assert toy_client.post("/api/scenarios/compare", json={}).status_code == 422
+
+
+def test_invalid_scenarios_name_file_line_and_field(toy_client: TestClient):
+    bad = TOY_SCENARIO.replace("units: 6", "units: six")
+    body = toy_client.post("/api/scenarios/run", content=bad).json()
+    assert body["problems"][0]["line"] == 5
+    assert body["problems"][0]["field"] == "levers.0.vary_order.units"
+    unknown = TOY_SCENARIO.replace("gamma-300-2022", "omega")
+    response = toy_client.post("/api/scenarios/run", content=unknown)
+    assert response.status_code == 422
+    assert "omega" in response.json()["detail"]
+    for text in ("", "[1, 2", "just text", "name: x\nas_of: 2022-06-01\nbase: other.yaml\n"):
+        assert toy_client.post("/api/scenarios/run", content=text).status_code == 422, text
+    assert toy_client.post("/api/scenarios/run", content=b"\xff\xfe").status_code == 422
+
+
+def test_saving_needs_a_token(toy_client: TestClient, db: str):
+    assert toy_client.post("/api/scenarios", content=TOY_SCENARIO).status_code == 401
+    wrong = {"authorization": "Bearer not-a-token"}
+    response = toy_client.post("/api/scenarios", content=TOY_SCENARIO, headers=wrong)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert toy_client.get("/api/scenarios").json()["scenarios"] == []
+
+
+def test_saved_scenarios_are_shared_by_url(toy_client: TestClient, db: str):
+    token = store.create_token("test", db)
+    headers = {"authorization": f"Bearer {token}"}
+    bad = toy_client.post("/api/scenarios", content="name: x\n", headers=headers)
+    assert bad.status_code == 422
+    response = toy_client.post("/api/scenarios", content=TOY_SCENARIO, headers=headers)
+    assert response.status_code == 201, response.text
+    saved = response.json()
+    assert saved["url"] == f"/scenarios/{saved['id']}"
+    assert toy_client.get(f"/api/scenarios/{saved['id']}").json()["yaml"] == TOY_SCENARIO
+    listed = toy_client.get("/api/scenarios").json()["scenarios"]
+    assert [s["name"] for s in listed] == ["more gamma"]
+    run_saved = toy_client.get(f"/api/scenarios/{saved['id']}/run").json()
+    run_posted = toy_client.post("/api/scenarios/run", content=TOY_SCENARIO).json()
+    assert run_saved["plants"] == run_posted["plants"]
+    page = toy_client.get(saved["url"])
+    assert page.status_code == 200 and "more gamma" in page.text
+    compared = toy_client.post("/api/scenarios/compare", json={"ids": [saved["id"]]})
+    assert compared.status_code == 200
+    assert toy_client.get("/api/scenarios/999999").status_code == 404
+    assert toy_client.get("/scenarios/999999").status_code == 404

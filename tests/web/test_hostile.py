@@ -1,0 +1,110 @@
+"""Hostile requests are refused with a 4xx JSON error or shown escaped, never a 500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from railgap import store
+from railgap.web.app import create_app
+
+from .conftest import TOY_SCENARIO
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+def test_huge_bodies_are_refused_before_they_are_read(toy_client: TestClient):
+    response = toy_client.post("/api/scenarios/run", content=b"a" * 1_500_000)
+    assert response.status_code == 413
+    assert response.json()["error"] == "body_too_large"
+
+
+def test_a_streamed_body_is_counted(toy_client: TestClient):
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 50_000
+
+    response = toy_client.post("/api/scenarios/run", content=chunks())
+    assert response.status_code == 413
+
+
+def test_a_scenario_over_its_size_limit_is_refused(toy_client: TestClient):
+    text = TOY_SCENARIO + "# " + "y" * 300_000 + "\n"
+    assert toy_client.post("/api/scenarios/run", content=text).status_code == 413
+
+
+def test_deep_yaml_and_alias_bombs_are_refused(toy_client: TestClient):
+    deep = "name: x\nas_of: 2022-06-01\nlevers: " + "[" * 200 + "]" * 200 + "\n"
+    response = toy_client.post("/api/scenarios/run", content=deep)
+    assert response.status_code == 422
+    assert "nested deeper" in response.json()["detail"]
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        bomb.append(f"a{i}: &a{i} [{refs}]")
+    response = toy_client.post("/api/scenarios/run", content="\n".join(bomb) + "\n")
+    assert response.status_code == 422
+    assert "YAML nodes" in response.json()["detail"]
+
+
+def test_levers_too_big_to_schedule_are_refused(toy_client: TestClient):
+    huge = TOY_SCENARIO.replace("units: 6", "units: 1000000")
+    response = toy_client.post("/api/scenarios/run", content=huge)
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "levers.0.vary_order.units"
+    slow = (
+        "name: slow\nas_of: 2022-06-01\nlevers:\n"
+        "  - plant: {plant: toy_works, from: 2022-07-01, capacity: 0.0001}\n"
+    )
+    response = toy_client.post("/api/scenarios/run", content=slow)
+    assert response.status_code == 422
+    assert "months to build" in response.json()["detail"]
+
+
+def test_work_over_the_time_limit_is_a_408(toy: Path, db: str):
+    with TestClient(create_app(data=toy, db=db, time_limit_s=1e-9)) as client:
+        response = client.post("/api/scenarios/run", content=TOY_SCENARIO)
+    assert response.status_code == 408
+    assert response.json()["error"] == "time_limit"
+
+
+def test_script_tags_in_names_are_escaped(toy_client: TestClient, db: str):
+    token = store.create_token("test", db)
+    text = TOY_SCENARIO.replace("name: more gamma", f'name: "{SCRIPT}"')
+    saved = toy_client.post(
+        "/api/scenarios", content=text, headers={"authorization": f"Bearer {token}"}
+    )
+    assert saved.status_code == 201, saved.text
+    page = toy_client.get(saved.json()["url"]).text
+    assert SCRIPT not in page
+    assert "&lt;script&gt;" in page
+    img = "<img src=x onerror=alert(1)>"
+    missing = toy_client.get(f"/plants/{img}")
+    assert missing.status_code == 404
+    assert img not in missing.text and "&lt;img src=x onerror=alert(1)&gt;" in missing.text
+    response = toy_client.get(f"/api/plants/{img}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_bad_ids_and_queries_are_4xx(toy_client: TestClient):
+    for url in (
+        "/api/scenarios/0",
+        "/api/scenarios/99999999999999999999",
+        "/api/scenarios/abc",
+        "/api/forecast?from=3000",
+        "/api/forecast?from=2050&to=2040",
+        "/api/outlook?as_of=" + "9" * 50,
+        "/api/data/orders?as_of=2024-02-30",
+    ):
+        response = toy_client.get(url)
+        assert 400 <= response.status_code < 500, url
+        assert response.json()["error"], url
+
+
+def test_wrong_content_length_is_a_400(toy_client: TestClient):
+    response = toy_client.post(
+        "/api/scenarios/run", content=b"x", headers={"content-length": "nope"}
+    )
+    assert response.status_code in (400, 422)
