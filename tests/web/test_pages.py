@@ -1,0 +1,83 @@
+"""The dashboard's pages: numbers, charts and links as the API gives them; embedded data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi.testclient import TestClient
+
+from .conftest import TOY_DATE
+
+
+def _figures(html: str) -> dict[str, dict]:
+    found = re.findall(r'<script type="application/json" id="([^"]+)-data">(.*?)</script>', html)
+    return {name: json.loads(body) for name, body in found}
+
+
+def test_home_shows_the_outlook_and_its_charts(toy_client: TestClient):
+    html = toy_client.get(f"/?as_of={TOY_DATE}").text
+    api = toy_client.get(f"/api/outlook?as_of={TOY_DATE}").json()
+    works = {p["plant_id"]: p for p in api["plants"]}["toy_works"]
+    row = re.search(r'<tr data-plant="toy_works">(.*?)</tr>', html, re.S)
+    assert row is not None
+    assert f'data-field="backlog_units">{works["backlog_units"]}<' in row.group(1)
+    assert f'data-field="run_out">{works["run_out"]}<' in row.group(1)
+    figures = _figures(html)
+    assert set(figures) == {
+        "chart-national-loading",
+        "chart-gantt",
+        "chart-jobs-at-risk",
+        "chart-demand",
+    }
+    jobs = figures["chart-jobs-at-risk"]["data"][0]
+    assert jobs["y"] == [works["jobs_at_risk_peak"]]
+    assert html.count("Download CSV") == 4
+    assert html.count("Show the data as a table") == 4
+    assert 'role="img"' in html and "aria-label=" in html
+    assert 'src="/static/plotly.min.js"' in html and "cdn" not in html.lower()
+
+
+def test_home_on_another_date(toy_client: TestClient):
+    html = toy_client.get("/?as_of=2019-01-01").text
+    assert 'value="2019-01-01"' in html
+    assert toy_client.get("/?as_of=2019-02-30").status_code == 422
+
+
+def test_plant_page_lists_orders_sources_and_levers(toy_client: TestClient):
+    html = toy_client.get(f"/plants/toy_works?as_of={TOY_DATE}").text
+    body = toy_client.get(f"/api/plants/toy_works?as_of={TOY_DATE}").json()
+    for order in body["orders"]:
+        assert order["order_id"] in html
+    assert html.count('href="https://example.org/toy-nation"') >= len(body["sources"])
+    assert "open as a scenario" in html
+    loading = _figures(html)["chart-loading"]
+    stacked = [t for t in loading["data"] if t.get("stackgroup")]
+    assert {t["name"].split(" ")[0] for t in stacked} == {
+        "alpha-100-2018",
+        "beta-200-2019",
+        "gamma-300-2022",
+    }
+    assert f"/plants/toy_works/brief.html?as_of={TOY_DATE}" in html
+
+
+def test_scenario_data_and_static_pages(toy_client: TestClient):
+    assert "Run scenario" in toy_client.get("/scenarios").text
+    assert "orders" in toy_client.get("/data").text
+    assert "alpha-100-2018" in toy_client.get("/data/orders").text
+    assert toy_client.get("/data/nope").status_code == 404
+    js = toy_client.get("/static/plotly.min.js")
+    assert js.status_code == 200 and len(js.content) > 1_000_000
+    assert toy_client.get("/static/app.js").status_code == 200
+    assert toy_client.get("/openapi.json").json()["info"]["title"] == "railgap"
+    assert toy_client.get("/healthz").json()["status"] == "ok"
+
+
+def test_embedded_newton_aycliffe_in_january_2024(embedded_client: TestClient):
+    body = embedded_client.get("/api/plants/hitachi_newton_aycliffe?as_of=2024-01-15").json()
+    assert body["plant"]["backlog_units"] == 56
+    assert body["plant"]["backlog_by_class"] == {"805": 13, "807": 10, "810": 33}
+    html = embedded_client.get("/plants/hitachi_newton_aycliffe?as_of=2024-01-15").text
+    assert "56 units" in html
+    home = embedded_client.get("/?as_of=2024-01-15")
+    assert home.status_code == 200 and "hitachi_newton_aycliffe" in home.text

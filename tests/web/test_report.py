@@ -1,0 +1,91 @@
+"""Plant briefings: one self-contained HTML file and the same tables in Excel."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+import railgap
+from railgap.cli import app as cli_app
+from railgap.report import brief_html, brief_xlsx
+
+from .conftest import TOY_DATE, TOY_SCENARIO
+
+
+def test_brief_html_is_self_contained(toy: Path):
+    html = brief_html("toy_works", TOY_DATE, data=toy)
+    assert not re.search(r"<script[^>]+src=", html), "every script is inlined"
+    assert not re.search(r"<link[^>]+stylesheet", html)
+    assert "Plotly" in html and len(html) > 1_000_000
+    report = railgap.plant("toy_works", TOY_DATE, data=toy)
+    for source in report.sources["source"]:
+        assert source in html
+    assert f"as of {TOY_DATE}" in html and report.stamp.dataset_hash in html
+    assert report.stamp.assumptions in html
+
+
+def test_brief_xlsx_holds_the_same_tables(toy: Path):
+    book = load_workbook(io.BytesIO(brief_xlsx("toy_works", TOY_DATE, data=toy)))
+    assert book.sheetnames == ["Summary", "Months", "Loading by order", "Orders", "Sources", "Stamp"]
+    report = railgap.plant("toy_works", TOY_DATE, data=toy)
+    orders = list(book["Orders"].values)
+    assert list(orders[0]) == list(report.orders.columns)
+    assert {row[0] for row in orders[1:]} == set(report.orders["order_id"])
+    summary = {row[0]: row[1] for row in book["Summary"].values}
+    assert summary["order book (units)"] == report.summary["backlog_units"]
+    stamp = {row[0]: row[1] for row in book["Stamp"].values}
+    assert stamp["as_of"] == TOY_DATE
+
+
+def test_report_command_under_a_scenario(toy: Path, tmp_path: Path):
+    scenario = tmp_path / "more.yaml"
+    scenario.write_text(TOY_SCENARIO, encoding="utf-8")
+    out = tmp_path / "brief.xlsx"
+    args = ["report", "toy_works", "--data", str(toy), "--scenario", str(scenario)]
+    result = CliRunner().invoke(cli_app, [*args, "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    summary = {row[0]: row[1:] for row in book["Summary"].values}
+    assert summary["order book (units)"] == (12, 18)
+    assert "Months (scenario)" in book.sheetnames
+    html = tmp_path / "brief.html"
+    result = CliRunner().invoke(cli_app, [*args, "-o", str(html)])
+    assert result.exit_code == 0 and "more gamma" in html.read_text(encoding="utf-8")
+
+
+def test_report_command_refuses_bad_input_without_writing(toy: Path, tmp_path: Path):
+    out = tmp_path / "brief.html"
+    base = [sys.executable, "-m", "railgap.cli", "report", "--data", str(toy), "-o", str(out)]
+    for extra in (
+        ["toy_works", "--format", "pdf"],
+        ["toy_works", "--as-of", "2024-02-30"],
+        ["nowhere", "--as-of", TOY_DATE],
+    ):
+        result = subprocess.run([*base, *extra], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, (extra, result.stderr)
+        assert "error" in result.stderr.lower()
+        assert "Traceback" not in result.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_dashboard_offers_the_same_downloads(toy_client: TestClient):
+    html = toy_client.get(f"/plants/toy_works/brief.html?as_of={TOY_DATE}")
+    assert html.status_code == 200 and "attachment" in html.headers["content-disposition"]
+    xlsx = toy_client.get(f"/plants/toy_works/brief.xlsx?as_of={TOY_DATE}")
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Summary"
+
+
+def test_token_create_command(tmp_path: Path):
+    db = str(tmp_path / "tokens.sqlite")
+    result = CliRunner().invoke(cli_app, ["token", "create", "newsroom", "--db", db])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[0]
+    assert railgap.store.verify_token(token, db)
+    assert not railgap.store.verify_token(token + "x", db)
