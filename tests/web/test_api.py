@@ -92,7 +92,8 @@ def test_plant_orders_and_sources_as_csv(toy_client: TestClient):
     assert len(list(csv.DictReader(io.StringIO(orders.text)))) == 3
     sources = toy_client.get(f"/api/plants/toy_works/sources?as_of={TOY_DATE}&format=csv")
     rows = list(csv.DictReader(io.StringIO(sources.text)))
-    assert rows and all(r["source"] and r["known_from"] for r in rows)
+    assert rows
+    assert all(r["source"] and r["known_from"] for r in rows)
 
 
 def test_unknown_plant_is_a_404_naming_the_plants(toy_client: TestClient):
@@ -150,7 +151,8 @@ def test_scenario_run_is_the_python_api(toy_client: TestClient, toy: Path, tmp_p
     expected = railgap.run_scenario(path, data=toy)
     assert body["plants"] == render.records(expected, answers.SCENARIO_COLUMNS)
     works = {p["plant_id"]: p for p in body["plants"]}["toy_works"]
-    assert works["changed"] and works["backlog_units"] == works["backlog_units_baseline"] + 6
+    assert works["changed"]
+    assert works["backlog_units"] == works["backlog_units_baseline"] + 6
     months = [m for m in body["months"] if m["plant_id"] == "toy_works"]
     added = sum((m["vehicle_equivalents_scenario"] or 0) for m in months) - sum(
         (m["vehicle_equivalents_baseline"] or 0) for m in months
@@ -210,7 +212,8 @@ def test_saved_scenarios_are_shared_by_url(toy_client: TestClient, db: str):
     run_posted = toy_client.post("/api/scenarios/run", content=TOY_SCENARIO).json()
     assert run_saved["plants"] == run_posted["plants"]
     page = toy_client.get(saved["url"])
-    assert page.status_code == 200 and "more gamma" in page.text
+    assert page.status_code == 200
+    assert "more gamma" in page.text
     compared = toy_client.post("/api/scenarios/compare", json={"ids": [saved["id"]]})
     assert compared.status_code == 200
     assert toy_client.get("/api/scenarios/999999").status_code == 404

@@ -23,17 +23,26 @@ def test_brief_html_is_self_contained(toy: Path):
     html = brief_html("toy_works", TOY_DATE, data=toy)
     assert not re.search(r"<script[^>]+src=", html), "every script is inlined"
     assert not re.search(r"<link[^>]+stylesheet", html)
-    assert "Plotly" in html and len(html) > 1_000_000
+    assert "Plotly" in html
+    assert len(html) > 1_000_000
     report = railgap.plant("toy_works", TOY_DATE, data=toy)
     for source in report.sources["source"]:
         assert source in html
-    assert f"as of {TOY_DATE}" in html and report.stamp.dataset_hash in html
+    assert f"as of {TOY_DATE}" in html
+    assert report.stamp.dataset_hash in html
     assert report.stamp.assumptions in html
 
 
 def test_brief_xlsx_holds_the_same_tables(toy: Path):
     book = load_workbook(io.BytesIO(brief_xlsx("toy_works", TOY_DATE, data=toy)))
-    assert book.sheetnames == ["Summary", "Months", "Loading by order", "Orders", "Sources", "Stamp"]
+    assert book.sheetnames == [
+        "Summary",
+        "Months",
+        "Loading by order",
+        "Orders",
+        "Sources",
+        "Stamp",
+    ]
     report = railgap.plant("toy_works", TOY_DATE, data=toy)
     orders = list(book["Orders"].values)
     assert list(orders[0]) == list(report.orders.columns)
@@ -57,7 +66,8 @@ def test_report_command_under_a_scenario(toy: Path, tmp_path: Path):
     assert "Months (scenario)" in book.sheetnames
     html = tmp_path / "brief.html"
     result = CliRunner().invoke(cli_app, [*args, "-o", str(html)])
-    assert result.exit_code == 0 and "more gamma" in html.read_text(encoding="utf-8")
+    assert result.exit_code == 0
+    assert "more gamma" in html.read_text(encoding="utf-8")
 
 
 def test_report_command_refuses_bad_input_without_writing(toy: Path, tmp_path: Path):
@@ -72,12 +82,14 @@ def test_report_command_refuses_bad_input_without_writing(toy: Path, tmp_path: P
         assert result.returncode == 2, (extra, result.stderr)
         assert "error" in result.stderr.lower()
         assert "Traceback" not in result.stderr
-    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.partial"))
 
 
 def test_dashboard_offers_the_same_downloads(toy_client: TestClient):
     html = toy_client.get(f"/plants/toy_works/brief.html?as_of={TOY_DATE}")
-    assert html.status_code == 200 and "attachment" in html.headers["content-disposition"]
+    assert html.status_code == 200
+    assert "attachment" in html.headers["content-disposition"]
     xlsx = toy_client.get(f"/plants/toy_works/brief.xlsx?as_of={TOY_DATE}")
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Summary"
 

@@ -18,9 +18,7 @@ from railgap.testing import toy_nation
 from railgap.web.app import create_app
 
 _HOME = Path(tempfile.mkdtemp(prefix="railgap-schema-"))
-APP = create_app(
-    data=toy_nation(_HOME / "toy"), db=normalise_url(str(_HOME / "railgap.sqlite"))
-)
+APP = create_app(data=toy_nation(_HOME / "toy"), db=normalise_url(str(_HOME / "railgap.sqlite")))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
@@ -36,4 +34,5 @@ def test_no_operation_answers_with_a_server_error(case: schemathesis.Case) -> No
     assert response.status_code < 500, (case.method, case.formatted_path, response.text[:300])
     if response.status_code >= 400:
         body = response.json()
-        assert body.get("error") and body.get("detail") is not None, body
+        assert body.get("error"), body
+        assert body.get("detail") is not None, body

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from railgap import __version__
 from railgap.errors import DataError, DateError, RailgapError, UnknownPlantError
@@ -62,6 +63,38 @@ def error_body(exc: Exception) -> dict[str, Any]:
     if isinstance(exc, DateError):
         body["problems"] = [{"file": None, "line": None, "field": "as_of", "message": str(exc)}]
     return body
+
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-eval'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Add nosniff, referrer and content-security headers to every answer (not /docs)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the response's start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = str(scope.get("path", "")).startswith("/docs")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"same-origin"))
+                if not docs:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(
@@ -132,18 +165,7 @@ def create_app(
         body = {"error": "internal", "detail": "an unexpected error; it has been logged"}
         return JSONResponse(body, status_code=500)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("x-content-type-options", "nosniff")
-        response.headers.setdefault("referrer-policy", "same-origin")
-        if not request.url.path.startswith("/docs"):
-            response.headers.setdefault(
-                "content-security-policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "script-src 'self' 'unsafe-eval'",
-            )
-        return response
+    app.add_middleware(SecurityHeadersMiddleware)
 
     app.include_router(build_router(service, engine, db))
     pages = build_pages(service, engine, db)

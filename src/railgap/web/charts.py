@@ -209,19 +209,26 @@ def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> C
 def jobs_bars(outlook: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
     """Peak jobs at risk at each GB plant, with run-out and gap in the hover text."""
     gb = outlook[outlook["country"] == "GB"]
-    text = [
-        f"run-out {r['run_out'] or '-'}; gap {render.clean(r['gap_months']) or 'no next work'}"
-        for r in gb.to_dict("records")
-    ]
+    text = []
+    for r in gb.to_dict("records"):
+        run_out, gap = render.clean(r["run_out"]), render.clean(r["gap_months"])
+        text.append(
+            f"run-out {run_out or '-'}; " + ("no next work known" if gap is None else f"gap {gap}")
+        )
     trace = {
         "type": "bar",
         "name": "jobs at risk (peak)",
         "x": gb["name"].tolist(),
         "y": [render.clean(v) for v in gb["jobs_at_risk_peak"]],
         "text": text,
+        "textposition": "none",
         "hovertemplate": "%{x}<br>%{y} jobs at risk<br>%{text}<extra></extra>",
     }
-    layout = {**LAYOUT, "yaxis": {"title": {"text": "jobs at risk (peak)"}}}
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "jobs at risk (peak)"}},
+        "xaxis": {"automargin": True},
+    }
     columns, rows = _table(gb, ["plant_id", "run_out", "gap_months", "jobs_at_risk_peak"])
     return Chart(
         "chart-jobs-at-risk",

@@ -1,0 +1,247 @@
+"""The dashboard in a real headless Chromium (Debian's), driven by Playwright.
+
+A uvicorn server runs the app on the embedded dataset on a free loopback port. Each test
+opens a page, checks the numbers and the charts' data (read from Plotly's figures) against
+the API, and saves a screenshot under ``tests/artifacts/`` (git-ignored) for a person to
+look at. ``make test`` installs ``chromium`` from Debian's packages when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from railgap import store
+from railgap.store.engine import dispose, normalise_url
+from railgap.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+AS_OF = "2024-01-15"
+SCENARIO = """name: Ten more Class 807s
+description: a browser test's scenario
+as_of: 2024-01-15
+levers:
+  - vary_order: {order: avanti-807-2019, units: 10, from: 2024-02-01}
+"""
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("/usr/bin/chromium is missing: `make test` installs it")
+    pytest.skip("no /usr/bin/chromium (make test installs it)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The app under uvicorn on loopback; yields its base URL and the database URL."""
+    db = normalise_url(str(tmp_path_factory.mktemp("browser-db") / "railgap.sqlite"))
+    port = _free_port()
+    config = uvicorn.Config(create_app(db=db), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not instance.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", db
+    instance.should_exit = True
+    thread.join(timeout=10)
+    dispose(db)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, with no network of its own."""
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page that records console errors and refuses every dialog (no alert runs)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.dialogs = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    yield tab
+    context.close()
+
+
+def _api(base: str, path: str) -> Any:
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        return json.load(response)
+
+
+def _figure(page: Any, element_id: str) -> list[dict[str, Any]]:
+    page.wait_for_function(
+        f"() => document.getElementById('{element_id}')?.data !== undefined", timeout=30_000
+    )
+    return page.evaluate(
+        f"() => document.getElementById('{element_id}').data.map("
+        "t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])}))"
+    )
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _cell(page: Any, plant: str, field: str) -> str:
+    return page.locator(f'tr[data-plant="{plant}"] [data-field="{field}"]').inner_text()
+
+
+def test_home_matches_the_api_and_follows_the_date(server: tuple[str, str], page: Any):
+    base, _ = server
+    page.goto(f"{base}/?as_of={AS_OF}")
+    api = _api(base, f"/api/outlook?as_of={AS_OF}")
+    plants = {p["plant_id"]: p for p in api["plants"]}
+    na = plants["hitachi_newton_aycliffe"]
+    assert _cell(page, "hitachi_newton_aycliffe", "backlog_units") == str(na["backlog_units"])
+    assert _cell(page, "hitachi_newton_aycliffe", "run_out") == na["run_out"]
+    bars = _figure(page, "chart-jobs-at-risk")[0]
+    gb = [p for p in api["plants"] if p["country"] == "GB"]
+    assert bars["x"] == [p["name"] for p in gb]
+    assert bars["y"] == [p["jobs_at_risk_peak"] for p in gb]
+    demand = _figure(page, "chart-demand")
+    forecast = _api(base, f"/api/forecast?as_of={AS_OF}&to=2054")
+    assert demand[0]["y"] == [r["delivered_vehicles"] for r in forecast["years"]]
+    _figure(page, "chart-gantt")
+    _figure(page, "chart-national-loading")
+    _shot(page, "home-2024-01-15")
+
+    with page.expect_navigation():
+        page.fill("#as_of", "2019-06-01")
+        page.dispatch_event("#as_of", "change")
+    assert page.locator("#as-of-shown").inner_text() == "2019-06-01"
+    earlier = {p["plant_id"]: p for p in _api(base, "/api/outlook?as_of=2019-06-01")["plants"]}
+    for plant, row in earlier.items():
+        assert _cell(page, plant, "backlog_units") == f"{row['backlog_units']:,}"
+    assert _figure(page, "chart-jobs-at-risk")[0]["y"] == [
+        p["jobs_at_risk_peak"]
+        for p in _api(base, "/api/outlook?as_of=2019-06-01")["plants"]
+        if p["country"] == "GB"
+    ]
+    _shot(page, "home-2019-06-01")
+    assert page.errors == []
+
+
+def test_home_fits_a_phone(server: tuple[str, str], browser: Any):
+    base, _ = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(f"{base}/?as_of={AS_OF}")
+    tab.wait_for_function("() => document.getElementById('chart-demand')?.data !== undefined")
+    overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"page is {overflow}px wider than the phone"
+    _shot(tab, "home-phone")
+    context.close()
+
+
+def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
+    base, _ = server
+    plant = "hitachi_newton_aycliffe"
+    page.goto(f"{base}/plants/{plant}?as_of={AS_OF}")
+    body = _api(base, f"/api/plants/{plant}?as_of={AS_OF}")
+    assert (
+        page.locator('#summary [data-field="backlog_units"]')
+        .inner_text()
+        .startswith(f"{body['plant']['backlog_units']} units")
+    )
+    loading = _api(base, f"/api/plants/{plant}/loading?as_of={AS_OF}")["months"]
+    traces = [t for t in _figure(page, "chart-loading") if t["name"] != "capacity"]
+    assert {t["name"].split(" ")[0] for t in traces} == {r["order_id"] for r in loading}
+    total_chart = sum(sum(t["y"]) for t in traces)
+    total_api = sum(r["vehicle_equivalents"] for r in loading)
+    assert abs(total_chart - total_api) < 0.5
+    links = page.locator("#sources tbody a").count()
+    assert links == len(body["sources"])
+    assert page.locator("#variations tbody tr").count() >= 1
+    _figure(page, "chart-jobs")
+    _shot(page, "plant-newton-aycliffe")
+    assert page.errors == []
+
+
+def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
+    base, db = server
+    page.goto(f"{base}/scenarios")
+    page.fill("#yaml", SCENARIO)
+    page.click("#run")
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+    request = urllib.request.Request(
+        f"{base}/api/scenarios/run?months=true", data=SCENARIO.encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        api = json.load(response)
+    bars = _figure(page, "chart-scenario-jobs")
+    gb = [p for p in api["plants"] if p["country"] == "GB"]
+    assert bars[0]["y"] == [p["jobs_at_risk_months_baseline"] for p in gb]
+    assert bars[1]["y"] == [p["jobs_at_risk_months"] for p in gb]
+    changed = [p["plant_id"] for p in api["plants"] if p["changed"]]
+    assert "hitachi_newton_aycliffe" in changed
+    rows = page.locator("#scenario-table tbody tr")
+    assert rows.count() == len(changed)
+    months = _figure(page, "chart-scenario-months")
+    assert len(months) == 2 * len(changed)
+    _shot(page, "scenario-run")
+
+    page.fill("#token", "not-a-token")
+    page.click("#save")
+    page.wait_for_function("() => document.getElementById('share').textContent.includes('401')")
+    page.fill("#token", store.create_token("browser test", db))
+    page.click("#save")
+    page.wait_for_selector("#share-link", timeout=30_000)
+    shared = page.locator("#share-link").get_attribute("href")
+    page.goto(base + shared)
+    assert "Ten more Class 807s" in page.locator("#saved-note").inner_text()
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+    assert _figure(page, "chart-scenario-jobs")[1]["y"] == bars[1]["y"]
+    _shot(page, "scenario-shared")
+    assert page.errors == []
+
+
+def test_invalid_scenario_shows_where_and_script_names_stay_text(
+    server: tuple[str, str], page: Any
+):
+    base, db = server
+    page.goto(f"{base}/scenarios")
+    page.fill("#yaml", SCENARIO.replace("units: 10", "units: ten"))
+    page.click("#run")
+    page.wait_for_selector("#problems:not([hidden])")
+    assert "levers.0.vary_order.units" in page.locator("#problems").inner_text()
+    hostile = SCENARIO.replace("Ten more Class 807s", "<img src=x onerror=alert(1)>")
+    saved = store.save_scenario("<img src=x onerror=alert(1)>", hostile, "test", db)
+    page.goto(f"{base}/scenarios/{saved}")
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+    assert "<img src=x onerror=alert(1)>" in page.locator("#saved-note").inner_text()
+    assert page.locator("#saved-note img").count() == 0
+    assert page.dialogs == []
+    _shot(page, "scenario-hostile-name")
