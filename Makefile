@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ run: $(VENV)/.installed
 	$(BIN)/railgap outlook --as-of 2024-01-15
 	$(BIN)/railgap plant hitachi_newton_aycliffe --as-of 2024-01-15
 	$(BIN)/railgap forecast --to 2050
+	@echo "Dashboard and HTTP API: $(BIN)/railgap serve  (then open http://127.0.0.1:8000/ ; API docs at /docs)"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -29,15 +30,22 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work
+# here): installed from Debian's packages when missing.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 # Storage tests need a real PostgreSQL: installed from Debian's packages when missing, started
 # on loopback for the run and stopped afterwards, whatever the tests' outcome.
-unit: $(VENV)/.installed-dev
+unit: $(VENV)/.installed-dev chromium
 	scripts/pg-test-server run $(BIN)/pytest
 
 test: lint typecheck unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_outlook.py
+	$(BIN)/python benchmarks/bench_serve.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
