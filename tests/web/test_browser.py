@@ -245,3 +245,13 @@ def test_invalid_scenario_shows_where_and_script_names_stay_text(
     assert page.locator("#saved-note img").count() == 0
     assert page.dialogs == []
     _shot(page, "scenario-hostile-name")
+
+
+def test_api_docs_render_every_operation(server: tuple[str, str], page: Any):
+    base, _ = server
+    page.goto(f"{base}/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    paths = _api(base, "/openapi.json")["paths"]
+    operations = sum(len(methods) for methods in paths.values())
+    assert page.locator(".opblock").count() == operations
+    _shot(page, "api-docs")

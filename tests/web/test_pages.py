@@ -85,3 +85,10 @@ def test_embedded_newton_aycliffe_in_january_2024(embedded_client: TestClient):
     home = embedded_client.get("/?as_of=2024-01-15")
     assert home.status_code == 200
     assert "hitachi_newton_aycliffe" in home.text
+
+
+def test_api_docs_are_served_locally(toy_client: TestClient):
+    html = toy_client.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert toy_client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200

@@ -13,7 +13,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,6 +42,14 @@ def plotly_js() -> Path:
     if spec is None or spec.origin is None:
         raise RuntimeError("the plotly package is not installed")
     return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+
+
+def swagger_ui_dir() -> Path:
+    """Swagger UI's files as shipped in the ``fastapi-offline`` package (no CDN)."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the fastapi-offline package is not installed")
+    return Path(spec.origin).parent / "static"
 
 
 def _status(exc: RailgapError) -> int:
@@ -114,6 +123,8 @@ def create_app(
             "gaps and jobs at risk, as known on any date. Every number comes from a sourced "
             "row of the dataset or a named assumption. Add `?format=csv` for CSV."
         ),
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = service
     app.state.engine = engine
@@ -179,7 +190,19 @@ def create_app(
             headers={"cache-control": "public, max-age=86400"},
         )
 
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_dir()), name="swagger")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """The interactive API documentation (Swagger UI, served locally)."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="railgap API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon.png",
+        )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
