@@ -231,18 +231,21 @@ def write(engine: Engine, incoming: dict[str, TableRows], recorded_by: str) -> W
     """
     result = WriteResult()
     now = dt.datetime.now(dt.UTC)
-    with engine.begin() as connection:
+    with engine.connect() as connection, connection.begin() as transaction:
         lock_for_writing(connection)
         synced = sync_embedded(connection)
         to_add, result.unchanged, problems = _plan(connection, incoming)
         if problems:
-            raise DataError(problems)
+            raise DataError(problems)  # leaving the block rolls everything back
         for table in TABLES:
             rows = to_add.get(table, [])
             if rows:
                 values = [_record(table, r, recorded_by, USER, now) for r in rows]
                 connection.execute(insert(DATA_TABLES[table]), values)
                 result.added[table] = len(rows)
+        if not result.added and not synced:
+            transaction.rollback()  # nothing new: leave the database as it was
+            return result
         if result.added and not synced:
             _set_meta(connection, "data_version", uuid.uuid4().hex)
     return result
