@@ -15,12 +15,15 @@ import typer
 
 from railgap.answers import COMPARISON_COLUMNS, FLEET_COLUMNS, SCENARIO_COLUMNS
 from railgap.errors import DataError, RailgapError
+from railgap.store.commands import register_data_commands
 from railgap.terminal import console, err_console
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pandas as pd
+
+    from railgap.dataset import Dataset
 
 app = typer.Typer(
     help=(
@@ -54,6 +57,16 @@ DataOpt = Annotated[
     Path | None,
     typer.Option("--data", help="A dataset folder to use instead of the embedded one."),
 ]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help=(
+            "Read this database (SQLite path or URL, postgresql://...) instead of "
+            "$RAILGAP_DATABASE_URL or the default database file, when one exists."
+        ),
+    ),
+]
 AssumptionsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -82,6 +95,15 @@ def _emit(
         show(frame)
 
 
+def _dataset(data: Path | None, db: str | None) -> Dataset:
+    """The dataset a command reads: ``--data`` folder, ``--db`` database, or the default."""
+    from railgap import analysis
+
+    if data is not None and db is not None:
+        raise typer.BadParameter("choose one of --data and --db")
+    return analysis.get_dataset(data, db)
+
+
 def _exclusive(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv")
@@ -97,13 +119,16 @@ def outlook(
         typer.Option("--all", help="List every plant, not only those that matter on the date."),
     ] = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """The national plant outlook: each plant's order book, run-out, gap and jobs at risk."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, render, terminal
 
-    frame = analysis.outlook(as_of, data=data, assumptions=assumptions, all_plants=all_plants)
+    frame = analysis.outlook(
+        as_of, data=_dataset(data, db), assumptions=assumptions, all_plants=all_plants
+    )
     _emit(frame, "plants", render.OUTLOOK_COLUMNS, as_json, as_csv, terminal.print_outlook)
 
 
@@ -114,13 +139,14 @@ def plant(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """One plant: month-by-month loading, its orders, and the sources behind each number."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, answers, terminal
 
-    report = analysis.plant(plant_id, as_of, data=data, assumptions=assumptions)
+    report = analysis.plant(plant_id, as_of, data=_dataset(data, db), assumptions=assumptions)
     if as_json:
         typer.echo(json.dumps(answers.plant_body(report), indent=2, ensure_ascii=False))
         return
@@ -139,12 +165,13 @@ def fleet(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """The fleet register as known on a date: every class, its size, age, status, operators."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, terminal
 
-    frame = analysis.fleet(as_of, operator=operator, data=data)
+    frame = analysis.fleet(as_of, operator=operator, data=_dataset(data, db))
     _emit(frame, "fleets", FLEET_COLUMNS, as_json, as_csv, terminal.print_fleet)
 
 
@@ -177,6 +204,7 @@ def forecast(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """National fleet by year: size, average age, retirements, deliveries and unordered need."""
@@ -184,7 +212,7 @@ def forecast(
     from railgap import analysis, answers, terminal
 
     result, stamp = analysis.run_forecast(
-        from_year, to_year, as_of, _parse_lives(life), data, assumptions
+        from_year, to_year, as_of, _parse_lives(life), _dataset(data, db), assumptions
     )
     if as_json:
         body = answers.forecast_body(result, stamp)
@@ -202,13 +230,14 @@ def scenario_run(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """Run one scenario: each plant's outlook against the baseline, and which lever did what."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, terminal
 
-    frame = analysis.run_scenario(file, data=data, assumptions=assumptions)
+    frame = analysis.run_scenario(file, data=_dataset(data, db), assumptions=assumptions)
     _emit(frame, "plants", SCENARIO_COLUMNS, as_json, as_csv, terminal.print_scenario)
 
 
@@ -218,13 +247,16 @@ def scenario_compare(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """Several scenarios side by side (one row per scenario and plant)."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, terminal
 
-    frame = analysis.compare_scenarios(list(files), data=data, assumptions=assumptions)
+    frame = analysis.compare_scenarios(
+        list(files), data=_dataset(data, db), assumptions=assumptions
+    )
     flat = frame.reset_index()
     flat.attrs = dict(frame.attrs)
     _emit(flat, "rows", COMPARISON_COLUMNS, as_json, as_csv, terminal.print_comparison)
@@ -233,8 +265,10 @@ def scenario_compare(
 @data_app.command("check")
 def data_check(
     path: Annotated[
-        Path | None, typer.Argument(help="Dataset folder to check (default: the embedded dataset).")
+        Path | None,
+        typer.Argument(help="Dataset folder to check (default: the database or embedded dataset)."),
     ] = None,
+    db: DbOpt = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat consistency warnings as errors.")
     ] = False,
@@ -243,8 +277,10 @@ def data_check(
     from railgap.checks import consistency_problems
     from railgap.dataset import load_dataset
 
+    if path is not None and db is not None:
+        raise typer.BadParameter("choose one of PATH and --db")
     try:
-        dataset = load_dataset(path)
+        dataset = load_dataset(path) if path is not None else _dataset(None, db)
     except DataError as exc:
         for problem in exc.problems:
             err_console.print(f"error: {problem}", markup=False, highlight=False)
@@ -278,13 +314,14 @@ def report(
         str, typer.Option("--format", help="html (self-contained page) or xlsx (Excel).")
     ] = "html",
     data: DataOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """A plant briefing to email: one self-contained HTML page, or the tables in Excel."""
     from railgap.report import write_report
 
     if fmt not in ("html", "xlsx"):
         raise typer.BadParameter("--format must be html or xlsx")
-    path = write_report(plant_id, output, fmt, as_of, scenario, data)
+    path = write_report(plant_id, output, fmt, as_of, scenario, _dataset(data, db))
     console.print(f"wrote {path}", markup=False, highlight=False)
 
 
@@ -329,6 +366,9 @@ def token_create(
         "Keep it: only a hash is stored. Send it as 'Authorization: Bearer TOKEN'.",
         markup=False,
     )
+
+
+register_data_commands(data_app)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from railgap import analysis, render
 from railgap.analysis import PlantReport, Stamp
+from railgap.dataset import Dataset
 from railgap.dates import date_month, month_label
 from railgap.errors import DateError
 
@@ -89,7 +90,7 @@ def build_brief(
     plant_id: str,
     as_of: str | dt.date | None = None,
     scenario: str | Path | None = None,
-    data: str | Path | None = None,
+    data: str | Path | Dataset | None = None,
 ) -> Brief:
     """Compute a plant's briefing: as of a date, or under a scenario file (its date)."""
     from railgap.web.service import order_loads
@@ -138,7 +139,7 @@ def brief_html(
     plant_id: str,
     as_of: str | dt.date | None = None,
     scenario: str | Path | None = None,
-    data: str | Path | None = None,
+    data: str | Path | Dataset | None = None,
 ) -> str:
     """The briefing as one self-contained HTML page (Plotly.js and all data inlined)."""
     from railgap.web.app import plotly_js
@@ -188,7 +189,7 @@ def brief_xlsx(
     plant_id: str,
     as_of: str | dt.date | None = None,
     scenario: str | Path | None = None,
-    data: str | Path | None = None,
+    data: str | Path | Dataset | None = None,
 ) -> bytes:
     """The briefing's tables as an Excel workbook (bytes)."""
     from openpyxl import Workbook
@@ -227,7 +228,7 @@ def write_report(
     fmt: str = "html",
     as_of: str | None = None,
     scenario: Path | None = None,
-    data: Path | None = None,
+    data: Path | Dataset | None = None,
 ) -> Path:
     """Write a briefing to ``output`` (whole or not at all); return the path."""
     if fmt == "html":

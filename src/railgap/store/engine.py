@@ -71,7 +71,12 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL journal (readers never block the writer), foreign keys on, full fsync on commit."""
+    """WAL journal (readers never block the writer), foreign keys on, full fsync on commit.
+
+    The driver's own transaction handling is switched off so that :func:`_sqlite_begin`
+    starts every transaction, reads included (the driver would begin only at the first write).
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -81,6 +86,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 _engines: dict[str, Engine] = {}
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _engine(url: str) -> Engine:
@@ -96,6 +105,7 @@ def _engine(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     _engines[url] = engine
     return engine
 

@@ -271,7 +271,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         ]
         return _json(
             {
-                "dataset": "embedded" if service.data is None else str(service.data),
+                "dataset": service.label(),
                 "dataset_hash": dataset.digest,
                 "licence": "CC BY 4.0",
                 "tables": tables,

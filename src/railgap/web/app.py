@@ -113,7 +113,7 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The app on a dataset (default: embedded) and a database (default: configured one)."""
-    service = Service(data)
+    service = Service(data, db)
     engine = EngineLimiter(time_limit_s)
     app = FastAPI(
         title="railgap",

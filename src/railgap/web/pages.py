@@ -177,7 +177,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         from railgap.report import brief_html as build
 
         date = service.date(as_of or None)
-        html = await engine.run(build, plant_id, date, None, service.data)
+        html = await engine.run(build, plant_id, date, None, service.source())
         name = f"{plant_id}-{date}.html"
         return HTMLResponse(html, headers={"content-disposition": f'attachment; filename="{name}"'})
 
@@ -188,7 +188,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         from railgap.report import brief_xlsx as build
 
         date = service.date(as_of or None)
-        data = await engine.run(build, plant_id, date, None, service.data)
+        data = await engine.run(build, plant_id, date, None, service.source())
         name = f"{plant_id}-{date}.xlsx"
         return Response(
             data,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,9 @@ from railgap.scenario import Lever, Scenario, parse_scenario
 from railgap.turnover import Forecast
 from railgap.web.cache import LRUCache
 
+#: How long the web app keeps using the dataset it read before checking for edits (seconds).
+DATASET_TTL_S = 1.0
+
 
 @dataclass(frozen=True)
 class ScenarioRun:
@@ -40,15 +45,46 @@ class ScenarioRun:
 
 
 class Service:
-    """railgap's answers for one dataset (the embedded one unless a folder is given)."""
+    """railgap's answers for one dataset: a folder's, the database's, or the embedded one.
 
-    def __init__(self, data: Path | None = None, cache_size: int = 256) -> None:
+    As for the CLI (:func:`railgap.analysis.get_dataset`): a folder when given; else the
+    database named (or ``$RAILGAP_DATABASE_URL``, or the default file when it exists), whose
+    users' edits are seen within :data:`DATASET_TTL_S`; else the embedded dataset.
+    """
+
+    def __init__(
+        self, data: Path | None = None, db: str | None = None, cache_size: int = 256
+    ) -> None:
         self.data = data
+        self.db = db
         self.cache = LRUCache(cache_size)
+        self._dataset: tuple[float, Dataset] | None = None
+        self._lock = threading.Lock()
 
     def dataset(self) -> Dataset:
-        """The dataset (re-read when its files change)."""
-        return analysis.get_dataset(self.data)
+        """The dataset, re-read when its files or database change (checked once a second)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._dataset is None or now - self._dataset[0] > DATASET_TTL_S:
+                db = None if self.data is not None else self.db
+                self._dataset = (now, analysis.get_dataset(self.data, db))
+            return self._dataset[1]
+
+    def source(self) -> Path | Dataset | None:
+        """What the Python API is given: the folder, the database's dataset, or None."""
+        from railgap.store.engine import configured_url
+
+        if self.data is not None:
+            return self.data
+        if configured_url(self.db) is None:
+            return None
+        return self.dataset()
+
+    def label(self) -> str:
+        """The dataset's name in stamps: "embedded", the folder or the database."""
+        if self.data is None and self.source() is None:
+            return "embedded"
+        return str(self.data) if self.data is not None else self.dataset().folder
 
     def assumptions(self) -> Assumptions:
         """The packaged assumptions."""
@@ -66,7 +102,7 @@ class Service:
         """The national outlook on a date (as ``railgap outlook``)."""
         return self._cached(  # type: ignore[no-any-return]
             ("outlook", date, all_plants),
-            lambda: analysis.outlook(date, data=self.data, all_plants=all_plants),
+            lambda: analysis.outlook(date, data=self.source(), all_plants=all_plants),
         )
 
     def rendered(self, key: tuple[Any, ...], compute: Any) -> Any:
@@ -76,7 +112,7 @@ class Service:
     def loading(self, date: dt.date) -> tuple[Loading, Stamp, Dataset]:
         """The loading engine's whole answer on a date, its stamp and the resolved tables."""
         return self._cached(  # type: ignore[no-any-return]
-            ("loading", date), lambda: analysis.run(date, self.data)
+            ("loading", date), lambda: analysis.run(date, self.source())
         )
 
     def plant(self, plant_id: str, date: dt.date) -> PlantReport:
@@ -99,7 +135,7 @@ class Service:
         """The fleet register on a date (as ``railgap fleet``)."""
         return self._cached(  # type: ignore[no-any-return]
             ("fleet", date, operator),
-            lambda: analysis.fleet(date, operator=operator, data=self.data),
+            lambda: analysis.fleet(date, operator=operator, data=self.source()),
         )
 
     def forecast(
@@ -108,7 +144,7 @@ class Service:
         """The national forecast (as ``railgap forecast``)."""
         key = ("forecast", date, from_year, to_year, tuple(sorted(lives.items())))
         return self._cached(  # type: ignore[no-any-return]
-            key, lambda: analysis.run_forecast(from_year, to_year, date, lives, self.data)
+            key, lambda: analysis.run_forecast(from_year, to_year, date, lives, self.source())
         )
 
     def table(self, name: str, date: dt.date | None) -> pd.DataFrame:
@@ -126,7 +162,7 @@ class Service:
         out.attrs.update(
             {
                 "railgap_version": __version__,
-                "dataset": "embedded" if self.data is None else str(self.data),
+                "dataset": self.label(),
                 "dataset_hash": dataset.digest,
                 "as_of": date.isoformat() if date else "",
                 "assumptions": "",
@@ -178,7 +214,7 @@ class Service:
 
         def compute() -> ScenarioRun:
             spec, levers = self.parse(text, where)
-            table = analysis.run_parsed_scenario(spec, levers, where, data=self.data)
+            table = analysis.run_parsed_scenario(spec, levers, where, data=self.source())
             months = self._scenario_months(spec, levers, table, where)
             return ScenarioRun(spec, table, months)
 

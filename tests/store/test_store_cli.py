@@ -1,0 +1,112 @@
+"""The ``railgap data`` database commands and ``--db``, end to end in a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from store_helpers import embedded_row, snapshot, write_csv
+
+from railgap.dates import known_by
+
+RAILGAP = [sys.executable, "-m", "railgap.cli"]
+SOURCE = "https://example.org/correction"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*RAILGAP, *args], capture_output=True, text=True, timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_import_add_history_and_outlook_through_the_database(db_url: str, tmp_path: Path) -> None:
+    order = embedded_row("orders")
+    correction = {**order, "units": "1", "known_from": "2023-06-01", "source": SOURCE}
+    path = write_csv(tmp_path / "orders.csv", [correction])
+    first = run("data", "import", str(path), "--db", db_url, "--by", "ana")
+    assert first.returncode == 0, first.stderr
+    assert "added 1 revision(s) (orders 1)" in first.stdout
+    again = run("data", "import", str(path), "--db", db_url)
+    assert "nothing new: 1 row(s) already stored" in again.stdout
+    added = run(
+        "data", "add", "orders", "--db", db_url, "--set", f"order_id={order['order_id']}",
+        "--set", "units=2", "--set", f"source={SOURCE}/2", "--set", "known_from=2023-07-01",
+    )
+    assert added.returncode == 0, added.stderr
+    history = run("data", "history", "orders", order["order_id"], "--db", db_url, "--json")
+    rows = json.loads(history.stdout)
+    users = [r for r in rows if r["origin"] == "user"]
+    assert [(r["units"], r["known_from"]) for r in users] == [(1, "2023-06-01"), (2, "2023-07-01")]
+    assert users[0]["recorded_by"] == "ana"
+    # Revisions come in as-of order: by when known_from can last mean, whoever recorded them.
+    days = [known_by(r["known_from"]) for r in rows]
+    assert days == sorted(days)
+    outlook = run("outlook", "--as-of", "2024-01-15", "--json", "--db", db_url)
+    assert outlook.returncode == 0, outlook.stderr
+    stamp = json.loads(outlook.stdout)
+    assert stamp["dataset"].startswith(db_url.split("://")[0])
+    embedded = json.loads(run("outlook", "--as-of", "2024-01-15", "--json").stdout)
+    assert stamp["dataset_hash"] != embedded["dataset_hash"]
+    assert embedded["dataset"] == "embedded"
+
+
+def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    assert run("data", "init", "--db", db_url).returncode == 0
+    before = snapshot(db_url)
+    row = {**embedded_row("orders"), "known_from": "2025-01-01", "signed": "last spring"}
+    path = write_csv(tmp_path / "orders.csv", [row])
+    result = run("data", "import", str(path), "--db", db_url)
+    assert result.returncode == 2
+    assert "orders.csv:2: signed:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(db_url) == before
+
+
+@pytest.mark.parametrize("command", ["outlook", "plant hitachi_newton_aycliffe", "fleet",
+                                     "forecast --to 2030", "data check"])
+def test_every_reading_command_takes_db(command: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "r.sqlite")
+    result = run(*command.split(), "--as-of", "2024-01-15", "--db", db) if command != "data check" \
+        else run(*command.split(), "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert Path(db).is_file()
+
+
+def test_default_database_is_used_once_it_exists(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    before = json.loads(run("outlook", "--json", "--as-of", "2024-01-15", env=env).stdout)
+    assert before["dataset"] == "embedded"
+    assert not (tmp_path / "data" / "railgap" / "railgap.sqlite").exists()
+    init = run("data", "init", env=env)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "data" / "railgap" / "railgap.sqlite").is_file()
+    after = json.loads(run("outlook", "--json", "--as-of", "2024-01-15", env=env).stdout)
+    assert after["dataset"].endswith("railgap.sqlite")
+    assert after["plants"] == before["plants"]
+
+
+def test_unreachable_database_is_one_clear_line() -> None:
+    result = run("outlook", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot open the database postgresql")
+    assert "Traceback" not in result.stderr
+
+
+def test_export_formats_from_the_cli(tmp_path: Path) -> None:
+    for fmt, target in (("csv", "csv"), ("xlsx", "book.xlsx"), ("datapackage", "pkg")):
+        result = run("data", "export", "--format", fmt, str(tmp_path / target))
+        assert result.returncode == 0, result.stderr
+        assert "from embedded" in result.stdout
+    assert (tmp_path / "pkg" / "datapackage.json").is_file()
+    check = run("data", "check", str(tmp_path / "csv"))
+    assert check.returncode == 0, check.stderr
+    refused = run("data", "export", "--format", "csv", str(tmp_path / "csv"))
+    assert refused.returncode == 2
+    assert "not empty" in refused.stderr
