@@ -21,7 +21,10 @@ def test_add_keeps_other_columns_from_the_latest_revision(db_url: str) -> None:
     order = embedded_row("orders")["order_id"]
     before = history(engine, "orders", [order])
     result = add_row(
-        engine, "orders", {"order_id": order, "units": "99", "source": SOURCE}, "ana",
+        engine,
+        "orders",
+        {"order_id": order, "units": "99", "source": SOURCE},
+        "ana",
         today=dt.date(2026, 1, 2),
     )
     assert result.added == {"orders": 1}

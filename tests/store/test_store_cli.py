@@ -19,7 +19,10 @@ SOURCE = "https://example.org/correction"
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*RAILGAP, *args], capture_output=True, text=True, timeout=120,
+        [*RAILGAP, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, **(env or {})},
     )
 
@@ -34,8 +37,19 @@ def test_import_add_history_and_outlook_through_the_database(db_url: str, tmp_pa
     again = run("data", "import", str(path), "--db", db_url)
     assert "nothing new: 1 row(s) already stored" in again.stdout
     added = run(
-        "data", "add", "orders", "--db", db_url, "--set", f"order_id={order['order_id']}",
-        "--set", "units=2", "--set", f"source={SOURCE}/2", "--set", "known_from=2023-07-01",
+        "data",
+        "add",
+        "orders",
+        "--db",
+        db_url,
+        "--set",
+        f"order_id={order['order_id']}",
+        "--set",
+        "units=2",
+        "--set",
+        f"source={SOURCE}/2",
+        "--set",
+        "known_from=2023-07-01",
     )
     assert added.returncode == 0, added.stderr
     history = run("data", "history", "orders", order["order_id"], "--db", db_url, "--json")
@@ -55,9 +69,7 @@ def test_import_add_history_and_outlook_through_the_database(db_url: str, tmp_pa
     assert embedded["dataset"] == "embedded"
 
 
-def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
     assert run("data", "init", "--db", db_url).returncode == 0
     before = snapshot(db_url)
     row = {**embedded_row("orders"), "known_from": "2025-01-01", "signed": "last spring"}
@@ -69,12 +81,17 @@ def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(
     assert snapshot(db_url) == before
 
 
-@pytest.mark.parametrize("command", ["outlook", "plant hitachi_newton_aycliffe", "fleet",
-                                     "forecast --to 2030", "data check"])
+@pytest.mark.parametrize(
+    "command",
+    ["outlook", "plant hitachi_newton_aycliffe", "fleet", "forecast --to 2030", "data check"],
+)
 def test_every_reading_command_takes_db(command: str, tmp_path: Path) -> None:
     db = str(tmp_path / "r.sqlite")
-    result = run(*command.split(), "--as-of", "2024-01-15", "--db", db) if command != "data check" \
+    result = (
+        run(*command.split(), "--as-of", "2024-01-15", "--db", db)
+        if command != "data check"
         else run(*command.split(), "--db", db)
+    )
     assert result.returncode == 0, result.stderr
     assert Path(db).is_file()
 

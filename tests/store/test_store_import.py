@@ -22,8 +22,13 @@ def _import(path: Path, url: str, by: str = "tester") -> revisions.WriteResult:
 
 def _correction() -> dict[str, str]:
     row = embedded_row("orders")
-    return {**row, "units": str(int(row["units"]) + 1), "known_from": "2025-03-01",
-            "source": "https://example.org/correction", "notes": "test correction"}
+    return {
+        **row,
+        "units": str(int(row["units"]) + 1),
+        "known_from": "2025-03-01",
+        "source": "https://example.org/correction",
+        "notes": "test correction",
+    }
 
 
 def test_new_database_holds_the_embedded_dataset(db_url: str) -> None:
@@ -108,8 +113,11 @@ def test_reference_to_nothing_is_refused(db_url: str, tmp_path: Path) -> None:
 
 
 def test_reference_to_a_row_in_the_same_import_is_accepted(db_url: str, tmp_path: Path) -> None:
-    maker = {**embedded_row("manufacturers"), "manufacturer_id": "newco",
-             "known_from": "2025-01-01"}
+    maker = {
+        **embedded_row("manufacturers"),
+        "manufacturer_id": "newco",
+        "known_from": "2025-01-01",
+    }
     order = {**_correction(), "order_id": "newco-order", "manufacturer_id": "newco"}
     write_csv(tmp_path / "in" / "manufacturers.csv", [maker])
     write_csv(tmp_path / "in" / "orders.csv", [order])

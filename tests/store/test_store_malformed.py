@@ -48,8 +48,17 @@ def malformed(draw: st.DrawFn) -> tuple[bytes, str]:
     target = draw(st.integers(0, len(rows) - 1))
     kind = draw(
         st.sampled_from(
-            ["wrong_type", "missing_column", "bad_date", "duplicate_key", "huge_field",
-             "encoding", "missing_required", "extra_cell", "unknown_column"]
+            [
+                "wrong_type",
+                "missing_column",
+                "bad_date",
+                "duplicate_key",
+                "huge_field",
+                "encoding",
+                "missing_required",
+                "extra_cell",
+                "unknown_column",
+            ]
         )
     )
     columns = list(COLUMNS)
@@ -111,8 +120,15 @@ def test_malformed_csv_is_refused_with_where_and_nothing_written(
         assert problem.file == "orders.csv", (kind, str(problem))
         assert problem.line is not None, (kind, str(problem))
         assert problem.message, kind
-    if kind in ("wrong_type", "bad_date", "missing_required", "huge_field", "missing_column",
-                "unknown_column", "duplicate_key"):
+    if kind in (
+        "wrong_type",
+        "bad_date",
+        "missing_required",
+        "huge_field",
+        "missing_column",
+        "unknown_column",
+        "duplicate_key",
+    ):
         assert all(p.column for p in caught.value.problems), (kind, caught.value.problems)
 
 

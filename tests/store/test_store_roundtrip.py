@@ -26,8 +26,11 @@ def test_export_imports_into_a_fresh_database_with_the_same_answers(
     engine = open_engine(db_url)
     order = embedded_row("orders")["order_id"]
     add_row(
-        engine, "orders", {"order_id": order, "units": "1", "source": "https://example.org/c"},
-        "ana", today=dt.date(2023, 6, 1),
+        engine,
+        "orders",
+        {"order_id": order, "units": "1", "source": "https://example.org/c"},
+        "ana",
+        today=dt.date(2023, 6, 1),
     )
     source = read_dataset(engine)
     target = tmp_path / ("book.xlsx" if fmt == "xlsx" else "out")

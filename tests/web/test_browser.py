@@ -189,6 +189,15 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     _shot(page, "plant-newton-aycliffe")
     assert page.errors == []
 
+    # A suggested lever opens as a scenario and runs; the engine's answer is the API's.
+    suggested = _api(base, f"/api/plants/{plant}/levers?as_of={AS_OF}")["variations"][0]
+    page.locator("#variations tbody a").first.click()
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+    assert suggested["order_id"] in page.locator("#yaml").input_value()
+    row = page.locator(f'#scenario-table tr[data-plant="{plant}"] td').nth(3).inner_text()
+    after = f"{round(suggested['jobs_at_risk_months_after']):,}"
+    assert row.endswith(after), (row, after)
+
 
 def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
     base, db = server

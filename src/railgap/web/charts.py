@@ -185,7 +185,7 @@ def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> C
     }
     layout = {
         **LAYOUT,
-        "margin": {"l": 220, "r": 20, "t": 30, "b": 40},
+        "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
         "xaxis": {"type": "date"},
         "yaxis": {"automargin": True},
         "showlegend": False,
