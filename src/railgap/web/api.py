@@ -4,7 +4,6 @@ Reads are open; writes (saving a scenario) need a bearer token made with ``railg
 create``. JSON bodies are those of ``railgap ... --json`` (:mod:`railgap.answers`).
 """
 
-
 import json
 from typing import Annotated, Any, Literal
 
@@ -16,7 +15,7 @@ from pydantic import BaseModel, Field
 from railgap import answers, render
 from railgap.errors import DataError, Problem, RailgapError
 from railgap.scenario import MAX_SCENARIO_BYTES
-from railgap.web.limits import EngineLimiter, LimitError
+from railgap.web.limits import EngineLimiter, RequestError
 from railgap.web.service import ScenarioRun, Service
 
 Format = Annotated[
@@ -84,7 +83,7 @@ async def scenario_text(request: Request) -> str:
     """The request body as scenario text (UTF-8, at most MAX_SCENARIO_BYTES)."""
     raw = await request.body()
     if len(raw) > MAX_SCENARIO_BYTES:
-        raise LimitError(413, "body_too_large", f"scenario is larger than {MAX_SCENARIO_BYTES}")
+        raise RequestError(413, "body_too_large", f"scenario is larger than {MAX_SCENARIO_BYTES}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -114,7 +113,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
 
         token = credentials.credentials if credentials else ""
         if not token or not await engine.run(store.verify_token, token, db):
-            raise LimitError(401, "unauthorized", "a valid bearer token is needed to write")
+            raise RequestError(401, "unauthorized", "a valid bearer token is needed to write")
         return token
 
     @router.get("/outlook", summary="The national plant outlook", responses={200: {"content": CSV}})
@@ -126,7 +125,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         """One row per plant: order book, run-out, next work, gap and jobs at risk."""
         date = service.date(as_of)
         key = ("outlook", date, all, format)
-        cached = service.cache.get((service.dataset().digest, "rendered", *key))
+        cached = service.rendered_if_cached(key)
         if cached is not None:
             return _bytes(cached, format, f"outlook-{date}.csv")
 
@@ -338,7 +337,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
 
         saved = await engine.run(store.get_scenario, scenario_id, db)
         if saved is None:
-            raise LimitError(404, "not_found", f"no saved scenario {scenario_id}")
+            raise RequestError(404, "not_found", f"no saved scenario {scenario_id}")
         return saved
 
     @router.post(

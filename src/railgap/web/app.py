@@ -5,7 +5,6 @@ with uvicorn. Every error is answered as JSON with a 4xx status naming what was 
 API paths) or as a page saying so; nothing answers with a traceback.
 """
 
-
 import importlib.util
 import logging
 from pathlib import Path
@@ -27,7 +26,7 @@ from railgap.web.limits import (
     MAX_BODY_BYTES,
     BodyLimitMiddleware,
     EngineLimiter,
-    LimitError,
+    RequestError,
 )
 from railgap.web.pages import build_pages
 from railgap.web.service import Service, UnknownTableError
@@ -60,9 +59,11 @@ def _status(exc: RailgapError) -> int:
 
 def error_body(exc: Exception) -> dict[str, Any]:
     """The JSON body of an error: a code, one line saying what is wrong, and where."""
-    if isinstance(exc, LimitError):
+    if isinstance(exc, RequestError):
         return {"error": exc.code, "detail": str(exc)}
-    body: dict[str, Any] = {"error": "not_found" if _status(exc) == 404 else "invalid_input"}  # type: ignore[arg-type]
+    railgap_error = exc if isinstance(exc, RailgapError) else None
+    status = _status(railgap_error) if railgap_error else 422
+    body: dict[str, Any] = {"error": "not_found" if status == 404 else "invalid_input"}
     body["detail"] = str(exc)
     if isinstance(exc, DataError):
         body["problems"] = [
@@ -70,7 +71,8 @@ def error_body(exc: Exception) -> dict[str, Any]:
             for p in exc.problems
         ]
     if isinstance(exc, DateError):
-        body["problems"] = [{"file": None, "line": None, "field": "as_of", "message": str(exc)}]
+        field = "as_of" if "as-of" in str(exc) else None
+        body["problems"] = [{"file": None, "line": None, "field": field, "message": str(exc)}]
     return body
 
 
@@ -139,8 +141,8 @@ def create_app(
             return pages.error_page(request, _status(exc), str(exc))
         return JSONResponse(error_body(exc), status_code=_status(exc))
 
-    @app.exception_handler(LimitError)
-    async def limit_error(request: Request, exc: LimitError) -> Response:
+    @app.exception_handler(RequestError)
+    async def limit_error(request: Request, exc: RequestError) -> Response:
         headers = {"www-authenticate": "Bearer"} if exc.status == 401 else None
         if wants_html(request):
             return pages.error_page(request, exc.status, str(exc))

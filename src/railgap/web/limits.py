@@ -9,7 +9,7 @@ valid token.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
@@ -26,8 +26,8 @@ ENGINE_SLOTS = 2
 T = TypeVar("T")
 
 
-class LimitError(Exception):
-    """A request over one of the limits: HTTP status, error code and message."""
+class RequestError(Exception):
+    """A request refused with an HTTP status (a limit, a missing token, an unknown id)."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
@@ -83,7 +83,7 @@ class BodyLimitMiddleware:
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > self.max_bytes:
-                    raise LimitError(413, "body_too_large", message)
+                    raise RequestError(413, "body_too_large", message)
             return msg
 
         async def tracked(msg: Message) -> None:
@@ -94,7 +94,7 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, counted, tracked)
-        except LimitError as exc:
+        except RequestError as exc:
             if not started:
                 await _reply(send, exc.status, exc.code, str(exc))
 
@@ -118,11 +118,8 @@ class EngineLimiter:
                     partial(fn, *args), limiter=self.limiter, abandon_on_cancel=True
                 )
         except TimeoutError:
-            raise LimitError(
+            raise RequestError(
                 408,
                 "time_limit",
                 f"the answer took longer than the {self.time_limit_s:g} s time limit",
             ) from None
-
-
-Compute = Callable[..., Awaitable[Any]]

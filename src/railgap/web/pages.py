@@ -5,7 +5,6 @@ text. Charts are drawn by Plotly.js (served from the ``plotly`` package) from fi
 the page; every chart has a table of its data, a CSV link and its source note.
 """
 
-
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from railgap import render
 from railgap.dates import date_month, month_label
 from railgap.web import charts
-from railgap.web.limits import EngineLimiter, LimitError
+from railgap.web.limits import EngineLimiter, RequestError
 from railgap.web.service import Service
 
 HERE = Path(__file__).parent
@@ -198,7 +197,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
 
     async def scenario_page(request: Request, saved: Any) -> Response:
         date = service.date(None)
-        loading, _, resolved = await engine.run(service.loading, date)
+        _, _, resolved = await engine.run(service.loading, date)
         outlook = await engine.run(service.outlook, date)
         tenders = await engine.run(service.tenders, date)
         orders = resolved["orders"]
@@ -211,7 +210,6 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
             "tenders": tenders["tender_id"].drop_duplicates().tolist(),
             "example": EXAMPLE,
         }
-        del loading
         return t.TemplateResponse(request, "scenario.html", context)
 
     @router.get("/scenarios", response_class=HTMLResponse)
@@ -226,7 +224,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
 
         saved = await engine.run(store.get_scenario, scenario_id, db)
         if saved is None:
-            raise LimitError(404, "not_found", f"no saved scenario {scenario_id}")
+            raise RequestError(404, "not_found", f"no saved scenario {scenario_id}")
         return await scenario_page(request, saved)
 
     @router.get("/data", response_class=HTMLResponse)

@@ -109,6 +109,10 @@ class Service:
         """A serialised answer (bytes, text) cached under ``key`` like the frames."""
         return self._cached(("rendered", *key), compute)
 
+    def rendered_if_cached(self, key: tuple[Any, ...]) -> Any | None:
+        """The serialised answer cached under ``key``, or ``None`` (never computes)."""
+        return self.cache.get((self.dataset().digest, "rendered", *key))
+
     def loading(self, date: dt.date) -> tuple[Loading, Stamp, Dataset]:
         """The loading engine's whole answer on a date, its stamp and the resolved tables."""
         return self._cached(  # type: ignore[no-any-return]
