@@ -57,9 +57,12 @@ class Brief:
         """The summary table: one row per figure, baseline (and scenario) values."""
         rows = []
         for key, label in SUMMARY_FIELDS:
-            row: dict[str, Any] = {"figure": label, "baseline": _shown(self.report.summary[key])}
+            row: dict[str, Any] = {
+                "figure": label,
+                "baseline": _shown(self.report.summary[key], key),
+            }
             if self.scenario is not None:
-                row["scenario"] = _shown(self.scenario.summary[key])
+                row["scenario"] = _shown(self.scenario.summary[key], key)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -72,11 +75,14 @@ class Brief:
         return _recent(self.scenario.months, self.scenario.stamp) if self.scenario else None
 
 
-def _shown(value: Any) -> Any:
+def _shown(value: Any, key: str) -> Any:
+    """A summary figure as people read it: whole numbers, "none known" for no next work."""
     value = render.clean(value)
     if isinstance(value, float):
         return round(value)
-    return "" if value is None else value
+    if value is None:
+        return "none known" if key in ("next_work", "gap_months") else "-"
+    return value
 
 
 def _recent(months: pd.DataFrame, stamp: Stamp) -> pd.DataFrame:

@@ -178,10 +178,18 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     )
     loading = _api(base, f"/api/plants/{plant}/loading?as_of={AS_OF}")["months"]
     traces = [t for t in _figure(page, "chart-loading") if t["name"] != "capacity"]
-    assert {t["name"].split(" ")[0] for t in traces} == {r["order_id"] for r in loading}
-    total_chart = sum(sum(t["y"]) for t in traces)
-    total_api = sum(r["vehicle_equivalents"] for r in loading)
-    assert abs(total_chart - total_api) < 0.5
+    api_points = {(r["order_id"], r["month"]): r["vehicle_equivalents"] for r in loading}
+    drawn = 0
+    for trace in traces:
+        order = trace["name"].split(" ")[0]
+        for month, value in zip(trace["x"], trace["y"], strict=True):
+            assert abs(api_points[(order, month)] - value) < 0.01, (order, month)
+            drawn += 1
+    first = min(x for t in traces for x in t["x"])
+    assert drawn == sum(1 for (_, month) in api_points if month >= first)
+    assert {t["name"].split(" ")[0] for t in traces} == {
+        order for order, month in api_points if month >= first
+    }
     links = page.locator("#sources tbody a").count()
     assert links == len(body["sources"])
     assert page.locator("#variations tbody tr").count() >= 1

@@ -58,7 +58,12 @@ def _table(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[lis
 def plant_loading(
     loads: pd.DataFrame, months: pd.DataFrame, attrs: dict[str, Any], csv_url: str
 ) -> Chart:
-    """A plant's monthly vehicle-equivalents stacked by order, with its capacity."""
+    """A plant's monthly vehicle-equivalents stacked by order, with its capacity.
+
+    Only the months of ``months`` (the window shown) are drawn.
+    """
+    if len(months):
+        loads = loads[loads["month"] >= months["month"].min()]
     traces: list[dict[str, Any]] = []
     for order_id, part in loads.groupby("order_id", sort=False):
         traces.append(
