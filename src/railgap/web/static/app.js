@@ -4,10 +4,25 @@
 
 const CONFIG = { responsive: true, displaylogo: false };
 
+// On a phone, long category labels (plant names) would squeeze the plot: shorten them.
+function fitPhone(layout, data) {
+  if (window.innerWidth >= 600) return layout;
+  const shorten = (axis, key) => {
+    if (!layout[axis] || !layout[axis].automargin) return;
+    const values = [...new Set(data.flatMap((t) => (t[key] || []).filter((v) => typeof v === "string")))];
+    if (!values.length) return;
+    layout[axis] = { ...layout[axis], tickvals: values,
+      ticktext: values.map((v) => (v.length > 16 ? `${v.slice(0, 15)}…` : v)) };
+  };
+  shorten("yaxis", "y");
+  shorten("xaxis", "x");
+  return layout;
+}
+
 function drawFigures() {
   document.querySelectorAll("[data-figure]").forEach((el) => {
     const fig = JSON.parse(document.getElementById(el.dataset.figure).textContent);
-    Plotly.newPlot(el, fig.data, fig.layout, CONFIG);
+    Plotly.newPlot(el, fig.data, fitPhone(fig.layout, fig.data), CONFIG);
   });
 }
 
