@@ -92,10 +92,33 @@ def _recent(months: pd.DataFrame, stamp: Stamp) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class ScenarioText:
+    """Scenario YAML given as text (a saved scenario), with a name for its messages."""
+
+    text: str
+    where: str
+
+
+def _read(scenario: str | Path | ScenarioText) -> tuple[Any, list[Any], str]:
+    """A scenario file (with its bases) or text (no base): spec, levers, where."""
+    from railgap.errors import DataError, Problem
+    from railgap.scenario import parse_scenario, read_scenario
+
+    if isinstance(scenario, ScenarioText):
+        spec, levers = parse_scenario(scenario.text, scenario.where)
+        if spec.base:
+            msg = "a scenario given as text cannot name a base file"
+            raise DataError([Problem(scenario.where, None, "base", msg)])
+        return spec, levers, scenario.where
+    spec, levers = read_scenario(scenario)
+    return spec, levers, str(scenario)
+
+
 def build_brief(
     plant_id: str,
     as_of: str | dt.date | None = None,
-    scenario: str | Path | None = None,
+    scenario: str | Path | ScenarioText | None = None,
     data: str | Path | Dataset | None = None,
 ) -> Brief:
     """Compute a plant's briefing: as of a date, or under a scenario file (its date)."""
@@ -107,16 +130,15 @@ def build_brief(
         return Brief(plant_id, report, order_loads(loading, plant_id))
     from railgap.levers import apply_levers
     from railgap.loading import run_loading
-    from railgap.scenario import read_scenario
 
-    spec, levers = read_scenario(scenario)
+    spec, levers, where = _read(scenario)
     if as_of is not None and str(as_of) != spec.as_of.isoformat():
         raise DateError(
-            f"the scenario {scenario} is as of {spec.as_of}; --as-of {as_of} differs (omit it)"
+            f"the scenario {where} is as of {spec.as_of}; --as-of {as_of} differs (omit it)"
         )
     loading, stamp, resolved = analysis.run(spec.as_of, data)
     report = analysis.plant_report(plant_id, loading, resolved, stamp)
-    applied = apply_levers(resolved, analysis.get_assumptions(), levers, str(scenario))
+    applied = apply_levers(resolved, analysis.get_assumptions(), levers, where)
     after = run_loading(applied.resolved, applied.assumptions)
     scen_stamp = Stamp(**{**stamp.as_dict(), "assumptions": applied.assumptions.label})
     scen = analysis.plant_report(plant_id, after, applied.resolved, scen_stamp)
@@ -144,7 +166,7 @@ def _figures(brief: Brief) -> list[Any]:
 def brief_html(
     plant_id: str,
     as_of: str | dt.date | None = None,
-    scenario: str | Path | None = None,
+    scenario: str | Path | ScenarioText | None = None,
     data: str | Path | Dataset | None = None,
 ) -> str:
     """The briefing as one self-contained HTML page (Plotly.js and all data inlined)."""
@@ -194,7 +216,7 @@ def brief_sheets(brief: Brief) -> dict[str, pd.DataFrame]:
 def brief_xlsx(
     plant_id: str,
     as_of: str | dt.date | None = None,
-    scenario: str | Path | None = None,
+    scenario: str | Path | ScenarioText | None = None,
     data: str | Path | Dataset | None = None,
 ) -> bytes:
     """The briefing's tables as an Excel workbook (bytes)."""

@@ -241,6 +241,11 @@ def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
     assert "Ten more Class 807s" in page.locator("#saved-note").inner_text()
     page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
     assert _figure(page, "chart-scenario-jobs")[1]["y"] == bars[1]["y"]
+    saved_id = shared.rsplit("/", 1)[1]
+    brief = page.locator('#scenario-table tr[data-plant="hitachi_newton_aycliffe"] a').first
+    assert brief.get_attribute("href") == (
+        f"/plants/hitachi_newton_aycliffe/brief.html?scenario={saved_id}"
+    )
     _shot(page, "scenario-shared")
     assert page.errors == []
 

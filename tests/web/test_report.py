@@ -101,3 +101,15 @@ def test_token_create_command(tmp_path: Path):
     token = result.stdout.strip().splitlines()[0]
     assert railgap.store.verify_token(token, db)
     assert not railgap.store.verify_token(token + "x", db)
+
+
+def test_dashboard_briefs_a_plant_under_a_saved_scenario(toy_client: TestClient, db: str):
+    saved = railgap.store.save_scenario("more gamma", TOY_SCENARIO, "test", db)
+    xlsx = toy_client.get(f"/plants/toy_works/brief.xlsx?scenario={saved}")
+    assert xlsx.status_code == 200
+    assert f"scenario-{saved}" in xlsx.headers["content-disposition"]
+    summary = {row[0]: row[1:] for row in load_workbook(io.BytesIO(xlsx.content))["Summary"].values}
+    assert summary["order book (units)"] == (12, 18)
+    html = toy_client.get(f"/plants/toy_works/brief.html?scenario={saved}").text
+    assert "more gamma" in html
+    assert toy_client.get("/plants/toy_works/brief.html?scenario=999").status_code == 404

@@ -169,26 +169,42 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         context = await engine.run(plant_context, service, plant_id, date)
         return t.TemplateResponse(request, "plant.html", context)
 
+    SavedId = Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="A saved scenario to brief under.")
+    ]
+
+    async def brief(plant_id: str, as_of: str | None, scenario: int | None, kind: str) -> Any:
+        from railgap import report
+
+        build = report.brief_html if kind == "html" else report.brief_xlsx
+        if scenario is None:
+            date = service.date(as_of or None)
+            return await engine.run(build, plant_id, date, None, service.source()), str(date)
+        saved = await engine.run(_store().get_scenario, scenario, db)
+        if saved is None:
+            raise RequestError(404, "not_found", f"no saved scenario {scenario}")
+        text = report.ScenarioText(saved.yaml_text, f"saved scenario {scenario}")
+        payload = await engine.run(build, plant_id, None, text, service.source())
+        return payload, f"scenario-{scenario}"
+
     @router.get("/plants/{plant_id}/brief.html")
     async def brief_html(
-        plant_id: Annotated[str, PathParam(max_length=200)], as_of: AsOf = None
+        plant_id: Annotated[str, PathParam(max_length=200)],
+        as_of: AsOf = None,
+        scenario: SavedId = None,
     ) -> Response:
-        from railgap.report import brief_html as build
-
-        date = service.date(as_of or None)
-        html = await engine.run(build, plant_id, date, None, service.source())
-        name = f"{plant_id}-{date}.html"
+        html, label = await brief(plant_id, as_of, scenario, "html")
+        name = f"{plant_id}-{label}.html"
         return HTMLResponse(html, headers={"content-disposition": f'attachment; filename="{name}"'})
 
     @router.get("/plants/{plant_id}/brief.xlsx")
     async def brief_xlsx(
-        plant_id: Annotated[str, PathParam(max_length=200)], as_of: AsOf = None
+        plant_id: Annotated[str, PathParam(max_length=200)],
+        as_of: AsOf = None,
+        scenario: SavedId = None,
     ) -> Response:
-        from railgap.report import brief_xlsx as build
-
-        date = service.date(as_of or None)
-        data = await engine.run(build, plant_id, date, None, service.source())
-        name = f"{plant_id}-{date}.xlsx"
+        data, label = await brief(plant_id, as_of, scenario, "xlsx")
+        name = f"{plant_id}-{label}.xlsx"
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -220,9 +236,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
     async def saved_scenario(
         request: Request, scenario_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]
     ) -> Response:
-        from railgap import store
-
-        saved = await engine.run(store.get_scenario, scenario_id, db)
+        saved = await engine.run(_store().get_scenario, scenario_id, db)
         if saved is None:
             raise RequestError(404, "not_found", f"no saved scenario {scenario_id}")
         return await scenario_page(request, saved)
@@ -253,6 +267,13 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         )
 
     return pages
+
+
+def _store() -> Any:
+    """The store module (imported on first use: SQLAlchemy is not needed to read)."""
+    from railgap import store
+
+    return store
 
 
 EXAMPLE = """name: West Coast order placed in February 2024

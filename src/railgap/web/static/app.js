@@ -101,6 +101,25 @@ function csvLink(anchor, rows, columns) {
   anchor.href = URL.createObjectURL(new Blob([text + "\n"], { type: "text/csv" }));
 }
 
+// A saved scenario offers each changed plant's briefing under it; an unsaved one cannot.
+function briefingCell(plant) {
+  const td = document.createElement("td");
+  const saved = document.getElementById("result").dataset.savedId;
+  if (!saved) {
+    td.textContent = "save to get one";
+    return td;
+  }
+  ["html", "xlsx"].forEach((kind, i) => {
+    const a = document.createElement("a");
+    a.href = `/plants/${encodeURIComponent(plant)}/brief.${kind}?scenario=${encodeURIComponent(saved)}`;
+    a.textContent = kind === "html" ? "HTML" : "Excel";
+    a.setAttribute("download", "");
+    if (i) td.append(" · ");
+    td.append(a);
+  });
+  return td;
+}
+
 function drawScenario(body) {
   const gb = body.plants.filter((p) => p.country === "GB");
   const names = gb.map((p) => p.name);
@@ -130,6 +149,7 @@ function drawScenario(body) {
     cell(tr, `${p.gap_months_baseline ?? "-"} → ${p.gap_months ?? "-"}`);
     cell(tr, `${fmt(p.jobs_at_risk_months_baseline)} → ${fmt(p.jobs_at_risk_months)}`, true);
     cell(tr, p.levers);
+    tr.appendChild(briefingCell(p.plant_id));
     tbody.appendChild(tr);
   });
   csvLink(document.getElementById("scenario-csv"), body.plants, Object.keys(body.plants[0] || {}));
