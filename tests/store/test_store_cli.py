@@ -129,3 +129,19 @@ def test_export_formats_from_the_cli(tmp_path: Path) -> None:
     refused = run("data", "export", "--format", "csv", str(tmp_path / "csv"))
     assert refused.returncode == 2
     assert "not empty" in refused.stderr
+
+
+def test_history_of_an_unknown_key_is_an_error(tmp_path: Path) -> None:
+    result = run("data", "history", "orders", "no-such-order", "--db", str(tmp_path / "h.sqlite"))
+    assert result.returncode == 2
+    assert "no revisions of orders no-such-order" in result.stderr
+    bad = run("data", "history", "orders", "a", "b")
+    assert bad.returncode == 2
+    assert "orders is keyed by order_id: give 1 to 1 values" in bad.stderr
+
+
+def test_uncreatable_database_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = run("data", "init", "--db", str(tmp_path / "file" / "sub" / "x.sqlite"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot create the database")
