@@ -34,7 +34,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(help="Inspect and validate datasets.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="Validate datasets; keep your own rows and revisions in a database; import and export.",
+    no_args_is_help=True,
+)
 app.add_typer(data_app, name="data")
 scenario_app = typer.Typer(
     help="Scenarios: levers applied to the dataset, compared with the baseline.",

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from store_helpers import embedded_row, snapshot, write_csv
+from typer.testing import CliRunner
 
+from railgap.cli import app
 from railgap.dates import known_by
+from railgap.store.engine import normalise_url
 
 RAILGAP = [sys.executable, "-m", "railgap.cli"]
 SOURCE = "https://example.org/correction"
@@ -19,15 +22,15 @@ SOURCE = "https://example.org/correction"
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*RAILGAP, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [*RAILGAP, *args], capture_output=True, text=True, timeout=120,
         env={**os.environ, **(env or {})},
     )
 
 
-def test_import_add_history_and_outlook_through_the_database(db_url: str, tmp_path: Path) -> None:
+def test_import_add_history_and_outlook_through_the_database(tmp_path: Path) -> None:
+    # The command layer is the same for both databases (their storage tests cover each);
+    # this runs it end to end as a user would, on SQLite.
+    db_url = normalise_url(str(tmp_path / "flow.sqlite"))
     order = embedded_row("orders")
     correction = {**order, "units": "1", "known_from": "2023-06-01", "source": SOURCE}
     path = write_csv(tmp_path / "orders.csv", [correction])
@@ -37,19 +40,8 @@ def test_import_add_history_and_outlook_through_the_database(db_url: str, tmp_pa
     again = run("data", "import", str(path), "--db", db_url)
     assert "nothing new: 1 row(s) already stored" in again.stdout
     added = run(
-        "data",
-        "add",
-        "orders",
-        "--db",
-        db_url,
-        "--set",
-        f"order_id={order['order_id']}",
-        "--set",
-        "units=2",
-        "--set",
-        f"source={SOURCE}/2",
-        "--set",
-        "known_from=2023-07-01",
+        "data", "add", "orders", "--db", db_url, "--set", f"order_id={order['order_id']}",
+        "--set", "units=2", "--set", f"source={SOURCE}/2", "--set", "known_from=2023-07-01",
     )
     assert added.returncode == 0, added.stderr
     history = run("data", "history", "orders", order["order_id"], "--db", db_url, "--json")
@@ -69,7 +61,9 @@ def test_import_add_history_and_outlook_through_the_database(db_url: str, tmp_pa
     assert embedded["dataset"] == "embedded"
 
 
-def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
+def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
     assert run("data", "init", "--db", db_url).returncode == 0
     before = snapshot(db_url)
     row = {**embedded_row("orders"), "known_from": "2025-01-01", "signed": "last spring"}
@@ -87,24 +81,31 @@ def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(db_url: str, tmp_
 )
 def test_every_reading_command_takes_db(command: str, tmp_path: Path) -> None:
     db = str(tmp_path / "r.sqlite")
-    result = (
-        run(*command.split(), "--as-of", "2024-01-15", "--db", db)
-        if command != "data check"
-        else run(*command.split(), "--db", db)
-    )
-    assert result.returncode == 0, result.stderr
+    as_of = [] if command == "data check" else ["--as-of", "2024-01-15"]
+    result = CliRunner().invoke(app, [*command.split(), *as_of, "--db", db])
+    assert result.exit_code == 0, result.output
     assert Path(db).is_file()
+    if command == "outlook":
+        assert f"dataset sqlite:///{Path(db).resolve()}" in result.output
+
+
+def test_data_and_db_together_are_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["outlook", "--data", str(tmp_path), "--db", "x.sqlite"])
+    assert result.exit_code == 2
+    assert "choose one of --data and --db" in result.output
 
 
 def test_default_database_is_used_once_it_exists(tmp_path: Path) -> None:
     env = {"XDG_DATA_HOME": str(tmp_path / "data")}
-    before = json.loads(run("outlook", "--json", "--as-of", "2024-01-15", env=env).stdout)
+    runner = CliRunner(env=env)
+    args = ["outlook", "--json", "--as-of", "2024-01-15"]
+    before = json.loads(runner.invoke(app, args).output)
     assert before["dataset"] == "embedded"
     assert not (tmp_path / "data" / "railgap" / "railgap.sqlite").exists()
-    init = run("data", "init", env=env)
-    assert init.returncode == 0, init.stderr
+    init = runner.invoke(app, ["data", "init"])
+    assert init.exit_code == 0, init.output
     assert (tmp_path / "data" / "railgap" / "railgap.sqlite").is_file()
-    after = json.loads(run("outlook", "--json", "--as-of", "2024-01-15", env=env).stdout)
+    after = json.loads(runner.invoke(app, args).output)
     assert after["dataset"].endswith("railgap.sqlite")
     assert after["plants"] == before["plants"]
 
@@ -117,13 +118,30 @@ def test_unreachable_database_is_one_clear_line() -> None:
 
 
 def test_export_formats_from_the_cli(tmp_path: Path) -> None:
+    runner = CliRunner()
     for fmt, target in (("csv", "csv"), ("xlsx", "book.xlsx"), ("datapackage", "pkg")):
-        result = run("data", "export", "--format", fmt, str(tmp_path / target))
-        assert result.returncode == 0, result.stderr
-        assert "from embedded" in result.stdout
+        result = runner.invoke(app, ["data", "export", "--format", fmt, str(tmp_path / target)])
+        assert result.exit_code == 0, result.output
+        assert "from embedded" in result.output
     assert (tmp_path / "pkg" / "datapackage.json").is_file()
-    check = run("data", "check", str(tmp_path / "csv"))
-    assert check.returncode == 0, check.stderr
+    check = runner.invoke(app, ["data", "check", str(tmp_path / "csv")])
+    assert check.exit_code == 0, check.output
     refused = run("data", "export", "--format", "csv", str(tmp_path / "csv"))
     assert refused.returncode == 2
     assert "not empty" in refused.stderr
+
+
+def test_history_of_an_unknown_key_is_an_error(tmp_path: Path) -> None:
+    result = run("data", "history", "orders", "no-such-order", "--db", str(tmp_path / "h.sqlite"))
+    assert result.returncode == 2
+    assert "no revisions of orders no-such-order" in result.stderr
+    bad = run("data", "history", "orders", "a", "b")
+    assert bad.returncode == 2
+    assert "orders is keyed by order_id: give 1 to 1 values" in bad.stderr
+
+
+def test_uncreatable_database_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = run("data", "init", "--db", str(tmp_path / "file" / "sub" / "x.sqlite"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot create the database")

@@ -21,7 +21,7 @@ from railgap.store import revisions
 from railgap.store.engine import dispose, get_engine, normalise_url
 from railgap.store.formats import read_import
 
-KILLS = 30
+KILLS = 20
 
 
 def _import(path: str, writing: Event) -> None:

@@ -101,7 +101,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -40,7 +40,7 @@ def test_export_imports_into_a_fresh_database_with_the_same_answers(
     assert result.added == {"orders": 1}
     copy = read_dataset(open_engine(fresh))
     assert copy.digest == source.digest
-    for date in ("2023-05-31", "2023-06-01", "2025-01-01"):
+    for date in ("2023-05-31", "2023-06-01"):
         expected = analysis.outlook(date, data=source)
         got = analysis.outlook(date, data=copy)
         pd.testing.assert_frame_equal(got, expected)

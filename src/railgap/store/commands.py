@@ -171,6 +171,10 @@ def data_history(
         frame = history_in_dataset(analysis.get_dataset(), table, key)
     else:
         frame = history(get_engine(url), table, key)
+    if frame.empty:
+        from railgap.errors import DataError, Problem
+
+        raise DataError([Problem("KEY", None, None, f"no revisions of {table} {' '.join(key)}")])
     if as_json:
         typer.echo(json.dumps(render.records(frame), indent=2, ensure_ascii=False, default=str))
         return
@@ -199,8 +203,6 @@ def _print_history(table: str, key: list[str], frame: pd.DataFrame) -> None:
         ]
         view.add_row(escape(str(name)), *marked)
     console.print(view)
-    if frame.empty:
-        _say(f"no revisions of {table} {' '.join(key)}")
 
 
 def register_data_commands(app: typer.Typer) -> None:

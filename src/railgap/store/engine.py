@@ -132,7 +132,10 @@ def get_engine(url: str, create: bool = True) -> Engine:
     if path is not None and not path.exists():
         if not create:
             raise StoreError(f"no database at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
     engine = _engine(url)
     upgrade(engine)
     return engine

@@ -47,7 +47,8 @@ def key_values(table: str, values: list[str], where: str = "KEY") -> dict[str, o
 def history(engine: Engine, table: str, values: list[str]) -> pd.DataFrame:
     """Every revision of the rows whose key starts with ``values``, oldest first.
 
-    Columns: the table's, then ``recorded_at``, ``recorded_by`` and ``origin``; the order is
+    Columns: the table's, then ``recorded_at`` (UTC, ISO 8601 text), ``recorded_by`` and
+    ``origin``; the order is
     the one as-of uses (``known_from``'s last possible day, then recording order).
     """
     from railgap.store.reading import ensure_current
@@ -60,7 +61,11 @@ def history(engine: Engine, table: str, values: list[str]) -> pd.DataFrame:
     ensure_current(engine)
     with engine.connect() as connection:
         rows = [dict(r) for r in connection.execute(query).mappings()]
-    return pd.DataFrame(rows, columns=[*schema(table).names, *RECORD_COLUMNS])
+    frame = pd.DataFrame(rows, columns=[*schema(table).names, *RECORD_COLUMNS])
+    # SQLite keeps no time zone; the store always writes UTC.
+    stamps = pd.to_datetime(frame["recorded_at"], utc=True)
+    frame["recorded_at"] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return frame
 
 
 def history_in_dataset(dataset: Dataset, table: str, values: list[str]) -> pd.DataFrame:
