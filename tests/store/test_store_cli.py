@@ -22,7 +22,10 @@ SOURCE = "https://example.org/correction"
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*RAILGAP, *args], capture_output=True, text=True, timeout=120,
+        [*RAILGAP, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, **(env or {})},
     )
 
@@ -40,8 +43,19 @@ def test_import_add_history_and_outlook_through_the_database(tmp_path: Path) -> 
     again = run("data", "import", str(path), "--db", db_url)
     assert "nothing new: 1 row(s) already stored" in again.stdout
     added = run(
-        "data", "add", "orders", "--db", db_url, "--set", f"order_id={order['order_id']}",
-        "--set", "units=2", "--set", f"source={SOURCE}/2", "--set", "known_from=2023-07-01",
+        "data",
+        "add",
+        "orders",
+        "--db",
+        db_url,
+        "--set",
+        f"order_id={order['order_id']}",
+        "--set",
+        "units=2",
+        "--set",
+        f"source={SOURCE}/2",
+        "--set",
+        "known_from=2023-07-01",
     )
     assert added.returncode == 0, added.stderr
     history = run("data", "history", "orders", order["order_id"], "--db", db_url, "--json")
@@ -61,9 +75,7 @@ def test_import_add_history_and_outlook_through_the_database(tmp_path: Path) -> 
     assert embedded["dataset"] == "embedded"
 
 
-def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
     assert run("data", "init", "--db", db_url).returncode == 0
     before = snapshot(db_url)
     row = {**embedded_row("orders"), "known_from": "2025-01-01", "signed": "last spring"}

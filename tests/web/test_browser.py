@@ -277,3 +277,31 @@ def test_api_docs_render_every_operation(server: tuple[str, str], page: Any):
     operations = sum(len(methods) for methods in paths.values())
     assert page.locator(".opblock").count() == operations
     _shot(page, "api-docs")
+
+
+def test_levers_from_the_form_and_an_uploaded_file(
+    server: tuple[str, str], page: Any, tmp_path: Path
+):
+    base, _ = server
+    page.goto(f"{base}/scenarios")
+    page.fill("#yaml", "name: From the form\nas_of: 2024-01-15\nlevers: []\n")
+    page.select_option("#lever-kind", "plant")
+    page.fill("#pl-plant", "hitachi_newton_aycliffe")
+    page.fill("#pl-from", "2024-06-01")
+    page.fill("#pl-employees", "350")
+    page.click("#add-lever")
+    text = page.locator("#yaml").input_value()
+    assert "  - plant: {plant: hitachi_newton_aycliffe, from: 2024-06-01, employees: 350}" in text
+    page.click("#run")
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+    assert page.locator('#scenario-table tr[data-plant="hitachi_newton_aycliffe"]').count() == 1
+
+    upload = tmp_path / "uploaded.yaml"
+    upload.write_text(SCENARIO.replace("Ten more", "Uploaded, ten more"), encoding="utf-8")
+    page.set_input_files("#upload", str(upload))
+    page.wait_for_function("() => document.getElementById('yaml').value.includes('Uploaded')")
+    page.click("#run")
+    page.wait_for_function(
+        "() => document.getElementById('result-stamp').textContent.includes('Uploaded')"
+    )
+    assert page.errors == []
