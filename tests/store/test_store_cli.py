@@ -145,3 +145,13 @@ def test_uncreatable_database_is_one_clear_line(tmp_path: Path) -> None:
     result = run("data", "init", "--db", str(tmp_path / "file" / "sub" / "x.sqlite"))
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot create the database")
+
+
+def test_refused_import_into_a_new_file_leaves_no_file(tmp_path: Path) -> None:
+    row = {**embedded_row("orders"), "known_from": "2025-01-01", "manufacturer_id": "nobody"}
+    path = write_csv(tmp_path / "orders.csv", [row])
+    db = tmp_path / "new.sqlite"
+    result = run("data", "import", str(path), "--db", str(db))
+    assert result.returncode == 2
+    assert "manufacturer_id: 'nobody' is not a manufacturer_id" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
