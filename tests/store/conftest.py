@@ -94,3 +94,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database that does not exist yet (SQLite) or has no tables (PostgreSQL)."""
+    if request.param == "sqlite":
+        url = normalise_url(str(tmp_path / "new" / "railgap.sqlite"))
+        yield url
+        dispose(url)
+        return
+    server = _postgres_server()
+    name = f"e_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server.rsplit("/", 1)[0] + f"/{name}"
+        yield url
+        dispose(url)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

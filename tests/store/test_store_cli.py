@@ -157,3 +157,42 @@ def test_uncreatable_database_is_one_clear_line(tmp_path: Path) -> None:
     result = run("data", "init", "--db", str(tmp_path / "file" / "sub" / "x.sqlite"))
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot create the database")
+
+
+def test_refused_import_into_a_new_file_leaves_no_file(tmp_path: Path) -> None:
+    row = {**embedded_row("orders"), "known_from": "2025-01-01", "manufacturer_id": "nobody"}
+    path = write_csv(tmp_path / "orders.csv", [row])
+    db = tmp_path / "new.sqlite"
+    result = run("data", "import", str(path), "--db", str(db))
+    assert result.returncode == 2
+    assert "manufacturer_id: 'nobody' is not a manufacturer_id" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
+
+
+def test_data_check_rechecks_rows_written_by_other_tools(db_url: str) -> None:
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from railgap.store import open_engine
+    from railgap.store.schema import DATA_TABLES
+
+    runner = CliRunner()
+    good = runner.invoke(app, ["data", "check", "--db", db_url])
+    assert good.exit_code == 0, good.output
+    row = {**embedded_row("manufacturers"), "known_from": "2025-01-01", "source": "not a url"}
+    engine = open_engine(db_url)
+    with engine.begin() as connection:
+        result = connection.execute(
+            insert(DATA_TABLES["manufacturers"]).values(
+                **row, known_by=dt.date(2025, 1, 1), recorded_at=dt.datetime.now(dt.UTC),
+                recorded_by="sql", origin="user",
+            )
+        )
+        row_id = result.inserted_primary_key[0]
+    from railgap.store.engine import dispose
+
+    dispose(db_url)
+    bad = runner.invoke(app, ["data", "check", "--db", db_url])
+    assert bad.exit_code == 2
+    assert f"manufacturers:{row_id}: source: 'not a url' is not an http(s) URL" in bad.output

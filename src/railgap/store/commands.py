@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -62,6 +64,23 @@ def _summary(added: dict[str, int], unchanged: int) -> str:
     return f"added {sum(added.values())} revision(s) ({parts}); {unchanged} already stored"
 
 
+@contextmanager
+def _removed_if_refused(url: str) -> Iterator[None]:
+    """A SQLite file this command creates is deleted again when the write is refused."""
+    from railgap.store.engine import dispose, sqlite_path
+
+    path = sqlite_path(url)
+    new = path is not None and not path.exists()
+    try:
+        yield
+    except Exception:
+        if new and path is not None:
+            dispose(url)
+            for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                file.unlink(missing_ok=True)
+        raise
+
+
 def data_init(db: DbWrite = None) -> None:
     """Create (or upgrade) the database and load the embedded dataset into it."""
     from railgap.store.engine import display_url, get_engine, resolve_url
@@ -98,7 +117,8 @@ def data_import(
 
     incoming = read_import(path)
     url = resolve_url(db)
-    result = revisions.write(get_engine(url), incoming, _recorder(by))
+    with _removed_if_refused(url):
+        result = revisions.write(get_engine(url), incoming, _recorder(by))
     _say(f"{display_url(url)}: {_summary(result.added, result.unchanged)}")
 
 
@@ -149,7 +169,8 @@ def data_add(
             raise typer.BadParameter(f"'{item}' is not COLUMN=VALUE", param_hint="--set")
         values[name.strip()] = value
     url = resolve_url(db)
-    result = add_row(get_engine(url), table, values, _recorder(by))
+    with _removed_if_refused(url):
+        result = add_row(get_engine(url), table, values, _recorder(by))
     _say(f"{display_url(url)}: {_summary(result.added, result.unchanged)}")
 
 

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from railgap.store.engine import StoreError, display_url
@@ -46,6 +46,14 @@ def forget(url: str) -> None:
         _migrated.discard(key)
 
 
+def _lock_schema(connection: Connection) -> None:
+    """One migrator at a time: two processes opening a new database do not both build it."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7316102)")
+    else:  # SQLite: a header write takes the write lock (others wait up to busy_timeout)
+        connection.exec_driver_sql("PRAGMA user_version = 1")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to ``revision`` (the newest by default), once per process."""
     key = f"{engine.url.render_as_string(hide_password=False)}@{revision}"
@@ -57,6 +65,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             _migrated.add(key)
             return
         with engine.begin() as connection:
+            _lock_schema(connection)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except OperationalError as exc:
