@@ -28,13 +28,15 @@ import pandas as pd
 from railgap.assumptions import Assumptions
 from railgap.errors import RailgapError
 
-#: Longest schedule built (months): work that would run longer than this at the plants'
-#: capacities is refused rather than allocated (a hostile or mistyped scenario).
-MAX_SCHEDULE_MONTHS = 3600
+#: Resource guards: the longest schedule built (months) and the most package-months held in
+#: memory. Work that would need more at the plants' capacities is refused rather than
+#: allocated (a hostile or mistyped scenario); real datasets need a few hundred thousand cells.
+MAX_SCHEDULE_MONTHS = 50_000
+MAX_SCHEDULE_CELLS = 20_000_000
 
 
 class ScheduleTooLongError(RailgapError, ValueError):
-    """The work given would take longer than :data:`MAX_SCHEDULE_MONTHS` to build."""
+    """The work given would need a schedule longer or larger than the resource guards."""
 
 
 def date_months(frame: pd.DataFrame, column: str, year_only_month: float) -> np.ndarray:
@@ -273,14 +275,17 @@ def schedule(windows: pd.DataFrame, capacity: pd.Series) -> Schedule:
     caps = capacity.reindex(windows["plant_id"]).to_numpy(dtype="float64")
     first = int(start.min())
     # Room after the last window for work pushed forward by capacity limits.
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         spill = np.nansum(ve / np.where(caps > 0, caps, np.nan))
-    horizon = int(end.max()) - first + 1 + int(np.ceil(spill)) + 1
-    if horizon > MAX_SCHEDULE_MONTHS:
+    months_needed = float(end.max()) - first + 2 + np.ceil(spill)  # may be inf
+    if months_needed > MAX_SCHEDULE_MONTHS or months_needed * len(windows) > MAX_SCHEDULE_CELLS:
+        shown = f"{months_needed:,.0f}" if months_needed < 1e9 else "over 1,000,000,000"
         raise ScheduleTooLongError(
-            f"the work would take {horizon:,} months to build at the plants' capacities "
-            f"(at most {MAX_SCHEDULE_MONTHS:,}): check the units and capacities given"
+            f"the work would take up to {shown} months to build at the plants' capacities "
+            f"(at most {MAX_SCHEDULE_MONTHS:,} months and {MAX_SCHEDULE_CELLS:,} package-months):"
+            " check the units and capacities given"
         )
+    horizon = int(months_needed)
     months = first + np.arange(horizon)
     inside = (months >= start[:, None]) & (months <= end[:, None])
     load = inside * (ve / (end - start + 1))[:, None]
