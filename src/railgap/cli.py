@@ -65,8 +65,9 @@ DbOpt = Annotated[
     typer.Option(
         "--db",
         help=(
-            "Read this database (SQLite path or URL, postgresql://...) instead of "
-            "$RAILGAP_DATABASE_URL or the default database file, when one exists."
+            "Database to read (SQLite path or URL, postgresql://...). Default: "
+            "$RAILGAP_DATABASE_URL, else the default database file if it exists, else the "
+            "embedded dataset."
         ),
     ),
 ]
