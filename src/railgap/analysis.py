@@ -7,10 +7,10 @@ and ``assumptions`` (name@version), so a number can always be traced to what pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -282,10 +282,10 @@ def _stamp(dataset: Dataset, data: object, date: dt.date, a: Assumptions) -> Sta
 def order_years(resolved: Dataset, date: dt.date, a: Assumptions) -> pd.DataFrame:
     """First and last delivery year of committed orders, by class family."""
     from railgap.dates import date_month
-    from railgap.scheduling import order_profile
+    from railgap.scheduling import UNBUILT, order_profile
 
     profile = order_profile(resolved["orders"], date_month(date), a)
-    live = profile[profile["status"] != "cancelled"]
+    live = profile[~profile["status"].isin(UNBUILT)]
     family = live["class"].astype(str).str.split("/").str[0]
     years = pd.DataFrame(
         {
@@ -449,7 +449,7 @@ def run_simulation(
     from railgap.scenario import read_scenario
 
     if not 1 <= draws <= MAX_DRAWS:
-        raise DataError([Problem("--draws", None, None, f"must be 1 to {MAX_DRAWS:,}, not {draws}")])
+        raise DataError([Problem("--draws", None, None, f"must be 1 to {MAX_DRAWS}, not {draws}")])
     if not 12 <= months <= 600:
         raise DataError([Problem("--months", None, None, f"must be 12 to 600, not {months}")])
     if seed < 0:

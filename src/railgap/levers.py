@@ -170,27 +170,44 @@ def _vary(
     label: str,
 ) -> tuple[dict[str, pd.DataFrame], str]:
     parent = _order_row(tables["orders"], lever.order, label)
-    if lever.units < 0:
+    order = lever.order
+    units_asked = lever.units
+    if parent.get("status") == "open_option":
+        # An option row: exercise it on its parent order, at most the units it offers.
+        if kind != "exercise_option":
+            raise DataError([Problem(label, None, "order", f"{order} is an option not "
+                                     "exercised: exercise it with exercise_option")])
+        offered = int(parent["units"])
+        units_asked = offered if units_asked is None else units_asked
+        if units_asked > offered:
+            raise DataError([Problem(label, None, "units",
+                                     f"option {order} offers {offered} units, not {units_asked}")])
+        order = str(parent["parent_order_id"])
+        parent = _order_row(tables["orders"], order, label)
+    if units_asked is None:
+        raise DataError([Problem(label, None, "units", "is required unless order names an "
+                                 "open option of the orders table")])
+    if units_asked < 0:
         orders = tables["orders"].copy()
-        mask = orders["order_id"] == lever.order
+        mask = orders["order_id"] == order
         delivered = order_profile(orders[mask], date_month(as_of), a)["units_delivered"]
         floor = int(delivered.to_numpy()[-1])
-        units = max(int(parent["units"]) + lever.units, floor)
+        units = max(int(parent["units"]) + units_asked, floor)
         orders.loc[mask, "units"] = units
         # Stated package sizes shrink in the same proportion as the order.
         packages = tables["work_packages"].copy()
-        pmask = (packages["order_id"] == lever.order).to_numpy()
+        pmask = (packages["order_id"] == order).to_numpy()
         scale = units / max(int(parent["units"]), 1)
         packages.loc[pmask, "vehicles"] = (
             (packages.loc[pmask, "vehicles"].astype("float64") * scale).round().astype("Int64")
         )
         return {**tables, "orders": orders, "work_packages": packages}, (
-            f"order {lever.order} cut to {units} units"
+            f"order {order} cut to {units} units"
         )
     # The added units follow the parent's deliveries, at the parent's delivery rate, and
     # cannot be delivered before an assembly lead time after the decision.
     profile = order_profile(
-        tables["orders"][tables["orders"]["order_id"] == lever.order], date_month(as_of), a
+        tables["orders"][tables["orders"]["order_id"] == order], date_month(as_of), a
     )
     vehicles = float(profile["vehicles"].iloc[-1])
     first_month = float(profile["first_delivery"].iloc[-1])
@@ -202,27 +219,27 @@ def _vary(
     )
     first = lever.first_delivery or month_label(start)
     last = lever.last_delivery or month_label(
-        month_of(first) + int(np.ceil(lever.units * cars / rate)) - 1
+        month_of(first) + int(np.ceil(units_asked * cars / rate)) - 1
     )
-    order_id = f"{lever.order}-{kind.replace('_', '-')}-{index}"
+    order_id = f"{order}-{kind.replace('_', '-')}-{index}"
     fields = {
         "order_id": order_id,
         "class": parent["class"],
-        "parent_order_id": lever.order,
+        "parent_order_id": order,
         "status": "option" if kind == "exercise_option" else "variation",
         "manufacturer_id": parent["manufacturer_id"],
         "operator": parent.get("operator"),
-        "units": lever.units,
+        "units": units_asked,
         "cars_per_unit": cars,
         "signed": lever.from_.isoformat(),
         "planned_first_delivery": first,
         "planned_last_delivery": last,
         "known_from": as_of.isoformat(),
     }
-    parent_packages = tables["work_packages"][tables["work_packages"]["order_id"] == lever.order]
+    parent_packages = tables["work_packages"][tables["work_packages"]["order_id"] == order]
     if parent_packages.empty:
         raise DataError(
-            [Problem(label, None, "order", f"order {lever.order} has no work packages")]
+            [Problem(label, None, "order", f"order {order} has no work packages")]
         )
     # The new units are built where the parent's are, in the same shares by stage.
     stated = parent_packages["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
@@ -237,7 +254,7 @@ def _vary(
         )
     ]
     tables = _new_order(tables, fields, shares, label)
-    return tables, f"{kind} on {lever.order}: +{lever.units} units delivered {first} to {last}"
+    return tables, f"{kind} on {order}: +{units_asked} units delivered {first} to {last}"
 
 
 def _move(

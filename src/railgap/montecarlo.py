@@ -270,7 +270,8 @@ def tender_first_delivery(u: Uncertainty, draws: Draws, a: Assumptions) -> np.nd
     default = a.number("signing_to_first_delivery_months")
     offset = u.tenders["first_delivery_offset"].to_numpy(dtype="float64")
     offset = np.where(np.isnan(offset), default, np.maximum(offset, 0.0)).astype("int64")
-    return draws.award_month + offset[None, :]
+    first: np.ndarray = draws.award_month + offset[None, :]
+    return first
 
 
 def _entries(
@@ -572,27 +573,26 @@ def awarded_orders(
     first = tender_first_delivery(u, draws, base.a)
     orders, packages = [], []
     known = resolved.as_of.isoformat() if resolved.as_of else ""
-    for j, t in enumerate(u.tenders.itertuples(index=False)):
+    for j, t in enumerate(u.tenders.to_dict("records")):
         if not draws.awarded[i, j]:
             continue
-        w = int(draws.winner[i, j])
-        winner = t.winners[w]
+        winner = t["winners"][int(draws.winner[i, j])]
         template = u.templates.get(winner) if winner is not None else None
         units, cars = int(draws.units[i, j]), int(draws.cars[i, j])
         if template is None or units * cars == 0:
             continue
-        order_id = f"draw-{t.tender_id}"
+        order_id = f"draw-{t['tender_id']}"
         orders.append(
             {
                 "order_id": order_id,
-                "class": t.tender_id,
+                "class": t["tender_id"],
                 "status": "firm",
                 "manufacturer_id": winner,
                 "units": units,
                 "cars_per_unit": cars,
                 "signed": month_label(int(draws.award_month[i, j])),
                 "planned_first_delivery": month_label(int(first[i, j])),
-                "source": t.source,
+                "source": t["source"],
                 "known_from": known,
             }
         )
@@ -604,7 +604,7 @@ def awarded_orders(
                     "plant_id": plant,
                     "stage": stage,
                     "vehicles": round(units * cars * share),
-                    "source": t.source,
+                    "source": t["source"],
                     "known_from": known,
                 }
             )
@@ -702,15 +702,20 @@ def summarise(base: Base, sim: Simulated, baseline: pd.DataFrame) -> pd.DataFram
     has_run = ~np.isnan(sim.run_out) | ~np.isnan(sim.next_work)
     gap_q = _quantiles(np.where(has_run, gaps, np.nan), qs)
     jobs_q = _quantiles(sim.jobs_at_risk_months, (0.9,))[0]
-    with np.errstate(invalid="ignore"):
-        jobs_mean = np.nanmean(np.where(base.gb[None, :], sim.jobs_at_risk_months, np.nan), axis=0) \
-            if n else np.full(len(base.plant_ids), np.nan)
+    jobs_mean = np.full(len(base.plant_ids), np.nan)
+    jobs = sim.jobs_at_risk_months[:, base.gb]
+    known = ~np.isnan(jobs).all(axis=0)
+    if n and known.any():
+        means = np.full(jobs.shape[1], np.nan)
+        means[known] = np.nanmean(jobs[:, known], axis=0)
+        jobs_mean[base.gb] = means
     by_plant = baseline.set_index("plant_id")
     rows = []
     for i, plant in enumerate(plants.itertuples(index=False)):
         with np.errstate(invalid="ignore"):
             ahead = bool((sim.run_out[:, i] >= base.as_of_month).any())
-        if not (base.gb[i] or ahead or bool((~np.isnan(sim.next_work[:, i])).any())):
+        known = not np.isnan(base.opened[i]) or bool(base.past_load[i].any())
+        if not ((base.gb[i] and known) or ahead or bool((~np.isnan(sim.next_work[:, i])).any())):
             continue
         gap_base = by_plant["gap_months"].get(plant.plant_id)
         rows.append(
@@ -724,7 +729,7 @@ def summarise(base: Base, sim: Simulated, baseline: pd.DataFrame) -> pd.DataFram
                 "run_out_p10": _labels(run_q[:, i])[0],
                 "run_out_p50": _labels(run_q[:, i])[1],
                 "run_out_p90": _labels(run_q[:, i])[2],
-                "gap_months_baseline": gap_base if gap_base == gap_base else None,
+                "gap_months_baseline": None if pd.isna(gap_base) else float(gap_base),
                 "gap_months_p10": _finite(gap_q[0, i]),
                 "gap_months_p50": _finite(gap_q[1, i]),
                 "gap_months_p90": _finite(gap_q[2, i]),

@@ -95,12 +95,18 @@ class VaryOrder(Lever):
 
 
 class ExerciseOption(VaryOrder):
-    """Exercise an option: further units of an existing order (positive only)."""
+    """Exercise an option: further units of an existing order (positive only).
+
+    ``order`` is the parent order, or an ``open_option`` row of the orders table, whose
+    units are then the default (and the most that can be exercised).
+    """
+
+    units: int | None = None  # type: ignore[assignment]
 
     @field_validator("units")
     @classmethod
-    def _positive(cls, value: int) -> int:
-        if value <= 0:
+    def _positive(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
             raise ValueError("an option adds units: units must be positive")
         return value
 

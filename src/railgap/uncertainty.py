@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,7 +176,7 @@ def winner_templates(resolved: Dataset) -> dict[str, Template]:
             totals = pd.Series(counts).groupby(stage).transform("sum").to_numpy()
             templates[str(maker)] = Template(
                 str(row.order_id),
-                int(row.cars_per_unit),
+                int(str(row.cars_per_unit)),
                 tuple(str(p) for p in own["plant_id"]),
                 tuple(stage),
                 tuple(float(s) for s in counts / totals),
@@ -217,8 +218,8 @@ def unit_length(resolved: Dataset, segment: object, a: Assumptions) -> float:
     fleets = resolved["fleets"]
     built = fleets["built_from"].to_numpy(dtype="float64", na_value=np.nan)
     recent = built >= resolved.as_of.year - a.number("recent_fleet_years")
-    cars = fleets.loc[recent & (fleets["segment"] == segment).to_numpy(), "cars_per_unit"]
-    cars = cars.to_numpy(dtype="float64", na_value=np.nan)
+    column = fleets.loc[recent & (fleets["segment"] == segment).to_numpy(), "cars_per_unit"]
+    cars = column.to_numpy(dtype="float64", na_value=np.nan)
     cars = cars[~np.isnan(cars)]
     return float(np.median(cars)) if cars.size else np.nan
 
@@ -255,7 +256,7 @@ TENDER_COLUMNS = [
 ]
 
 
-def _range(lo: object, hi: object) -> tuple[float, float]:
+def _range(lo: Any, hi: Any) -> tuple[float, float]:
     values = [float(v) for v in (lo, hi) if not pd.isna(v)]
     if not values:
         return np.nan, np.nan
@@ -411,8 +412,9 @@ def _cars(tender: pd.Series, winner: str | None, templates: dict[str, Template])
     """Vehicles per unit: the tender's (stated, else its segment's), else the winner's last."""
     if winner not in templates:
         return 0  # built at no plant known on the date: no load anywhere
-    if not np.isnan(tender["cars_per_unit"]):
-        return max(round(tender["cars_per_unit"]), 1)
+    cars = float(tender["cars_per_unit"])
+    if not np.isnan(cars):
+        return max(round(cars), 1)
     return templates[winner].cars_per_unit
 
 
@@ -476,10 +478,14 @@ def describe_tenders(u: Uncertainty) -> pd.DataFrame:
             "award_from": [month_label(int(c.min())) for c in t["candidates"]],
             "award_to": [month_label(int(c.max())) for c in t["candidates"]],
             "size": [
-                f"{int(r.units_lo)}-{int(r.units_hi)} units"
-                if r.units_lo == r.units_lo
-                else f"{int(r.vehicles_lo)}-{int(r.vehicles_hi)} vehicles"
-                for r in t.itertuples()
+                f"{lo:.0f}-{hi:.0f} units" if not np.isnan(lo) else f"{vlo:.0f}-{vhi:.0f} vehicles"
+                for lo, hi, vlo, vhi in zip(
+                    t["units_lo"].to_numpy(dtype="float64"),
+                    t["units_hi"].to_numpy(dtype="float64"),
+                    t["vehicles_lo"].to_numpy(dtype="float64"),
+                    t["vehicles_hi"].to_numpy(dtype="float64"),
+                    strict=True,
+                )
             ],
             "bidders": [
                 "; ".join(f"{b} ({w or 'no plant known'})" for b, w in zip(bs, ws, strict=True))
