@@ -22,7 +22,9 @@ measures how much faster the vectorised path is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -219,34 +221,70 @@ def prepare(resolved: Dataset, a: Assumptions) -> Base:
 
 
 @dataclass(frozen=True)
-class TenderWindows:
-    """Per tender and possible winner, the template packages' plants, stages and shares."""
+class Package:
+    """A possible winner's template packages: plant rows, stage offsets and shares."""
 
-    rows: list[list[np.ndarray]]
-    stages: list[list[np.ndarray]]
-    shares: list[list[np.ndarray]]
+    rows: np.ndarray
+    start_offset: np.ndarray
+    end_offset: np.ndarray
+    share: np.ndarray
+    stage_share: np.ndarray
 
 
-def _tender_windows(base: Base, u: Uncertainty) -> TenderWindows:
-    rows: list[list[np.ndarray]] = []
-    stages: list[list[np.ndarray]] = []
-    shares: list[list[np.ndarray]] = []
+@dataclass(frozen=True)
+class Layout:
+    """What every chunk's windows are built from, computed once per run.
+
+    The firm orders' windows to come (plant rows, months, vehicle-equivalents, whether the
+    window moves whole when its order slips, and the order's column in the slip draws), and
+    per tender and possible winner the template's packages (None: no plant known).
+    """
+
+    rows: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    ve: np.ndarray
+    moves: np.ndarray
+    slot: np.ndarray
+    packages: list[list[Package | None]]
+
+
+def layout_of(base: Base, u: Uncertainty) -> Layout:
+    """Gather the windows to come and the winners' packages into arrays."""
+    a = base.a
+    fut = base.windows[base.windows["end"] >= base.as_of_month]
+    slots = pd.Series(np.arange(len(u.slipping_orders)), index=list(u.slipping_orders))
+    slot = slots.reindex(fut["order_id"]).to_numpy(dtype="float64")
+    shares = a.table("stage_share")
+    packages: list[list[Package | None]] = []
     for winners in u.tenders["winners"]:
-        r, s, sh = [], [], []
+        row: list[Package | None] = []
         for w in winners:
             t = u.templates.get(w) if w is not None else None
             if t is None:
-                r.append(np.zeros(0, dtype="int64"))
-                s.append(np.zeros(0, dtype=str))
-                sh.append(np.zeros(0))
-            else:
-                r.append(_plant_rows(np.array(t.plants), base.plant_ids))
-                s.append(np.array(t.stages))
-                sh.append(np.array(t.shares))
-        rows.append(r)
-        stages.append(s)
-        shares.append(sh)
-    return TenderWindows(rows, stages, shares)
+                row.append(None)
+                continue
+            stages = np.array(t.stages)
+            start, end = _stage_offsets(stages, a)
+            row.append(
+                Package(
+                    _plant_rows(np.array(t.plants), base.plant_ids),
+                    start,
+                    end,
+                    np.array(t.shares),
+                    np.array([shares[s] for s in t.stages]),
+                )
+            )
+        packages.append(row)
+    return Layout(
+        rows=_plant_rows(fut["plant_id"].to_numpy(), base.plant_ids),
+        start=fut["start"].to_numpy(dtype="int64"),
+        end=fut["end"].to_numpy(dtype="int64"),
+        ve=fut["vehicle_equivalents"].to_numpy(dtype="float64"),
+        moves=(fut["part"] != "to come").to_numpy(),
+        slot=np.where(np.isnan(slot), -1, slot).astype("int64"),
+        packages=packages,
+    )
 
 
 def _stage_offsets(stages: np.ndarray, a: Assumptions) -> tuple[np.ndarray, np.ndarray]:
@@ -275,50 +313,43 @@ def tender_first_delivery(u: Uncertainty, draws: Draws, a: Assumptions) -> np.nd
 
 
 def _entries(
-    base: Base, u: Uncertainty, tw: TenderWindows, draws: Draws
+    base: Base, lay: Layout, u: Uncertainty, draws: Draws
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every window of every draw: draw, plant row, start, end (months) and vehicle-equivalents."""
-    d = base.as_of_month
     a = base.a
-    fut = base.windows[base.windows["end"] >= d]
     n = draws.n
-    slot = pd.Series(np.arange(len(u.slipping_orders)), index=list(u.slipping_orders))
-    order_slot = slot.reindex(fut["order_id"]).to_numpy(dtype="float64")
-    has_slot = ~np.isnan(order_slot)
-    slip = np.zeros((n, len(fut)), dtype="int64")
+    w = lay.start.size
+    slip = np.zeros((n, w), dtype="int64")
+    has_slot = lay.slot >= 0
     if has_slot.any() and draws.order_slip.size:
-        slip[:, has_slot] = draws.order_slip[:, order_slot[has_slot].astype("int64")]
-    moves = (fut["part"] != "to come").to_numpy()
-    start0 = fut["start"].to_numpy(dtype="int64")
-    end0 = fut["end"].to_numpy(dtype="int64")
-    parts_draw = [np.repeat(np.arange(n), len(fut))]
-    parts_row = [np.tile(_plant_rows(fut["plant_id"].to_numpy(), base.plant_ids), n)]
-    parts_start = [(start0[None, :] + np.where(moves[None, :], slip, 0)).ravel()]
-    parts_end = [(end0[None, :] + slip).ravel()]
-    parts_ve = [np.tile(fut["vehicle_equivalents"].to_numpy(dtype="float64"), n)]
+        slip[:, has_slot] = draws.order_slip[:, lay.slot[has_slot]]
+    parts_draw = [np.repeat(np.arange(n), w)]
+    parts_row = [np.tile(lay.rows, n)]
+    parts_start = [(lay.start[None, :] + np.where(lay.moves[None, :], slip, 0)).ravel()]
+    parts_end = [(lay.end[None, :] + slip).ravel()]
+    parts_ve = [np.tile(lay.ve, n)]
     if len(u.tenders):
-        shares = a.table("stage_share")
         rate = a.number("delivery_rate_vehicles_per_month")
         first = tender_first_delivery(u, draws, a)
-        for j in range(len(u.tenders)):
-            for w in range(len(tw.rows[j])):
-                rows = tw.rows[j][w]
-                if not rows.size:
+        for j, packages in enumerate(lay.packages):
+            for k, package in enumerate(packages):
+                if package is None:
                     continue
-                pick = np.flatnonzero(draws.awarded[:, j] & (draws.winner[:, j] == w))
+                pick = np.flatnonzero(draws.awarded[:, j] & (draws.winner[:, j] == k))
                 if not pick.size:
                     continue
                 vehicles = (draws.units[pick, j] * draws.cars[pick, j]).astype("float64")
                 f = first[pick, j]
                 last = np.maximum(f + np.ceil(vehicles / rate).astype("int64") - 1, f)
-                s_off, e_off = _stage_offsets(tw.stages[j][w], a)
-                start = np.maximum(f[:, None] + s_off[None, :], draws.award_month[pick, j][:, None])
-                end = np.maximum(last[:, None] + e_off[None, :], start)
-                stage_share = np.array([shares[s] for s in tw.stages[j][w]])
-                ve = np.round(vehicles[:, None] * tw.shares[j][w][None, :]) * stage_share[None, :]
-                k = rows.size
-                parts_draw.append(np.repeat(pick, k))
-                parts_row.append(np.tile(rows, pick.size))
+                start = np.maximum(
+                    f[:, None] + package.start_offset[None, :],
+                    draws.award_month[pick, j][:, None],
+                )
+                end = np.maximum(last[:, None] + package.end_offset[None, :], start)
+                ve = np.round(vehicles[:, None] * package.share[None, :]) * package.stage_share
+                size = package.rows.size
+                parts_draw.append(np.repeat(pick, size))
+                parts_row.append(np.tile(package.rows, pick.size))
                 parts_start.append(start.ravel())
                 parts_end.append(end.ravel())
                 parts_ve.append(ve.ravel())
@@ -331,12 +362,36 @@ def _entries(
     )
 
 
+def _lindley(load: np.ndarray, capacity: np.ndarray, carry: np.ndarray) -> np.ndarray:
+    """Cap load at capacity, excess carried to the next month, without a loop over months.
+
+    The carry obeys c[m] = max(0, c[m-1] + load[m] - cap) (Lindley's recursion), whose
+    solution is c[m] = S[m] - min(-c0, min over k <= m of S[k]) with S the running sum of
+    load - cap; what a month delivers is load[m] + c[m-1] - c[m]. ``load`` is (..., months)
+    with ``capacity`` and ``carry`` broadcast over the leading axes; returns the capped load
+    with the months needed to clear the last carry appended.
+    """
+    cap = capacity[..., None]
+    c0 = carry[..., None]
+    s = np.cumsum(load - cap, axis=-1)
+    c = s - np.minimum(np.minimum.accumulate(s, axis=-1), -c0)
+    before = np.concatenate([c0, c[..., :-1]], axis=-1)
+    out = load + before - c
+    left = c[..., -1]
+    extra = int(np.ceil(np.max(left / capacity, initial=0.0) - TOL))
+    if extra > 0:
+        steps = np.arange(extra)
+        tail = np.clip(left[..., None] - steps * cap, 0.0, cap)
+        out = np.concatenate([out, tail], axis=-1)
+    return out
+
+
 def _future_load(base: Base, entries: tuple[np.ndarray, ...], n: int) -> np.ndarray:
     """Per draw, plant row and month from the as-of month: load after capacity carry-forward.
 
     Rows follow ``base.plant_ids`` with one more for plants unknown on the date; months run
     from the as-of month until all work (and all work pushed on by capacity) is done, plus
-    one empty month.
+    one empty month. Loads under ``EMPTY`` (sums' rounding where windows end) are none.
     """
     d = base.as_of_month
     draw_ix, row, start, end, ve = entries
@@ -344,22 +399,35 @@ def _future_load(base: Base, entries: tuple[np.ndarray, ...], n: int) -> np.ndar
     draw_ix, row, start, end, ve = draw_ix[keep], row[keep], start[keep], end[keep], ve[keep]
     p = len(base.plant_ids) + 1
     cap = np.append(base.capacity, np.nan)
+    capped = np.flatnonzero(cap > 0)
     months = (int(end.max()) - d + 1 if end.size else 0) + 2
     rate = ve / (end - start + 1)
-    flat = (draw_ix * p + row) * (months + 1)
-    size = n * p * (months + 1)
-    diff = np.bincount(flat + (start - d), weights=rate, minlength=size)
-    diff -= np.bincount(flat + (end + 1 - d), weights=rate, minlength=size)
-    # Cumulative sums leave +-1e-17 where windows end: loads under EMPTY count as none.
-    load = np.cumsum(diff.reshape(n, p, months + 1), axis=2)[:, :, :months]
-    carry = _carry_forward(load, cap, np.broadcast_to(base.carry_in, (n, p)))
-    while np.any(carry > TOL):
-        # Work pushed past the last window: extend until every plant has caught up.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            more = int(np.ceil(np.nanmax(carry / np.where(cap > 0, cap, np.nan)))) + 1
-        tail = np.zeros((n, p, more))
-        carry = _carry_forward(tail, cap, carry)
-        load = np.concatenate([load, tail], axis=2)
+
+    def layout(rows: np.ndarray, width: int, pick: np.ndarray) -> np.ndarray:
+        """Difference arrays summed into load: (draws, len(rows), width)."""
+        k = len(rows)
+        local = np.full(p, -1)
+        local[rows] = np.arange(k)
+        r = local[row[pick]]
+        flat = (draw_ix[pick] * k + r) * (width + 1)
+        size = n * k * (width + 1)
+        diff = np.bincount(flat + (start[pick] - d), weights=rate[pick], minlength=size)
+        diff -= np.bincount(flat + (end[pick] + 1 - d), weights=rate[pick], minlength=size)
+        return np.cumsum(diff.reshape(n, k, width + 1), axis=2)[:, :, :width]
+
+    capped_load = None
+    if capped.size:
+        on_capped = np.isin(row, capped)
+        carry = np.broadcast_to(base.carry_in[capped], (n, capped.size))
+        capped_load = _lindley(
+            layout(capped, months, on_capped), np.broadcast_to(cap[capped], (n, capped.size)),
+            carry,
+        )
+        months = max(months, capped_load.shape[2] + 1)
+    load = layout(np.arange(p), months, np.ones(row.shape, dtype=bool))
+    if capped_load is not None:
+        load[:, capped, :] = 0.0
+        load[:, capped, : capped_load.shape[2]] = capped_load
     return load
 
 
@@ -517,15 +585,19 @@ def simulate(
     u: Uncertainty,
     draws: Draws,
     months: int = 240,
-    chunk_elements: int = 12_000_000,
+    chunk_elements: int = 2_000_000,
+    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Simulated:
-    """Vectorised outlooks of every draw, in chunks of at most ``chunk_elements`` plant-months.
+    """Vectorised outlooks of every draw, in chunks of about ``chunk_elements`` plant-months.
 
     Only plants that may have work to come are laid out per draw; the others' outlook is the
     same in every draw but for where the schedule ends, and is measured once per chunk.
+    Chunks run on ``workers`` threads (numpy releases the interpreter lock in its loops;
+    default: the machine's cores, at most 4); each writes its own rows, so the answer does
+    not depend on the chunking or the threads.
     """
-    tw = _tender_windows(base, u)
+    lay = layout_of(base, u)
     p = len(base.plant_ids)
     active = active_rows(base, u)
     idle = np.setdiff1d(np.arange(p), active)
@@ -537,21 +609,24 @@ def simulate(
     next_work = np.full((draws.n, p), np.nan)
     gap = np.full((draws.n, p), np.nan)
     jobs = np.full((draws.n, p), np.nan)
-    counts = np.zeros((p, months), dtype="int64")
     ever = np.zeros((draws.n, p), dtype=bool)
-    # Size chunks from a first small one: how many months a draw needs.
-    probe = _future_load(base, _entries(base, u, tw, draws.take(slice(0, 1))), 1)
-    chunk = max(1, chunk_elements // max((len(active) + 1) * probe.shape[2], 1))
-    lo = 0
-    while lo < draws.n:
+    # Size chunks from a pilot: how many months the longest of a few draws needs.
+    pilot = draws.take(slice(0, min(draws.n, 200)))
+    entries = list(_entries(base, lay, u, pilot))
+    entries[1] = renumber[entries[1]]
+    width = _future_load(on, tuple(entries), pilot.n).shape[2]
+    chunk = max(1, chunk_elements // ((len(active) + 1) * width))
+
+    def run(lo: int) -> tuple[int, np.ndarray]:
         part = draws.take(slice(lo, lo + chunk))
-        entries = list(_entries(base, u, tw, part))
+        entries = list(_entries(base, lay, u, part))
         entries[1] = renumber[entries[1]]
         load = _future_load(on, tuple(entries), part.n)
         last = schedule_end(base, load)
         rows = slice(lo, lo + part.n)
         out = _measure(on, load[:, :-1, :], last, months)
         rest = _measure(off, np.zeros((1, len(idle), load.shape[2])), last, months)
+        counts = np.zeros((p, months), dtype="int64")
         for cols, o in ((active, out), (idle, rest)):
             run_out[rows, cols] = o.run_out
             next_work[rows, cols] = o.next_work
@@ -559,10 +634,26 @@ def simulate(
             jobs[rows, cols] = o.jobs_at_risk_months
             counts[cols] += o.in_gap.sum(axis=0) * (part.n if o.in_gap.shape[0] == 1 else 1)
             ever[rows, cols] = o.in_gap.any(axis=2)
-        if progress is not None:
-            progress(part.n)
-        lo += part.n
-    return Simulated(draws, run_out, next_work, gap, jobs, counts, ever)
+        return part.n, counts
+
+    total = np.zeros((p, months), dtype="int64")
+    starts = range(0, draws.n, chunk)
+    threads = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if threads <= 1 or len(starts) == 1:
+        results: Iterable[tuple[int, np.ndarray]] = map(run, starts)
+        pool = None
+    else:
+        pool = ThreadPoolExecutor(max_workers=threads)
+        results = pool.map(run, starts)
+    try:
+        for done, counts in results:
+            total += counts
+            if progress is not None:
+                progress(done)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return Simulated(draws, run_out, next_work, gap, jobs, total, ever)
 
 
 def awarded_orders(
