@@ -376,7 +376,7 @@ def _lindley(load: np.ndarray, capacity: np.ndarray, carry: np.ndarray) -> np.nd
     s = np.cumsum(load - cap, axis=-1)
     c = s - np.minimum(np.minimum.accumulate(s, axis=-1), -c0)
     before = np.concatenate([c0, c[..., :-1]], axis=-1)
-    out = load + before - c
+    out: np.ndarray = load + before - c
     left = c[..., -1]
     extra = int(np.ceil(np.max(left / capacity, initial=0.0) - TOL))
     if extra > 0:
