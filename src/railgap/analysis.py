@@ -373,7 +373,7 @@ def run_scenario(
     spec, levers = read_scenario(path)
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
-    resolved = as_of_dataset(dataset, spec.as_of, LOADING_TABLES)
+    resolved = as_of_dataset(dataset, spec.as_of, (*LOADING_TABLES, "tenders", "fleets"))
     result = run_whatif(resolved, a, levers, str(path))
     frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, result.assumptions))
     frame.attrs.update(

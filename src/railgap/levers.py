@@ -28,7 +28,8 @@ from railgap.scenario import (
     PlantShare,
     VaryOrder,
 )
-from railgap.scheduling import order_profile
+from railgap.scheduling import date_months, order_profile
+from railgap.uncertainty import unit_length, winner_templates
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,73 @@ def _new_order(
     }
 
 
+def complete_award(
+    lever: AwardTender, resolved: Dataset, a: Assumptions, where: str
+) -> AwardTender:
+    """Fill what an award lever leaves out from its tender's row and the winner's last order."""
+    missing = [
+        name
+        for name in ("date", "units", "cars_per_unit", "plants")
+        if getattr(lever, name) is None
+    ]
+    if not missing:
+        return lever
+    tenders = resolved.tables.get("tenders")
+    rows = tenders[tenders["tender_id"] == lever.tender] if tenders is not None else None
+    if rows is None or rows.empty:
+        raise DataError([Problem(where, None, missing[0], f"is required: no tender "
+                                 f"'{lever.tender}' known on the date to take it from")])
+    assert resolved.as_of is not None
+    tender = rows.iloc[-1]
+    yom = a.number("year_only_month")
+    update: dict[str, Any] = {}
+    expected = date_months(rows.iloc[[-1]], "expected_award", yom)[0]
+    if lever.date is None:
+        month = max(int(expected), date_month(resolved.as_of)) if expected == expected else None
+        if month is None:
+            raise DataError([Problem(where, None, "date", f"is required: tender {lever.tender} "
+                                     "states no expected award")])
+        update["date"] = dt.date(month // 12, month % 12 + 1, 1)
+        first = date_months(rows.iloc[[-1]], "expected_first_delivery", yom)[0]
+        if lever.first_delivery is None and first == first:
+            update["first_delivery"] = month_label(int(first))
+    units = [v for v in (tender["units_min"], tender["units_max"]) if not pd.isna(v)]
+    vehicles = [v for v in (tender["vehicles_min"], tender["vehicles_max"]) if not pd.isna(v)]
+    templates = winner_templates(resolved)
+    template = templates.get(lever.winner)
+    cars = lever.cars_per_unit
+    if cars is None:
+        if units and vehicles:
+            cars = max(round(float(max(vehicles)) / float(max(units))), 1)
+        else:
+            length = unit_length(resolved, tender["segment"], a)
+            if length == length:
+                cars = round(length)
+            elif template is not None:
+                cars = template.cars_per_unit
+        if cars is None:
+            raise DataError([Problem(where, None, "cars_per_unit", "is required: the tender "
+                                     "and its segment's fleets give no unit length")])
+        update["cars_per_unit"] = cars
+    if lever.units is None:
+        if units:
+            update["units"] = int(min(units))
+        elif vehicles:
+            update["units"] = max(round(float(min(vehicles)) / cars), 1)
+        else:
+            raise DataError([Problem(where, None, "units", f"is required: tender "
+                                     f"{lever.tender} states no size")])
+    if lever.plants is None:
+        if template is None:
+            raise DataError([Problem(where, None, "plants", f"is required: no GB order by "
+                                     f"'{lever.winner}' shows where it would build")])
+        update["plants"] = [
+            PlantShare.model_validate({"plant": p, "stage": s, "share": sh})
+            for p, s, sh in zip(template.plants, template.stages, template.shares, strict=True)
+        ]
+    return lever.model_copy(update=update)
+
+
 def apply_levers(
     resolved: Dataset,
     a: Assumptions,
@@ -145,7 +213,10 @@ def apply_levers(
         if isinstance(lever, VaryOrder):
             tables, note = _vary(tables, lever, kind, index, resolved.as_of, a, label)
         elif isinstance(lever, DirectOrder | AwardTender):
+            if isinstance(lever, AwardTender):
+                lever = complete_award(lever, replace(resolved, tables=tables), a, label)
             row, note = lever.as_order(index)
+            assert lever.plants is not None
             tables = _new_order(tables, {**row, "known_from": known}, lever.plants, label)
         elif isinstance(lever, Move):
             tables, note = _move(tables, lever, label)

@@ -154,15 +154,27 @@ class DirectOrder(NewOrder):
 
 
 class AwardTender(NewOrder):
-    """A tender awarded: winner, plants, award date, units and delivery dates."""
+    """A tender awarded: winner, plants, award date, units and delivery dates.
+
+    For a tender of the tenders table, what is left out comes from it: the date from its
+    expected award (never before the scenario's date), units from its stated range (the
+    fewest), vehicles per unit from the tender or its segment's recent fleets, the first
+    delivery from its expected first delivery, and the plants from where the winner built
+    its latest GB order.
+    """
 
     tender: str
     winner: str
-    date: dt.date
+    date: dt.date | None = None
     class_: str | None = Field(default=None, alias="class")
+    units: Annotated[int, Field(gt=0)] | None = None  # type: ignore[assignment]
+    cars_per_unit: Annotated[int, Field(gt=0)] | None = None  # type: ignore[assignment]
+    plants: list[PlantShare] | None = Field(default=None, min_length=1)  # type: ignore[assignment]
 
     def as_order(self, index: int) -> tuple[dict[str, Any], str]:
         """The order row and a note saying what the lever does."""
+        if self.date is None or self.units is None or self.plants is None:
+            raise ValueError("complete the award from the tenders table first")
         order_id = f"scenario-{self.tender}-{self.winner}"
         row = self.order_row(order_id, self.class_ or self.tender, self.winner, self.date)
         size = f"{self.units} x {self.cars_per_unit}"
