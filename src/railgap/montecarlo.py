@@ -411,19 +411,28 @@ def _future_load(base: Base, entries: tuple[np.ndarray, ...], n: int) -> np.ndar
         r = local[row[pick]]
         flat = (draw_ix[pick] * k + r) * (width + 1)
         size = n * k * (width + 1)
-        diff = np.bincount(flat + (start[pick] - d), weights=rate[pick], minlength=size)
-        diff -= np.bincount(flat + (end[pick] + 1 - d), weights=rate[pick], minlength=size)
+        at = np.concatenate([flat + (start[pick] - d), flat + (end[pick] + 1 - d)])
+        step = np.concatenate([rate[pick], -rate[pick]])
+        diff = np.bincount(at, weights=step, minlength=size)
         return np.cumsum(diff.reshape(n, k, width + 1), axis=2)[:, :, :width]
 
     capped_load = None
     if capped.size:
         on_capped = np.isin(row, capped)
+        x = layout(capped, months, on_capped)
         carry = np.broadcast_to(base.carry_in[capped], (n, capped.size))
-        capped_load = _lindley(
-            layout(capped, months, on_capped), np.broadcast_to(cap[capped], (n, capped.size)),
-            carry,
-        )
-        months = max(months, capped_load.shape[2] + 1)
+        limit = np.broadcast_to(cap[capped], (n, capped.size))
+        # Only draws with something over capacity (or carried in) need the carry worked out.
+        over = (x > limit[:, :, None]).any(axis=2).any(axis=1) | (carry > 0).any(axis=1)
+        if over.any():
+            fixed = _lindley(x[over], limit[over], carry[over])
+            width = max(months, fixed.shape[2])
+            capped_load = np.zeros((n, capped.size, width))
+            capped_load[:, :, :months] = x
+            capped_load[over] = fixed if fixed.shape[2] == width else np.concatenate(
+                [fixed, np.zeros((fixed.shape[0], capped.size, width - fixed.shape[2]))], axis=2
+            )
+            months = max(months, width + 1)
     load = layout(np.arange(p), months, np.ones(row.shape, dtype=bool))
     if capped_load is not None:
         load[:, capped, :] = 0.0
@@ -466,17 +475,17 @@ def _measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) ->
     peak = np.maximum(past_peak[None, :], load.max(axis=2))
     cap = np.where(stated[None, :], base.capacity[None, :], np.where(peak > 0, peak, np.nan))
     viable = np.where(np.isnan(cap), 0.0, share * cap)
-    below = load < viable[:, :, None] - TOL
-    working = ~below & (load > EMPTY)
-    # Run-out and next work, as loading._run_out.
-    w0 = working[:, :, 0]
-    first_break = np.argmax(~working, axis=2)
-    after = np.arange(t)[None, None, :] >= np.where(w0, first_break, 0)[:, :, None]
-    upcoming = working & after
-    has_next = upcoming.any(axis=2)
-    next_work = np.where(has_next, d + np.argmax(upcoming, axis=2), np.nan)
-    # Already below the viable rate: the last viable month before the as-of month.
+    # Working: at or above the viable rate (less the tolerance) with some load, in one test.
     threshold = np.maximum(viable - TOL, np.nextafter(EMPTY, 1.0))
+    working = load >= threshold[:, :, None]
+    # Run-out and next work, as loading._run_out (the last month is always empty).
+    w0 = working[:, :, 0]
+    first_break = np.argmin(working, axis=2)
+    upcoming = working & (np.arange(t)[None, None, :] >= np.where(w0, first_break, 0)[:, :, None])
+    first_next = np.argmax(upcoming, axis=2)
+    has_next = np.take_along_axis(upcoming, first_next[:, :, None], axis=2)[:, :, 0]
+    next_work = np.where(has_next, d + first_next, np.nan)
+    # Already below the viable rate: the last viable month before the as-of month.
     last_before = np.full((m, p), np.nan)
     if past.shape[1]:
         suffix_max = np.maximum.accumulate(past[:, ::-1], axis=1)[:, ::-1]
@@ -489,15 +498,21 @@ def _measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) ->
         next_work - run_out - 1,
         np.where(np.isnan(run_out) & has_next, np.maximum(next_work - d, 0), np.nan),
     )
-    jobs = _jobs_at_risk_months(base, load, below, cap, last)
+    jobs = _jobs_at_risk_months(base, load, viable, cap, last)
     # In a gap: open (from its stated opening, else its first work) and not working.
     month = d + np.arange(months_out)
     worked_before = past.shape[1] and past.any(axis=1)
     first_past = np.where(
         worked_before, base.past_first + np.argmax(past > 0, axis=1), np.nan
     ) if past.shape[1] else np.full(p, np.nan)
-    loaded = load > EMPTY
-    first_future = np.where(loaded.any(axis=2), d + np.argmax(loaded, axis=2), np.inf)
+    # A plant with neither a stated opening nor past work opens with its first work.
+    first_future = np.full((m, p), np.inf)
+    unknown = np.flatnonzero(np.isnan(base.opened) & np.isnan(first_past))
+    if unknown.size:
+        loaded = load[:, unknown, :] > EMPTY
+        first_future[:, unknown] = np.where(
+            loaded.any(axis=2), d + np.argmax(loaded, axis=2), np.inf
+        )
     opens = np.where(
         ~np.isnan(base.opened)[None, :],
         base.opened[None, :],
@@ -513,7 +528,7 @@ def _measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) ->
 
 
 def _jobs_at_risk_months(
-    base: Base, load: np.ndarray, below: np.ndarray, cap: np.ndarray, last: np.ndarray
+    base: Base, load: np.ndarray, viable: np.ndarray, cap: np.ndarray, last: np.ndarray
 ) -> np.ndarray:
     """Jobs-at-risk-months over the horizon, per draw, as loading.outlook_from sums them.
 
@@ -542,12 +557,17 @@ def _jobs_at_risk_months(
     with np.errstate(invalid="ignore", divide="ignore"):
         util = load[:, gb, :h] / cap[:, gb, None]
         labour = emp[None, :, :] * np.minimum(util, 1.0)
-    risk = np.where(below[:, gb, :h], np.maximum(emp[None, :, :] - labour, 0.0), 0.0)
+    below = load[:, gb, :h] < viable[:, gb, None] - TOL
+    risk = np.where(below, np.maximum(emp[None, :, :] - labour, 0.0), 0.0)
     risk[np.isnan(risk)] = 0.0
-    cumulative = np.concatenate([np.zeros((m, gb.size, 1)), np.cumsum(risk, axis=2)], axis=2)
+    cumulative = np.cumsum(risk, axis=2)
     counted = np.clip(np.minimum(last + 1, d + horizon) - d, 0, h)
     rows = np.arange(n) if m == n else np.zeros(n, dtype="int64")
-    summed = cumulative[rows[:, None], np.arange(gb.size)[None, :], counted[:, None]]
+    summed = np.where(
+        counted[:, None] > 0,
+        cumulative[rows[:, None], np.arange(gb.size)[None, :], np.maximum(counted - 1, 0)[:, None]],
+        0.0,
+    )
     # Past the end of all known work, the headcount of the schedule's last month is at risk.
     ends, where = np.unique(last, return_inverse=True)
     staff_last = staff(ends.astype("float64"))[:, where.ravel()].T
@@ -585,7 +605,7 @@ def simulate(
     u: Uncertainty,
     draws: Draws,
     months: int = 240,
-    chunk_elements: int = 2_000_000,
+    chunk_elements: int = 500_000,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Simulated:
