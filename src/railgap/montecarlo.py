@@ -423,7 +423,7 @@ def _future_load(base: Base, entries: tuple[np.ndarray, ...], n: int) -> np.ndar
         carry = np.broadcast_to(base.carry_in[capped], (n, capped.size))
         limit = np.broadcast_to(cap[capped], (n, capped.size))
         # Only draws with something over capacity (or carried in) need the carry worked out.
-        over = (x > limit[:, :, None]).any(axis=2).any(axis=1) | (carry > 0).any(axis=1)
+        over = np.any(x > limit[:, :, None], axis=(1, 2)) | np.any(carry > 0, axis=1)
         if over.any():
             fixed = _lindley(x[over], limit[over], carry[over])
             width = max(months, fixed.shape[2])
