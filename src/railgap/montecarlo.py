@@ -8,7 +8,8 @@ restated over a third axis of draws:
    still running at the as-of month split in two (the part done, the part to come); the past
    is the same in every draw and is loaded, capped and measured once.
 2. **Future load** (:func:`_future_load`): per draw, the firm orders' windows to come,
-   delayed by the draw's slippage (a window not started moves; one under way stretches), and
+   delayed by the draw's slippage (windows not yet started move; work under way keeps its
+   pace), and
    the awarded tenders' windows at the winner's plants, laid out as difference arrays and
    summed with ``np.bincount``; then each plant's stated capacity carries excess forward.
 3. **Outlook per draw** (:func:`_measure`): run-out, next work, gap and jobs-at-risk-months
@@ -77,17 +78,17 @@ def split_at(windows: pd.DataFrame, as_of_month: int) -> pd.DataFrame:
 
 
 def slip_windows(windows: pd.DataFrame, slips: pd.Series, as_of_month: int) -> pd.DataFrame:
-    """Delay the work to come of each order by its slip (months, per order id).
+    """Delay the work not yet started of each order by its slip (months, per order id).
 
-    ``windows`` are split with :func:`split_at`. A window not yet started moves whole; the
-    part to come of one under way keeps its start (the as-of month) and ends later.
+    ``windows`` are split with :func:`split_at`. A window not yet started moves whole; work
+    under way keeps its pace (trains already being built that come late are mostly waiting
+    for testing and acceptance, not being built more slowly).
     """
     slip = slips.reindex(windows["order_id"]).fillna(0).to_numpy(dtype="int64")
-    future = (windows["start"] >= as_of_month).to_numpy()
-    moves = future & (windows["part"] != "to come").to_numpy()
+    moves = ((windows["start"] >= as_of_month) & (windows["part"] != "to come")).to_numpy()
+    shift = np.where(moves, slip, 0)
     return windows.assign(
-        start=windows["start"].to_numpy() + np.where(moves, slip, 0),
-        end=windows["end"].to_numpy() + np.where(future, slip, 0),
+        start=windows["start"].to_numpy() + shift, end=windows["end"].to_numpy() + shift
     )
 
 
@@ -325,8 +326,9 @@ def _entries(
         slip[:, has_slot] = draws.order_slip[:, lay.slot[has_slot]]
     parts_draw = [np.repeat(np.arange(n), w)]
     parts_row = [np.tile(lay.rows, n)]
-    parts_start = [(lay.start[None, :] + np.where(lay.moves[None, :], slip, 0)).ravel()]
-    parts_end = [(lay.end[None, :] + slip).ravel()]
+    shift = np.where(lay.moves[None, :], slip, 0)
+    parts_start = [(lay.start[None, :] + shift).ravel()]
+    parts_end = [(lay.end[None, :] + shift).ravel()]
     parts_ve = [np.tile(lay.ve, n)]
     if len(u.tenders):
         rate = a.number("delivery_rate_vehicles_per_month")
