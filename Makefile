@@ -29,14 +29,17 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# Storage tests need a real PostgreSQL: installed from Debian's packages when missing, started
+# on loopback for the run and stopped afterwards, whatever the tests' outcome.
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	scripts/pg-test-server run $(BIN)/pytest
 
 test: lint typecheck unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_outlook.py
 	$(BIN)/python benchmarks/bench_simulate.py
+	scripts/pg-test-server run $(BIN)/python benchmarks/bench_store.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

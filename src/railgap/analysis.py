@@ -39,14 +39,28 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
 
 
-def get_dataset(data: str | Path | Dataset | None = None) -> Dataset:
-    """Return a validated dataset: the embedded one, a folder's, or the one given.
+def get_dataset(data: str | Path | Dataset | None = None, db: str | None = None) -> Dataset:
+    """Return a validated dataset: the one given, a folder's, the database's, or the embedded one.
 
-    Loaded datasets are cached in the process, keyed by folder and its files' sizes and
-    modification times, so an edited file is read again.
+    Every command that reads data comes through here. In order: a ``Dataset`` or a folder
+    (``data``); else the database named by ``db`` or ``$RAILGAP_DATABASE_URL``, or the
+    default SQLite file when it exists (see ``railgap.store.engine.configured_url``); else
+    the embedded dataset. Folders are cached by their files' sizes and modification times,
+    databases by the version every write changes, so edited data is read again.
     """
     if isinstance(data, Dataset):
         return data
+    if data is not None and db is not None:
+        raise DataError([Problem(str(data), None, None, "give a dataset folder or --db, not both")])
+    if data is None:
+        from railgap.store.engine import configured_url
+
+        url = configured_url(db)
+        if url is not None:
+            from railgap.store.engine import get_engine
+            from railgap.store.reading import read_dataset
+
+            return read_dataset(get_engine(url))
     folder = Path(data) if data is not None else data_dir()
     return _cached_dataset(str(data) if data is not None else None, _fingerprint(folder))
 
@@ -272,7 +286,7 @@ def fleet(
 def _stamp(dataset: Dataset, data: object, date: dt.date, a: Assumptions) -> Stamp:
     return Stamp(
         railgap_version=__version__,
-        dataset="embedded" if data is None else str(dataset.folder),
+        dataset="embedded" if dataset.folder == str(data_dir()) else str(dataset.folder),
         dataset_hash=dataset.digest,
         as_of=date.isoformat(),
         assumptions=a.label,

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from railgap.errors import DataError, RailgapError
+from railgap.store.commands import register_data_commands
 from railgap.terminal import console, err_console
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pandas as pd
+
+    from railgap.dataset import Dataset
 
 app = typer.Typer(
     help=(
@@ -30,7 +33,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(help="Inspect and validate datasets.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="Validate datasets; keep your own rows and revisions in a database; import and export.",
+    no_args_is_help=True,
+)
 app.add_typer(data_app, name="data")
 scenario_app = typer.Typer(
     help="Scenarios: levers applied to the dataset, compared with the baseline.",
@@ -50,6 +56,17 @@ AsCsv = Annotated[bool, typer.Option("--csv", help="Print CSV for spreadsheets."
 DataOpt = Annotated[
     Path | None,
     typer.Option("--data", help="A dataset folder to use instead of the embedded one."),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help=(
+            "Database to read (SQLite path or URL, postgresql://...). Default: "
+            "$RAILGAP_DATABASE_URL, else the default database file if it exists, else the "
+            "embedded dataset."
+        ),
+    ),
 ]
 AssumptionsOpt = Annotated[
     Path | None,
@@ -82,6 +99,15 @@ def _emit(
         show(frame)
 
 
+def _dataset(data: Path | None, db: str | None) -> Dataset:
+    """The dataset a command reads: ``--data`` folder, ``--db`` database, or the default."""
+    from railgap import analysis
+
+    if data is not None and db is not None:
+        raise typer.BadParameter("choose one of --data and --db")
+    return analysis.get_dataset(data, db)
+
+
 def _exclusive(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv")
@@ -97,13 +123,16 @@ def outlook(
         typer.Option("--all", help="List every plant, not only those that matter on the date."),
     ] = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """The national plant outlook: each plant's order book, run-out, gap and jobs at risk."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, render, terminal
 
-    frame = analysis.outlook(as_of, data=data, assumptions=assumptions, all_plants=all_plants)
+    frame = analysis.outlook(
+        as_of, data=_dataset(data, db), assumptions=assumptions, all_plants=all_plants
+    )
     _emit(frame, "plants", render.OUTLOOK_COLUMNS, as_json, as_csv, terminal.print_outlook)
 
 
@@ -114,13 +143,14 @@ def plant(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """One plant: month-by-month loading, its orders, and the sources behind each number."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, render, terminal
 
-    report = analysis.plant(plant_id, as_of, data=data, assumptions=assumptions)
+    report = analysis.plant(plant_id, as_of, data=_dataset(data, db), assumptions=assumptions)
     if as_json:
         body = {
             **report.stamp.as_dict(),
@@ -171,12 +201,13 @@ def fleet(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """The fleet register as known on a date: every class, its size, age, status, operators."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, terminal
 
-    frame = analysis.fleet(as_of, operator=operator, data=data)
+    frame = analysis.fleet(as_of, operator=operator, data=_dataset(data, db))
     _emit(frame, "fleets", FLEET_COLUMNS, as_json, as_csv, terminal.print_fleet)
 
 
@@ -220,6 +251,7 @@ def forecast(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """National fleet by year: size, average age, retirements, deliveries and unordered need."""
@@ -227,7 +259,7 @@ def forecast(
     from railgap import analysis, render, terminal
 
     result, stamp = analysis.run_forecast(
-        from_year, to_year, as_of, _parse_lives(life), data, assumptions
+        from_year, to_year, as_of, _parse_lives(life), _dataset(data, db), assumptions
     )
     years = result.years
     if as_json:
@@ -288,13 +320,14 @@ def scenario_run(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """Run one scenario: each plant's outlook against the baseline, and which lever did what."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, terminal
 
-    frame = analysis.run_scenario(file, data=data, assumptions=assumptions)
+    frame = analysis.run_scenario(file, data=_dataset(data, db), assumptions=assumptions)
     _emit(frame, "plants", SCENARIO_COLUMNS, as_json, as_csv, terminal.print_scenario)
 
 
@@ -304,13 +337,16 @@ def scenario_compare(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """Several scenarios side by side (one row per scenario and plant)."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, terminal
 
-    frame = analysis.compare_scenarios(list(files), data=data, assumptions=assumptions)
+    frame = analysis.compare_scenarios(
+        list(files), data=_dataset(data, db), assumptions=assumptions
+    )
     flat = frame.reset_index()
     flat.attrs = dict(frame.attrs)
     columns = ["scenario", "as_of", *SCENARIO_COLUMNS]
@@ -395,8 +431,10 @@ def simulate(
 @data_app.command("check")
 def data_check(
     path: Annotated[
-        Path | None, typer.Argument(help="Dataset folder to check (default: the embedded dataset).")
+        Path | None,
+        typer.Argument(help="Dataset folder to check (default: the database or embedded dataset)."),
     ] = None,
+    db: DbOpt = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat consistency warnings as errors.")
     ] = False,
@@ -404,9 +442,18 @@ def data_check(
     """Validate a dataset against the schemas; name file, line and column of each problem."""
     from railgap.checks import consistency_problems
     from railgap.dataset import load_dataset
+    from railgap.schema import data_dir
 
+    if path is not None and db is not None:
+        raise typer.BadParameter("choose one of PATH and --db")
     try:
-        dataset = load_dataset(path)
+        dataset = load_dataset(path) if path is not None else _dataset(None, db)
+        if path is None and dataset.folder != str(data_dir()):
+            from railgap.store.reading import stored_problems
+
+            stored = stored_problems(dataset)
+            if stored:
+                raise DataError(stored)
     except DataError as exc:
         for problem in exc.problems:
             err_console.print(f"error: {problem}", markup=False, highlight=False)
@@ -425,6 +472,9 @@ def data_check(
     )
     if strict and warnings:
         raise typer.Exit(2)
+
+
+register_data_commands(data_app)
 
 
 def main() -> None:

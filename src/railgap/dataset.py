@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,6 @@ def read_rows(
     path: Path, table_schema: TableSchema, text: str
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Parse and validate a table's CSV text; return typed rows and every problem found."""
-    problems: list[Problem] = []
     name = path.name
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -92,6 +92,33 @@ def read_rows(
         return [], [Problem(name, 1, None, "is empty (expected a header line)")]
     except csv.Error as exc:
         return [], [Problem(name, 1, None, f"is not valid CSV: {exc}")]
+    broken: list[Problem] = []
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        line = 1
+        try:
+            for cells in reader:
+                line = reader.line_num
+                yield line, cells
+        except csv.Error as exc:
+            broken.append(Problem(name, reader.line_num or line, None, f"is not valid CSV: {exc}"))
+
+    rows, problems = read_cells(name, table_schema, header, numbered())
+    return rows, problems + broken
+
+
+def read_cells(
+    name: str,
+    table_schema: TableSchema,
+    header: list[str],
+    numbered_rows: Iterable[tuple[int, list[str]]],
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Validate a table given as a header and (line, cells) rows, from a CSV file or a sheet.
+
+    ``name`` is where the rows are (a file, or ``book.xlsx[sheet]``); problems name it, the
+    line (or sheet row) and the column. Returns typed rows and every problem found.
+    """
+    problems: list[Problem] = []
     header = [cell.strip() for cell in header]
     expected = table_schema.names
     missing = [col for col in expected if col not in header]
@@ -104,23 +131,18 @@ def read_rows(
         return [], problems
     columns = [table_schema.column(col) for col in header]
     rows: list[dict[str, Any]] = []
-    line = 1
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(header):
-                problems.append(
-                    Problem(name, line, None, f"has {len(cells)} cells, header has {len(header)}")
-                )
-                continue
-            row: dict[str, Any] = {"_file": name, "_line": line}
-            for column, cell in zip(columns, cells, strict=True):
-                _parse_cell(column, cell, row, Problem(name, line, column.name, ""), problems)
-            rows.append(row)
-    except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num or line, None, f"is not valid CSV: {exc}"))
+    for line, cells in numbered_rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                Problem(name, line, None, f"has {len(cells)} cells, header has {len(header)}")
+            )
+            continue
+        row: dict[str, Any] = {"_file": name, "_line": line}
+        for column, cell in zip(columns, cells, strict=True):
+            _parse_cell(column, cell, row, Problem(name, line, column.name, ""), problems)
+        rows.append(row)
     return rows, problems
 
 

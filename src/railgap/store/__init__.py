@@ -1,0 +1,88 @@
+"""railgap's database: the dataset's revisions, users' rows, saved scenarios and API tokens.
+
+SQLite by default (``railgap.sqlite`` in the user's data folder, WAL mode), PostgreSQL by
+URL (``--db`` or ``$RAILGAP_DATABASE_URL``); one schema for both, migrated in place by
+Alembic when opened. Every function takes ``db``: a URL or SQLite path, ``None`` for the
+configured database (see :func:`railgap.store.engine.resolve_url`).
+
+Saved scenarios and tokens, for the HTTP API::
+
+    from railgap import store
+    scenario_id = store.save_scenario("more 802s", yaml_text, created_by="ana")
+    store.get_scenario(scenario_id).yaml_text
+    token = store.create_token("ci")        # plaintext, shown once
+    store.verify_token(token)               # True
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from railgap.store.engine import StoreError, get_engine, resolve_url
+from railgap.store.scenarios import SavedScenario
+
+__all__ = [
+    "SavedScenario",
+    "StoreError",
+    "create_token",
+    "get_scenario",
+    "list_scenarios",
+    "open_engine",
+    "revoke_token",
+    "save_scenario",
+    "verify_token",
+]
+
+
+def open_engine(db: str | None = None) -> Engine:
+    """The SQLAlchemy engine of ``db`` (or the configured database), created and migrated."""
+    return get_engine(resolve_url(db))
+
+
+def save_scenario(name: str, yaml_text: str, created_by: str, db: str | None = None) -> int:
+    """Save a scenario's YAML text under ``name``; return its id.
+
+    The text is stored as given (validate it with ``railgap.scenario`` first). Raises
+    ``StoreError`` for an empty or over-long name, text or author.
+    """
+    from railgap.store import scenarios
+
+    return scenarios.save(open_engine(db), name, yaml_text, created_by)
+
+
+def get_scenario(scenario_id: int, db: str | None = None) -> SavedScenario | None:
+    """The saved scenario with this id (name, YAML text, author, UTC time), or ``None``."""
+    from railgap.store import scenarios
+
+    return scenarios.get(open_engine(db), scenario_id)
+
+
+def list_scenarios(db: str | None = None) -> list[SavedScenario]:
+    """Every saved scenario, oldest first."""
+    from railgap.store import scenarios
+
+    return scenarios.list_all(open_engine(db))
+
+
+def create_token(label: str, db: str | None = None) -> str:
+    """Create an API token labelled ``label``; return its plaintext, which is not stored.
+
+    Only a salted SHA-256 hash is kept, so a lost token cannot be recovered: make another.
+    """
+    from railgap.store import tokens
+
+    return tokens.create(open_engine(db), label)
+
+
+def verify_token(token: str, db: str | None = None) -> bool:
+    """Whether ``token`` is a live token of the database (constant-time comparison)."""
+    from railgap.store import tokens
+
+    return tokens.verify(open_engine(db), token)
+
+
+def revoke_token(token: str, db: str | None = None) -> bool:
+    """Revoke ``token``; ``True`` when it was live."""
+    from railgap.store import tokens
+
+    return tokens.revoke(open_engine(db), token)

@@ -1,0 +1,229 @@
+"""Write the whole dataset out as a CSV folder, an Excel workbook or a Frictionless data package.
+
+Every row goes out with its ``source`` and ``known_from``, in the order it was recorded, as
+text that reads back to the same values: an export imports into an empty database (or loads
+with ``--data``) to give the same as-of answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from railgap import __version__
+from railgap.dataset import Dataset
+from railgap.errors import RailgapError
+from railgap.schema import ID_PATTERN, TABLES, Column, data_dir, schema
+
+FORMATS = ("csv", "xlsx", "datapackage")
+DATA_LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+ATTRIBUTION = "railgap dataset, railgap developers"
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class ExportError(RailgapError):
+    """An export cannot be written where asked."""
+
+
+def cell_text(value: Any) -> str:
+    """A value as CSV text that parses back to the same value."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def table_rows(dataset: Dataset, table: str) -> list[list[str]]:
+    """A table's rows as text cells in schema column order, in recorded order."""
+    names = schema(table).names
+    frame = dataset[table]
+    columns = [frame[name].tolist() for name in names]
+    return [[cell_text(v) for v in row] for row in zip(*columns, strict=True)]
+
+
+def csv_text(dataset: Dataset, table: str) -> str:
+    """One table as CSV text with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(schema(table).names)
+    writer.writerows(table_rows(dataset, table))
+    return out.getvalue()
+
+
+def _prepare(path: Path, is_file: bool) -> None:
+    if path.exists() and (path.is_dir() if is_file else not path.is_dir()):
+        kind = "a folder" if path.is_dir() else "a file"
+        raise ExportError(f"{path} is {kind}; give a {'file' if is_file else 'folder'} path")
+    if not is_file and path.is_dir() and any(path.iterdir()):
+        raise ExportError(f"{path} is not empty; export into a new or empty folder")
+    (path.parent if is_file else path).mkdir(parents=True, exist_ok=True)
+
+
+def export_dataset(dataset: Dataset, fmt: str, path: Path, origin: str) -> list[Path]:
+    """Write ``dataset`` in ``fmt`` (csv, xlsx or datapackage) at ``path``; return the files.
+
+    ``origin`` names where the data came from (``embedded`` or a database URL) in the
+    workbook's notes and the data package. Files are written to a temporary name and moved
+    into place, so a failed export leaves no half-written file.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        _prepare(path, is_file=True)
+        _write_workbook(dataset, path, origin)
+        return [path]
+    _prepare(path, is_file=False)
+    files = []
+    for table in TABLES:
+        files.append(_write_text(path / f"{table}.csv", csv_text(dataset, table)))
+        schema_file = path / f"{table}.schema.csv"
+        shutil.copyfile(data_dir() / f"{table}.schema.csv", schema_file)
+        files.append(schema_file)
+    if fmt == "datapackage":
+        package = datapackage(dataset, origin)
+        text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+        files.append(_write_text(path / "datapackage.json", text))
+    return files
+
+
+def _write_text(path: Path, text: str) -> Path:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8", newline="")
+    partial.replace(path)
+    return path
+
+
+def _about(dataset: Dataset, origin: str) -> list[tuple[str, str]]:
+    return [
+        ("title", "railgap dataset: the British passenger rolling-stock pipeline"),
+        ("railgap_version", __version__),
+        ("exported_from", origin),
+        ("dataset_hash", dataset.digest),
+        ("exported_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ("data_licence", f"{DATA_LICENCE['title']} ({DATA_LICENCE['path']})"),
+        ("attribution", ATTRIBUTION),
+        ("code_licence", "MIT"),
+        ("sources", "every row names its public source in its `source` column"),
+        ("tables", ", ".join(TABLES)),
+    ]
+
+
+def _write_workbook(dataset: Dataset, path: Path, origin: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    about = book.active
+    assert about is not None
+    about.title = "_about"
+    for row in _about(dataset, origin):
+        about.append(list(row))
+    about.column_dimensions["A"].width = 18
+    about.column_dimensions["B"].width = 90
+    for table in TABLES:
+        sheet = book.create_sheet(table)
+        sheet.append(schema(table).names)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for cells in table_rows(dataset, table):
+            sheet.append(cells)
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                cell.number_format = "@"  # text: partial dates and ids stay as written
+        sheet.freeze_panes = "A2"
+    partial = path.with_name(path.name + ".partial")
+    book.save(partial)
+    partial.replace(path)
+
+
+def field(column: Column) -> dict[str, Any]:
+    """A Frictionless Table Schema field for a schema column."""
+    kind = column.base_type
+    spec: dict[str, Any] = {
+        "name": column.name,
+        "type": {"int": "integer", "float": "number"}.get(kind, "string"),
+        "description": column.description,
+    }
+    constraints: dict[str, Any] = {"required": column.required}
+    if kind == "enum":
+        constraints["enum"] = list(column.choices)
+    elif kind == "id":
+        constraints["pattern"] = ID_PATTERN.pattern.strip("^$")
+    elif kind == "date":
+        constraints["pattern"] = DATE_PATTERN.strip("^$")
+    elif kind == "url":
+        spec["format"] = "uri"
+    elif kind == "country":
+        constraints["pattern"] = "[A-Z]{2}"
+    spec["constraints"] = constraints
+    if column.unit:
+        spec["unit"] = column.unit
+    if column.references:
+        spec["references"] = column.references
+    spec["railgap_type"] = column.type
+    return spec
+
+
+def _sources(dataset: Dataset, tables: tuple[str, ...]) -> list[dict[str, str]]:
+    urls = sorted({str(u) for t in tables for u in dataset[t]["source"].dropna()})
+    return [{"title": url, "path": url} for url in urls]
+
+
+def datapackage(dataset: Dataset, origin: str) -> dict[str, Any]:
+    """The ``datapackage.json`` descriptor: tables with their schemas, licences and sources."""
+    resources = []
+    for table in TABLES:
+        table_schema = schema(table)
+        spec: dict[str, Any] = {"fields": [field(c) for c in table_schema.columns]}
+        identity = [*table_schema.key, "known_from"]
+        if all(table_schema.column(k).required for k in identity):
+            spec["primaryKey"] = identity
+        resources.append(
+            {
+                "name": table,
+                "path": f"{table}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": (
+                    f"Key: {', '.join(table_schema.key)}. Rows sharing a key are revisions; "
+                    "the latest known_from on or before a date is the one in force then."
+                ),
+                "schema": spec,
+                "licenses": [DATA_LICENCE],
+                "sources": _sources(dataset, (table,)),
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": "railgap-dataset",
+        "title": "railgap: the British passenger rolling-stock pipeline",
+        "description": (
+            "Orders, plants, staff, fleets and tenders of British passenger rolling stock, each "
+            f"row with its public source and known_from date. Data: CC BY 4.0 ({ATTRIBUTION}); "
+            "the railgap code is MIT-licensed."
+        ),
+        "version": __version__,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "licenses": [DATA_LICENCE],
+        "contributors": [{"title": "railgap developers", "role": "author"}],
+        "sources": _sources(dataset, TABLES),
+        "railgap": {"exported_from": origin, "dataset_hash": dataset.digest},
+        "resources": resources,
+    }

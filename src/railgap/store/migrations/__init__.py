@@ -1,0 +1,1 @@
+"""Alembic migrations of the railgap database (run by ``railgap.store.migrate``)."""

@@ -1,0 +1,116 @@
+"""Read the database as a ``Dataset``: every stored revision, so the engines run unchanged.
+
+The frames are built by ``railgap.dataset``'s own typing, with ``_file`` naming the database
+table and ``_line`` the row's ``row_id`` (insertion order breaks ties between revisions
+public on the same day, as line order does in a CSV). Results are cached per database, keyed by
+``data_version`` (which every write changes) and each table's row count and newest row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from railgap.dataset import (
+    Dataset,
+    _duplicate_revisions,
+    _frame,
+    _parse_cell,
+    _reference_problems,
+)
+from railgap.errors import Problem
+from railgap.schema import TABLES, schema
+from railgap.store.engine import display_url
+from railgap.store.export import cell_text
+from railgap.store.revisions import (
+    embedded_digest,
+    get_meta,
+    lock_for_writing,
+    stored_rows,
+    sync_embedded,
+)
+from railgap.store.schema import DATA_TABLES
+
+_cache: dict[str, tuple[str, Dataset]] = {}
+
+
+def ensure_current(engine: Engine) -> None:
+    """Bring the packaged rows up to date when railgap's dataset changed (a quick check)."""
+    with engine.connect() as connection:
+        current = get_meta(connection, "embedded_digest") == embedded_digest()
+    if not current:
+        with engine.begin() as connection:
+            lock_for_writing(connection)
+            sync_embedded(connection)
+
+
+def content_digest(tables: dict[str, list[dict[str, Any]]]) -> str:
+    """A hash of the rows' values in order: equal data, equal hash, whatever the database."""
+    digest = hashlib.sha256()
+    for table in TABLES:
+        names = schema(table).names
+        for row in tables[table]:
+            values = [row.get(name) for name in names]
+            digest.update(json.dumps([table, *values], default=str).encode())
+    return digest.hexdigest()[:12]
+
+
+def _version(connection: Connection) -> str:
+    """The cache key: the data version, and each table's row count and newest ``row_id``.
+
+    Counting rows too means rows that other tools insert are seen without a restart.
+    """
+    parts = [get_meta(connection, "data_version") or ""]
+    for table in TABLES:
+        sql = DATA_TABLES[table]
+        count, newest = connection.execute(select(func.count(), func.max(sql.c.row_id))).one()
+        parts.append(f"{count}:{newest}")
+    return "|".join(parts)
+
+
+def read_dataset(engine: Engine) -> Dataset:
+    """Every stored revision of every table, as a ``Dataset`` (embedded and users' rows)."""
+    ensure_current(engine)
+    key = engine.url.render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        version = _version(connection)
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        rows = {table: stored_rows(connection, table) for table in TABLES}
+    tables = {}
+    for table in TABLES:
+        typed = [
+            {**{n: r[n] for n in schema(table).names}, "_file": table, "_line": r["row_id"]}
+            for r in rows[table]
+        ]
+        tables[table] = _frame(schema(table), typed)
+    dataset = Dataset(
+        tables=tables,
+        folder=display_url(key),
+        digest=content_digest(rows),
+    )
+    _cache[key] = (version, dataset)
+    return dataset
+
+
+def stored_problems(dataset: Dataset) -> list[Problem]:
+    """Re-check a database's rows with the CSV rules (for rows written by other tools).
+
+    Every cell against its column, duplicate identities and references; problems name the
+    table and the row's ``row_id``.
+    """
+    problems: list[Problem] = []
+    for table in TABLES:
+        table_schema = schema(table)
+        frame = dataset[table]
+        for row in frame.to_dict("records"):
+            checked: dict[str, Any] = {}
+            for column in table_schema.columns:
+                at = Problem(table, int(row["_line"]), column.name, "")
+                _parse_cell(column, cell_text(row[column.name]), checked, at, problems)
+        problems += _duplicate_revisions(table, frame, table_schema.key)
+    return problems + _reference_problems(dataset.tables)

@@ -1,0 +1,63 @@
+"""Migrations build exactly the schema the code expects, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from railgap.schema import TABLES, schema
+from railgap.store import open_engine
+from railgap.store.migrate import current_revision, head_revision
+from railgap.store.schema import STORE_COLUMNS, metadata
+
+
+def test_migrated_database_matches_the_csv_schemas(db_url: str) -> None:
+    engine = open_engine(db_url)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        # A schema CSV changed without a new migration shows up here.
+        assert compare_metadata(context, metadata) == []
+    inspector = inspect(engine)
+    for table in TABLES:
+        columns = [c["name"] for c in inspector.get_columns(table)]
+        assert sorted(columns) == sorted([*schema(table).names, *STORE_COLUMNS])
+
+
+def test_opening_again_keeps_the_database(db_url: str) -> None:
+    from railgap import store
+    from railgap.store.engine import dispose
+
+    scenario_id = store.save_scenario("kept", "name: k\n", "ana", db=db_url)
+    dispose(db_url)
+    assert store.get_scenario(scenario_id, db=db_url) is not None
+
+
+def _first_use(url: str) -> None:
+    import os
+
+    from railgap.store.engine import dispose, get_engine
+    from railgap.store.reading import read_dataset
+
+    dispose(url)  # nothing inherited from the parent
+    read_dataset(get_engine(url))
+    os._exit(0)
+
+
+def test_first_use_by_several_processes_at_once_builds_one_database(empty_db_url: str) -> None:
+    import multiprocessing
+
+    from railgap import analysis
+    from railgap.store.reading import read_dataset
+
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=_first_use, args=(empty_db_url,)) for _ in range(3)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=60)
+    assert [child.exitcode for child in children] == [0, 0, 0]
+    stored = read_dataset(open_engine(empty_db_url))
+    for table, frame in analysis.get_dataset().tables.items():
+        assert len(stored[table]) == len(frame), table
