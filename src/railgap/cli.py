@@ -370,6 +370,7 @@ def simulate(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """Monte Carlo over open tenders and delivery slippage: chances of a gap, per plant.
@@ -399,7 +400,7 @@ def simulate(
             seed=seed,
             as_of=as_of,
             months=months,
-            data=data,
+            data=_dataset(data, db),
             assumptions=assumptions,
             progress=lambda done: bar.advance(task, done),
         )
