@@ -45,6 +45,7 @@ test: lint typecheck unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_outlook.py
+	$(BIN)/python benchmarks/bench_simulate.py
 	scripts/pg-test-server run $(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_serve.py
 

@@ -233,3 +233,31 @@ def test_scenario_commands(tmp_path):
     assert refused.returncode == 2
     assert "bad.yaml:4: levers.0.vary_order.units" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_simulate_json_is_reproducible_and_bounded():
+    args = ("simulate", "--as-of", "2024-01-15", "--draws", "300", "--seed", "5", "--json")
+    first, second = run(*args), run(*args)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    body = json.loads(first.stdout)
+    assert body["draws"] == 300
+    assert body["seed"] == 5
+    plants = {row["plant_id"]: row for row in body["plants"]}
+    assert plants["hitachi_newton_aycliffe"]["run_out_baseline"] == "2024-07"
+    months = body["gap_probability"]["months"]
+    assert len(months) == 240
+    assert months[0] == "2024-01"
+    assert all(0 <= p <= 1 for p in body["gap_probability"]["hitachi_newton_aycliffe"])
+    assert {t["tender_id"] for t in body["tenders"]} >= {"northern-framework-2023"}
+
+
+def test_simulate_table_and_bad_draws():
+    table = run("simulate", "--as-of", "2024-01-15", "--draws", "200")
+    assert table.returncode == 0, table.stderr
+    assert "Monte Carlo as of 2024-01-15" in table.stdout
+    assert "Open tenders drawn" in table.stdout
+    bad = run("simulate", "--draws", "0")
+    assert bad.returncode == 2
+    assert "--draws" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -243,3 +243,65 @@ def test_tpe_award_abroad_closes_no_uk_gap():
 def test_every_example_scenario_runs(path):
     frame = railgap.run_scenario(path)
     assert len(frame) > 0
+
+
+def test_an_open_option_builds_nothing_until_exercised(tmp_path):
+    from railgap.testing import toy_nation
+
+    data = toy_nation(tmp_path / "toy", tenders=True)
+    resolved = as_of(load_dataset(data), dt.date(2022, 6, 1), LOADING_TABLES)
+    base = run_loading(resolved, default_assumptions()).outlook.set_index("plant_id")
+    # The open option (6 units of class 300) is not in the book.
+    assert base.loc["toy_works", "backlog_units"] == 12
+    text = """
+name: exercise
+as_of: 2022-06-01
+levers:
+  - exercise_option: {order: gamma-300-2022-option, from: 2022-06-01}
+"""
+    _, levers = parse_scenario(text, "t.yaml")
+    applied = apply_levers(resolved, default_assumptions(), levers, "t.yaml")
+    after = run_loading(applied.resolved, applied.assumptions).outlook.set_index("plant_id")
+    assert after.loc["toy_works", "backlog_units"] == 12 + 6
+    assert "+6 units" in applied.notes[0]
+    too_many = text.replace("from: 2022-06-01}", "from: 2022-06-01, units: 7}")
+    _, levers = parse_scenario(too_many, "t.yaml")
+    with pytest.raises(DataError, match="offers 6 units, not 7"):
+        apply_levers(resolved, default_assumptions(), levers, "t.yaml")
+    _, levers = parse_scenario(text.replace("exercise_option", "vary_order").replace(
+        "from: 2022-06-01}", "from: 2022-06-01, units: 2}"), "t.yaml")
+    with pytest.raises(DataError, match="exercise it with exercise_option"):
+        apply_levers(resolved, default_assumptions(), levers, "t.yaml")
+
+
+def test_award_tender_takes_what_it_leaves_out_from_the_tender(tmp_path):
+    from railgap.testing import toy_nation
+
+    data = toy_nation(tmp_path / "toy", tenders=True)
+    tables = (*LOADING_TABLES, "tenders", "fleets")
+    resolved = as_of(load_dataset(data), dt.date(2022, 6, 1), tables)
+    text = """
+name: award
+as_of: 2022-06-01
+levers:
+  - award_tender: {tender: toy-open-2022, winner: toyco}
+"""
+    _, levers = parse_scenario(text, "t.yaml")
+    applied = apply_levers(resolved, default_assumptions(), levers, "t.yaml")
+    orders = applied.resolved["orders"].set_index("order_id")
+    added = orders.loc["scenario-toy-open-2022-toyco"]
+    # The fewest units stated, 40 vehicles / 10 units, the expected award and first delivery.
+    assert (added["units"], added["cars_per_unit"]) == (6, 4)
+    assert added["signed"] == "2022-09-01"
+    assert added["planned_first_delivery"] == "2024-03"
+    packages = applied.resolved["work_packages"]
+    placed = packages[packages["order_id"] == "scenario-toy-open-2022-toyco"]
+    # Built as ToyCo built gamma: shells abroad, assembly at Toy Works.
+    assert sorted(zip(placed["plant_id"], placed["stage"], strict=True)) == [
+        ("toy_overseas", "bodyshell"),
+        ("toy_works", "assembly"),
+    ]
+    unknown = text.replace("toy-open-2022", "no-such-tender")
+    _, levers = parse_scenario(unknown, "t.yaml")
+    with pytest.raises(DataError, match="no tender 'no-such-tender'"):
+        apply_levers(resolved, default_assumptions(), levers, "t.yaml")

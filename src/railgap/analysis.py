@@ -7,6 +7,7 @@ and ``assumptions`` (name@version), so a number can always be traced to what pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,9 @@ from railgap.turnover import Forecast
 
 if TYPE_CHECKING:
     from railgap.scenario import Lever, Scenario
+
+#: The tables levers read: the loading engine's, and tenders and fleets (award defaults).
+SCENARIO_TABLES = (*LOADING_TABLES, "tenders", "fleets")
 
 
 @lru_cache(maxsize=8)
@@ -303,10 +307,10 @@ def _stamp(dataset: Dataset, data: object, date: dt.date, a: Assumptions) -> Sta
 def order_years(resolved: Dataset, date: dt.date, a: Assumptions) -> pd.DataFrame:
     """First and last delivery year of committed orders, by class family."""
     from railgap.dates import date_month
-    from railgap.scheduling import order_profile
+    from railgap.scheduling import UNBUILT, order_profile
 
     profile = order_profile(resolved["orders"], date_month(date), a)
-    live = profile[profile["status"] != "cancelled"]
+    live = profile[~profile["status"].isin(UNBUILT)]
     family = live["class"].astype(str).str.split("/").str[0]
     years = pd.DataFrame(
         {
@@ -406,7 +410,7 @@ def run_parsed_scenario(
 
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
-    resolved = as_of_dataset(dataset, spec.as_of, LOADING_TABLES)
+    resolved = as_of_dataset(dataset, spec.as_of, SCENARIO_TABLES)
     result = run_whatif(resolved, a, levers, where)
     frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, result.assumptions))
     frame.attrs.update(
@@ -446,3 +450,95 @@ def combine_scenarios(results: list[pd.DataFrame], labels: list[str]) -> pd.Data
     combined.attrs["as_of"] = "; ".join(sorted({str(f.attrs["as_of"]) for f in frames}))
     combined.attrs["scenarios"] = names
     return combined
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A Monte Carlo run: per-plant summary, gap and run-out chances by month, what was drawn.
+
+    ``summary`` has one row per plant (``montecarlo.SUMMARY_FIELDS``); ``gap_probability``
+    and ``run_out_by`` are indexed by month (``YYYY-MM``) with a column per plant;
+    ``tenders`` lists the open tenders drawn; ``notes`` says what was left out and why.
+    """
+
+    summary: pd.DataFrame
+    gap_probability: pd.DataFrame
+    run_out_by: pd.DataFrame
+    tenders: pd.DataFrame
+    history: dict[str, Any]
+    notes: list[str]
+    stamp: Stamp
+
+
+#: Most draws one run may take (memory and time stay bounded by the chunking).
+MAX_DRAWS = 1_000_000
+
+
+def run_simulation(
+    scenario: str | Path | None = None,
+    draws: int = 10_000,
+    seed: int = 2024,
+    as_of: str | dt.date | None = None,
+    months: int = 240,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Simulation:
+    """Monte Carlo over open tenders (award, date, winner, size) and firm orders' slippage.
+
+    With ``scenario``, its levers are applied first and its as-of date is used (``as_of``
+    must then be left out). The same ``seed`` gives the same answer.
+    """
+    from railgap import montecarlo, uncertainty
+    from railgap.levers import apply_levers
+    from railgap.scenario import read_scenario
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise DataError([Problem("--draws", None, None, f"must be 1 to {MAX_DRAWS}, not {draws}")])
+    if not 12 <= months <= 600:
+        raise DataError([Problem("--months", None, None, f"must be 12 to 600, not {months}")])
+    if seed < 0:
+        raise DataError([Problem("--seed", None, None, f"must be 0 or more, not {seed}")])
+    dataset = get_dataset(data)
+    a = get_assumptions(assumptions)
+    tables = (*LOADING_TABLES, "tenders", "fleets")
+    notes: list[str] = []
+    if scenario is not None:
+        if as_of is not None:
+            raise DateError("a scenario brings its own as-of date: leave out --as-of")
+        spec, levers = read_scenario(scenario)
+        date = spec.as_of
+        applied = apply_levers(as_of_dataset(dataset, date, tables), a, levers, str(scenario))
+        resolved, a = applied.resolved, applied.assumptions
+        notes += [f"scenario {spec.name}: {note}" for note in applied.notes]
+    else:
+        date = _as_date(as_of)
+        resolved = as_of_dataset(dataset, date, tables)
+    base = montecarlo.prepare(resolved, a)
+    u = uncertainty.uncertainty(dataset, resolved, a, base.profile, base.windows)
+    drawn = uncertainty.draw(u, draws, seed)
+    sim = montecarlo.simulate(base, u, drawn, months=months, progress=progress)
+    baseline = run_loading(resolved, a).outlook
+    summary = montecarlo.summarise(base, sim, baseline)
+    plant_ids = [str(p) for p in summary["plant_id"]]
+    stamp = _stamp(dataset, data, date, a)
+    history = {
+        "award_probability": u.history.award_probability,
+        "award_basis": u.history.award_basis,
+        "award_slippage_months": u.history.award_slips.tolist(),
+        "notice_to_award_months": u.history.notice_to_award.tolist(),
+        "delivery_slippage_months": u.order_slips.tolist(),
+        "orders_that_may_slip": len(u.slipping_orders),
+        "draws": draws,
+        "seed": seed,
+        "months": months,
+    }
+    return Simulation(
+        summary=_stamped(summary, stamp),
+        gap_probability=montecarlo.gap_probability(base, sim, plant_ids),
+        run_out_by=montecarlo.run_out_by(base, sim, plant_ids, months),
+        tenders=uncertainty.describe_tenders(u),
+        history=history,
+        notes=notes + u.notes,
+        stamp=stamp,
+    )

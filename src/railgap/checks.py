@@ -13,6 +13,7 @@ import pandas as pd
 
 from railgap.dataset import Dataset
 from railgap.errors import ConsistencyError, Problem
+from railgap.scheduling import UNBUILT
 
 
 def _where(row: pd.Series, column: str | None, message: str) -> Problem:
@@ -23,7 +24,7 @@ def check_orders_have_work_packages(dataset: Dataset) -> list[Problem]:
     """An order no plant works on cannot load any plant."""
     placed = set(dataset["work_packages"]["order_id"])
     orders = dataset["orders"].drop_duplicates("order_id")
-    missing = orders[~orders["order_id"].isin(placed) & (orders["status"] != "cancelled")]
+    missing = orders[~orders["order_id"].isin(placed) & ~orders["status"].isin(UNBUILT)]
     return [
         _where(
             r,
@@ -57,7 +58,8 @@ def check_package_vehicles(dataset: Dataset) -> list[Problem]:
 def check_parent_orders(dataset: Dataset) -> list[Problem]:
     """Options and variations name a parent order; firm orders do not need one."""
     orders = dataset["orders"]
-    bad = orders[orders["status"].isin(["option", "variation"]) & orders["parent_order_id"].isna()]
+    needs_parent = orders["status"].isin(["option", "variation", "open_option"])
+    bad = orders[needs_parent & orders["parent_order_id"].isna()]
     return [
         _where(r, "parent_order_id", f"a {r['status']} must name its parent order")
         for _, r in bad.iterrows()

@@ -266,6 +266,82 @@ def scenario_compare(
     _emit(flat, "rows", COMPARISON_COLUMNS, as_json, as_csv, terminal.print_comparison)
 
 
+@app.command()
+def simulate(
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Apply this scenario's levers first (and use its date)."),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", help="Number of futures drawn.")] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same answer.")
+    ] = 2024,
+    months: Annotated[
+        int, typer.Option("--months", help="Months from the as-of date to report on.")
+    ] = 240,
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    data: DataOpt = None,
+    db: DbOpt = None,
+    assumptions: AssumptionsOpt = None,
+) -> None:
+    """Monte Carlo over open tenders and delivery slippage: chances of a gap, per plant.
+
+    Draws which open tenders are awarded (at the share decided tenders were), when (expected
+    award plus an observed slippage), to which bidder (equal chances) and how big (within the
+    stated range), and how late firm orders' first deliveries come (observed slippage).
+    """
+    _exclusive(as_json, as_csv)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from railgap import analysis, render, terminal
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=draws < 20_000 or not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task("drawing futures", total=draws)
+        result = analysis.run_simulation(
+            scenario,
+            draws=draws,
+            seed=seed,
+            as_of=as_of,
+            months=months,
+            data=_dataset(data, db),
+            assumptions=assumptions,
+            progress=lambda done: bar.advance(task, done),
+        )
+    if as_json:
+        body = {
+            **result.stamp.as_dict(),
+            **{k: render.clean(v) for k, v in result.history.items()},
+            "plants": render.records(result.summary),
+            "gap_probability": {
+                "months": list(result.gap_probability.index),
+                **{str(c): [round(float(v), 6) for v in result.gap_probability[c]]
+                   for c in result.gap_probability.columns},
+            },
+            "run_out_by": {
+                "months": list(result.run_out_by.index),
+                **{str(c): [round(float(v), 6) for v in result.run_out_by[c]]
+                   for c in result.run_out_by.columns},
+            },
+            "tenders": render.records(result.tenders),
+            "notes": result.notes,
+        }
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    elif as_csv:
+        typer.echo(render.to_csv(result.summary), nl=False)
+    else:
+        terminal.print_simulation(result)
+
+
 @data_app.command("check")
 def data_check(
     path: Annotated[

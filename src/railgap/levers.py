@@ -28,7 +28,8 @@ from railgap.scenario import (
     PlantShare,
     VaryOrder,
 )
-from railgap.scheduling import order_profile
+from railgap.scheduling import date_months, order_profile
+from railgap.uncertainty import unit_length, winner_templates
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,73 @@ def _new_order(
     }
 
 
+def complete_award(
+    lever: AwardTender, resolved: Dataset, a: Assumptions, where: str
+) -> AwardTender:
+    """Fill what an award lever leaves out from its tender's row and the winner's last order."""
+    missing = [
+        name
+        for name in ("date", "units", "cars_per_unit", "plants")
+        if getattr(lever, name) is None
+    ]
+    if not missing:
+        return lever
+    tenders = resolved.tables.get("tenders")
+    rows = tenders[tenders["tender_id"] == lever.tender] if tenders is not None else None
+    if rows is None or rows.empty:
+        raise DataError([Problem(where, None, missing[0], f"is required: no tender "
+                                 f"'{lever.tender}' known on the date to take it from")])
+    assert resolved.as_of is not None
+    tender = rows.iloc[-1]
+    yom = a.number("year_only_month")
+    update: dict[str, Any] = {}
+    expected = date_months(rows.iloc[[-1]], "expected_award", yom)[0]
+    if lever.date is None:
+        month = max(int(expected), date_month(resolved.as_of)) if expected == expected else None
+        if month is None:
+            raise DataError([Problem(where, None, "date", f"is required: tender {lever.tender} "
+                                     "states no expected award")])
+        update["date"] = dt.date(month // 12, month % 12 + 1, 1)
+        first = date_months(rows.iloc[[-1]], "expected_first_delivery", yom)[0]
+        if lever.first_delivery is None and first == first:
+            update["first_delivery"] = month_label(int(first))
+    units = [v for v in (tender["units_min"], tender["units_max"]) if not pd.isna(v)]
+    vehicles = [v for v in (tender["vehicles_min"], tender["vehicles_max"]) if not pd.isna(v)]
+    templates = winner_templates(resolved)
+    template = templates.get(lever.winner)
+    cars = lever.cars_per_unit
+    if cars is None:
+        if units and vehicles:
+            cars = max(round(float(max(vehicles)) / float(max(units))), 1)
+        else:
+            length = unit_length(resolved, tender["segment"], a)
+            if length == length:
+                cars = round(length)
+            elif template is not None:
+                cars = template.cars_per_unit
+        if cars is None:
+            raise DataError([Problem(where, None, "cars_per_unit", "is required: the tender "
+                                     "and its segment's fleets give no unit length")])
+        update["cars_per_unit"] = cars
+    if lever.units is None:
+        if units:
+            update["units"] = int(min(units))
+        elif vehicles:
+            update["units"] = max(round(float(min(vehicles)) / cars), 1)
+        else:
+            raise DataError([Problem(where, None, "units", f"is required: tender "
+                                     f"{lever.tender} states no size")])
+    if lever.plants is None:
+        if template is None:
+            raise DataError([Problem(where, None, "plants", f"is required: no GB order by "
+                                     f"'{lever.winner}' shows where it would build")])
+        update["plants"] = [
+            PlantShare.model_validate({"plant": p, "stage": s, "share": sh})
+            for p, s, sh in zip(template.plants, template.stages, template.shares, strict=True)
+        ]
+    return lever.model_copy(update=update)
+
+
 def apply_levers(
     resolved: Dataset,
     a: Assumptions,
@@ -145,7 +213,10 @@ def apply_levers(
         if isinstance(lever, VaryOrder):
             tables, note = _vary(tables, lever, kind, index, resolved.as_of, a, label)
         elif isinstance(lever, DirectOrder | AwardTender):
+            if isinstance(lever, AwardTender):
+                lever = complete_award(lever, replace(resolved, tables=tables), a, label)
             row, note = lever.as_order(index)
+            assert lever.plants is not None
             tables = _new_order(tables, {**row, "known_from": known}, lever.plants, label)
         elif isinstance(lever, Move):
             tables, note = _move(tables, lever, label)
@@ -170,27 +241,44 @@ def _vary(
     label: str,
 ) -> tuple[dict[str, pd.DataFrame], str]:
     parent = _order_row(tables["orders"], lever.order, label)
-    if lever.units < 0:
+    order = lever.order
+    units_asked = lever.units
+    if parent.get("status") == "open_option":
+        # An option row: exercise it on its parent order, at most the units it offers.
+        if kind != "exercise_option":
+            raise DataError([Problem(label, None, "order", f"{order} is an option not "
+                                     "exercised: exercise it with exercise_option")])
+        offered = int(parent["units"])
+        units_asked = offered if units_asked is None else units_asked
+        if units_asked > offered:
+            raise DataError([Problem(label, None, "units",
+                                     f"option {order} offers {offered} units, not {units_asked}")])
+        order = str(parent["parent_order_id"])
+        parent = _order_row(tables["orders"], order, label)
+    if units_asked is None:
+        raise DataError([Problem(label, None, "units", "is required unless order names an "
+                                 "open option of the orders table")])
+    if units_asked < 0:
         orders = tables["orders"].copy()
-        mask = orders["order_id"] == lever.order
+        mask = orders["order_id"] == order
         delivered = order_profile(orders[mask], date_month(as_of), a)["units_delivered"]
         floor = int(delivered.to_numpy()[-1])
-        units = max(int(parent["units"]) + lever.units, floor)
+        units = max(int(parent["units"]) + units_asked, floor)
         orders.loc[mask, "units"] = units
         # Stated package sizes shrink in the same proportion as the order.
         packages = tables["work_packages"].copy()
-        pmask = (packages["order_id"] == lever.order).to_numpy()
+        pmask = (packages["order_id"] == order).to_numpy()
         scale = units / max(int(parent["units"]), 1)
         packages.loc[pmask, "vehicles"] = (
             (packages.loc[pmask, "vehicles"].astype("float64") * scale).round().astype("Int64")
         )
         return {**tables, "orders": orders, "work_packages": packages}, (
-            f"order {lever.order} cut to {units} units"
+            f"order {order} cut to {units} units"
         )
     # The added units follow the parent's deliveries, at the parent's delivery rate, and
     # cannot be delivered before an assembly lead time after the decision.
     profile = order_profile(
-        tables["orders"][tables["orders"]["order_id"] == lever.order], date_month(as_of), a
+        tables["orders"][tables["orders"]["order_id"] == order], date_month(as_of), a
     )
     vehicles = float(profile["vehicles"].iloc[-1])
     first_month = float(profile["first_delivery"].iloc[-1])
@@ -202,27 +290,27 @@ def _vary(
     )
     first = lever.first_delivery or month_label(start)
     last = lever.last_delivery or month_label(
-        month_of(first) + int(np.ceil(lever.units * cars / rate)) - 1
+        month_of(first) + int(np.ceil(units_asked * cars / rate)) - 1
     )
-    order_id = f"{lever.order}-{kind.replace('_', '-')}-{index}"
+    order_id = f"{order}-{kind.replace('_', '-')}-{index}"
     fields = {
         "order_id": order_id,
         "class": parent["class"],
-        "parent_order_id": lever.order,
+        "parent_order_id": order,
         "status": "option" if kind == "exercise_option" else "variation",
         "manufacturer_id": parent["manufacturer_id"],
         "operator": parent.get("operator"),
-        "units": lever.units,
+        "units": units_asked,
         "cars_per_unit": cars,
         "signed": lever.from_.isoformat(),
         "planned_first_delivery": first,
         "planned_last_delivery": last,
         "known_from": as_of.isoformat(),
     }
-    parent_packages = tables["work_packages"][tables["work_packages"]["order_id"] == lever.order]
+    parent_packages = tables["work_packages"][tables["work_packages"]["order_id"] == order]
     if parent_packages.empty:
         raise DataError(
-            [Problem(label, None, "order", f"order {lever.order} has no work packages")]
+            [Problem(label, None, "order", f"order {order} has no work packages")]
         )
     # The new units are built where the parent's are, in the same shares by stage.
     stated = parent_packages["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
@@ -237,7 +325,7 @@ def _vary(
         )
     ]
     tables = _new_order(tables, fields, shares, label)
-    return tables, f"{kind} on {lever.order}: +{lever.units} units delivered {first} to {last}"
+    return tables, f"{kind} on {order}: +{units_asked} units delivered {first} to {last}"
 
 
 def _move(

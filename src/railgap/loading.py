@@ -160,7 +160,8 @@ def _run_out(working: np.ndarray, months: np.ndarray, d: int) -> tuple[int | Non
     past_working = months[(~now) & working]
     future = working[now]
     future_months = months[now]
-    if future.size and future[0]:
+    # Working now means working in the as-of month itself (the schedule may start later).
+    if future.size and future_months[0] == d and future[0]:
         breaks = np.flatnonzero(~future)
         run_out = int(future_months[breaks[0] - 1]) if breaks.size else int(future_months[-1])
         later = future_months[(future_months > run_out) & future]

@@ -19,6 +19,7 @@ import pandas as pd
 from railgap import analysis, render
 from railgap.analysis import PlantReport, Stamp
 from railgap.dataset import Dataset
+from railgap.dataset import as_of as as_of_dataset
 from railgap.dates import date_month, month_label
 from railgap.errors import DateError
 
@@ -138,7 +139,9 @@ def build_brief(
         )
     loading, stamp, resolved = analysis.run(spec.as_of, data)
     report = analysis.plant_report(plant_id, loading, resolved, stamp)
-    applied = apply_levers(resolved, analysis.get_assumptions(), levers, where)
+    dataset = analysis.get_dataset(data)
+    tables = as_of_dataset(dataset, spec.as_of, analysis.SCENARIO_TABLES)
+    applied = apply_levers(tables, analysis.get_assumptions(), levers, where)
     after = run_loading(applied.resolved, applied.assumptions)
     scen_stamp = Stamp(**{**stamp.as_dict(), "assumptions": applied.assumptions.label})
     scen = analysis.plant_report(plant_id, after, applied.resolved, scen_stamp)

@@ -103,12 +103,18 @@ class VaryOrder(Lever):
 
 
 class ExerciseOption(VaryOrder):
-    """Exercise an option: further units of an existing order (positive only)."""
+    """Exercise an option: further units of an existing order (positive only).
+
+    ``order`` is the parent order, or an ``open_option`` row of the orders table, whose
+    units are then the default (and the most that can be exercised).
+    """
+
+    units: int | None = None  # type: ignore[assignment]
 
     @field_validator("units")
     @classmethod
-    def _positive(cls, value: int) -> int:
-        if value <= 0:
+    def _positive(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
             raise ValueError("an option adds units: units must be positive")
         return value
 
@@ -156,15 +162,27 @@ class DirectOrder(NewOrder):
 
 
 class AwardTender(NewOrder):
-    """A tender awarded: winner, plants, award date, units and delivery dates."""
+    """A tender awarded: winner, plants, award date, units and delivery dates.
+
+    For a tender of the tenders table, what is left out comes from it: the date from its
+    expected award (never before the scenario's date), units from its stated range (the
+    fewest), vehicles per unit from the tender or its segment's recent fleets, the first
+    delivery from its expected first delivery, and the plants from where the winner built
+    its latest GB order.
+    """
 
     tender: str
     winner: str
-    date: dt.date
+    date: dt.date | None = None
     class_: str | None = Field(default=None, alias="class")
+    units: Annotated[int, Field(gt=0)] | None = None  # type: ignore[assignment]
+    cars_per_unit: Annotated[int, Field(gt=0)] | None = None  # type: ignore[assignment]
+    plants: list[PlantShare] | None = Field(default=None, min_length=1)  # type: ignore[assignment]
 
     def as_order(self, index: int) -> tuple[dict[str, Any], str]:
         """The order row and a note saying what the lever does."""
+        if self.date is None or self.units is None or self.plants is None:
+            raise ValueError("complete the award from the tenders table first")
         order_id = f"scenario-{self.tender}-{self.winner}"
         row = self.order_row(order_id, self.class_ or self.tender, self.winner, self.date)
         size = f"{self.units} x {self.cars_per_unit}"

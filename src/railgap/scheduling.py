@@ -38,6 +38,9 @@ MAX_SCHEDULE_CELLS = 20_000_000
 class ScheduleTooLongError(RailgapError, ValueError):
     """The work given would need a schedule longer or larger than the resource guards."""
 
+#: Order statuses that build nothing: cancelled orders and options not exercised.
+UNBUILT = ("cancelled", "open_option")
+
 
 def date_months(frame: pd.DataFrame, column: str, year_only_month: float) -> np.ndarray:
     """Month indices of a date column (NaN where empty), year-only dates at mid-year."""
@@ -123,7 +126,7 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
         np.isnan(stated), np.floor(units * progress), stated + np.floor((units - stated) * since)
     )
     delivered = np.where(complete, units, np.where(in_service, running, np.nan_to_num(stated)))
-    cancelled = (orders["status"] == "cancelled").to_numpy()
+    cancelled = orders["status"].isin(UNBUILT).to_numpy()
     delivered = np.where(cancelled, 0.0, np.minimum(delivered, units))
     backlog = np.where(cancelled, 0.0, units - delivered)
     return pd.DataFrame(
@@ -178,7 +181,7 @@ def _package_vehicles(
 
 def package_windows(packages: pd.DataFrame, profile: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
     """Per work package: plant, stage, vehicle-equivalents and its window of months."""
-    live = packages[packages["order_id"].isin(profile.index[profile["status"] != "cancelled"])]
+    live = packages[packages["order_id"].isin(profile.index[~profile["status"].isin(UNBUILT)])]
     yom = a.number("year_only_month")
     prof = profile.loc[live["order_id"].to_numpy()]
     first = prof["first_delivery"].to_numpy()

@@ -293,3 +293,69 @@ def print_comparison(frame: pd.DataFrame) -> None:
         _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
     console.print(table)
     console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def _range_text(low: Any, mid: Any, high: Any, fmt: str = "{}", empty: str = "never") -> str:
+    """``mid (low to high)``; ``empty`` stands for a quantile that has no value."""
+    low, mid, high = render.clean(low), render.clean(mid), render.clean(high)
+
+    def show(value: Any) -> str:
+        return empty if value is None else fmt.format(value)
+
+    return f"{show(mid)} ({show(low)} to {show(high)})"
+
+
+def print_simulation(sim: Any) -> None:
+    """Print a Monte Carlo run: per plant, chance of a gap, run-out and gap ranges, jobs."""
+    summary = sim.summary
+    history = sim.history
+    table = Table(
+        title=(
+            f"Monte Carlo as of {sim.stamp.as_of}: {history['draws']:,} draws, "
+            f"seed {history['seed']}, {history['months']} months"
+        ),
+        title_justify="left",
+    )
+    for name, justify in (
+        ("plant", "left"),
+        ("P(gap)", "right"),
+        ("run-out: P50 (P10 to P90)", "left"),
+        ("gap months: P50 (P10 to P90)", "left"),
+        ("P(no next work)", "right"),
+        ("E[jobs-at-risk-months]", "right"),
+        ("baseline run-out / gap", "left"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for raw in summary.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        gap = row["gap_months_baseline"]
+        _add(
+            table,
+            f"{row['name']} ({row['country']})",
+            f"{row['p_gap']:.0%}",
+            _range_text(row["run_out_p10"], row["run_out_p50"], row["run_out_p90"], empty="-"),
+            _range_text(row["gap_months_p10"], row["gap_months_p50"], row["gap_months_p90"],
+                        "{:.0f}"),
+            f"{row['p_no_next_work']:.0%}",
+            render.fmt_int(row["expected_jobs_at_risk_months"]),
+            f"{row['run_out_baseline'] or '-'} / "
+            + ("none known" if gap is None else f"{gap:.0f}"),
+        )
+    console.print(table)
+    tenders = Table(title="Open tenders drawn", title_justify="left")
+    for name in ("tender", "stage", "award between", "size", "bidders (plant owner)"):
+        tenders.add_column(name, overflow="fold")
+    for t in sim.tenders.to_dict("records"):
+        _add(tenders, t["tender_id"], t["stage"], f"{t['award_from']} and {t['award_to']}",
+             t["size"], t["bidders"])
+    if len(sim.tenders):
+        console.print(tenders)
+    console.print(f"Awards: {history['award_basis']}.", style="dim", markup=False)
+    for note in sim.notes:
+        console.print(f"note: {note}", style="dim", markup=False)
+    console.print(
+        "P(gap): chance the plant falls below its minimum viable rate in some month while open; "
+        "a gap quantile of 'never' means no next work is known in that share of draws.",
+        style="dim",
+    )
+    console.print(stamp_line(sim.stamp.as_dict()), style="dim")

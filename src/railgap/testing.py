@@ -253,6 +253,53 @@ TOY_ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+# Tenders for the Monte Carlo: three decided before 2022 (awards 4, 8 and 12 months after the
+# date first expected; one cancelled), one decided later, and one open in 2022-2023.
+_TENDER = {"buyer": "Toy Rail", "segment": "suburban", "traction": "emu_ac"}
+TOY_TENDERS: list[dict[str, Any]] = [
+    {**_TENDER, "tender_id": "toy-a-2015", "stage": "notice", "units_min": 5, "units_max": 5,
+     "notice_date": "2015-01", "expected_award": "2016-01", "known_from": "2015-01-10"},
+    {**_TENDER, "tender_id": "toy-a-2015", "stage": "awarded", "units_min": 5, "units_max": 5,
+     "notice_date": "2015-01", "outcome": "awarded", "outcome_date": "2016-05",
+     "known_from": "2016-05-02"},
+    {**_TENDER, "tender_id": "toy-b-2016", "stage": "notice", "units_min": 4, "units_max": 4,
+     "notice_date": "2016-02", "expected_award": "2017-01", "known_from": "2016-02-01"},
+    {**_TENDER, "tender_id": "toy-b-2016", "stage": "awarded", "units_min": 4, "units_max": 4,
+     "notice_date": "2016-02", "outcome": "awarded", "outcome_date": "2017-09",
+     "known_from": "2017-09-15"},
+    {**_TENDER, "tender_id": "toy-c-2017", "stage": "notice", "units_min": 3, "units_max": 3,
+     "notice_date": "2017-03", "expected_award": "2018-01", "known_from": "2017-03-01"},
+    {**_TENDER, "tender_id": "toy-c-2017", "stage": "awarded", "units_min": 3, "units_max": 3,
+     "notice_date": "2017-03", "outcome": "awarded", "outcome_date": "2019-01",
+     "known_from": "2019-01-20"},
+    {**_TENDER, "tender_id": "toy-d-2018", "stage": "notice", "units_min": 3, "units_max": 3,
+     "notice_date": "2018-03", "known_from": "2018-03-01"},
+    {**_TENDER, "tender_id": "toy-d-2018", "stage": "cancelled", "units_min": 3, "units_max": 3,
+     "notice_date": "2018-03", "outcome": "cancelled", "outcome_date": "2019-06",
+     "known_from": "2019-06-30"},
+    {**_TENDER, "tender_id": "toy-e-2021", "stage": "notice", "units_min": 4, "units_max": 4,
+     "notice_date": "2021-01", "expected_award": "2021-06", "known_from": "2021-01-05"},
+    {**_TENDER, "tender_id": "toy-e-2021", "stage": "cancelled", "units_min": 4, "units_max": 4,
+     "notice_date": "2021-01", "outcome": "cancelled", "outcome_date": "2023-02",
+     "known_from": "2023-02-01"},
+    {**_TENDER, "tender_id": "toy-open-2022", "stage": "shortlist", "units_min": 6,
+     "units_max": 10, "vehicles_min": 24, "vehicles_max": 40, "notice_date": "2022-01",
+     "expected_award": "2022-09", "expected_first_delivery": "2024-03",
+     "shortlisted_bidders": "ToyCo;Elsewhere Trains", "known_from": "2022-01-15"},
+]
+#: An option on the gamma order, public with it and not exercised.
+TOY_OPTION: dict[str, Any] = {
+    "order_id": "gamma-300-2022-option",
+    "class": "300",
+    "parent_order_id": "gamma-300-2022",
+    "status": "open_option",
+    "manufacturer_id": "toyco",
+    "units": 6,
+    "cars_per_unit": 4,
+    "known_from": "2022-03-01",
+}
+
+
 def write_tables(folder: str | Path, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> Path:
     """Write a dataset folder: one CSV per table with the schema's header.
 
@@ -274,9 +321,16 @@ def write_tables(folder: str | Path, rows: Mapping[str, Iterable[Mapping[str, An
     return path
 
 
-def toy_nation(folder: str | Path) -> Path:
-    """Write the toy nation dataset into ``folder`` and return its path."""
-    return write_tables(folder, TOY_ROWS)
+def toy_nation(folder: str | Path, tenders: bool = False) -> Path:
+    """Write the toy nation dataset into ``folder`` and return its path.
+
+    ``tenders=True`` adds the toy tenders (four decided, one open from 2022) and an open
+    option on the gamma order, for the Monte Carlo and the option lever.
+    """
+    rows = dict(TOY_ROWS)
+    if tenders:
+        rows = {**rows, "tenders": TOY_TENDERS, "orders": [*TOY_ROWS["orders"], TOY_OPTION]}
+    return write_tables(folder, rows)
 
 
 def assert_vehicles_conserved(windows: pd.DataFrame, load: np.ndarray, rtol: float = 1e-9) -> None:

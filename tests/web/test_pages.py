@@ -92,3 +92,17 @@ def test_api_docs_are_served_locally(toy_client: TestClient):
     assert "/static/swagger/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert toy_client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_award_levers_take_their_defaults_from_the_tender(embedded_client: TestClient):
+    text = (
+        "name: award\nas_of: 2024-09-01\nlevers:\n"
+        "  - award_tender: {tender: tpe-fleet-2023, winner: hitachi}\n"
+    )
+    response = embedded_client.post("/api/scenarios/run?months=true", content=text)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["levers"] == ["1. tender tpe-fleet-2023 awarded to hitachi: 29 x 5"]
+    changed = {p["plant_id"] for p in body["plants"] if p["changed"]}
+    assert changed
+    assert {m["plant_id"] for m in body["months"]} == changed

@@ -227,7 +227,8 @@ class Service:
     def _scenario_months(
         self, spec: Scenario, levers: list[tuple[str, Lever]], table: pd.DataFrame, where: str
     ) -> pd.DataFrame:
-        loading, _, resolved = self.loading(spec.as_of)
+        loading, _, _ = self.loading(spec.as_of)
+        resolved = as_of_dataset(self.dataset(), spec.as_of, analysis.SCENARIO_TABLES)
         applied = apply_levers(resolved, self.assumptions(), levers, where)
         after = run_loading(applied.resolved, applied.assumptions)
         changed = set(table.loc[table["changed"].astype(bool), "plant_id"])

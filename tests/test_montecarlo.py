@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from railgap import analysis, montecarlo, uncertainty
+from railgap.assumptions import default_assumptions
+from railgap.dataset import as_of, load_dataset
+from railgap.dates import month_of
+from railgap.errors import DataError, DateError
+from railgap.loading import LOADING_TABLES
+from railgap.testing import toy_nation
+
+TABLES = (*LOADING_TABLES, "tenders", "fleets")
+
+
+@pytest.fixture(scope="module")
+def toy_tenders(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return toy_nation(tmp_path_factory.mktemp("mc") / "toy", tenders=True)
+
+
+def _setup(data: Path | None, date: dt.date):
+    dataset = analysis.get_dataset(data)
+    a = default_assumptions()
+    resolved = as_of(dataset, date, TABLES)
+    base = montecarlo.prepare(resolved, a)
+    u = uncertainty.uncertainty(dataset, resolved, a, base.profile, base.windows)
+    return base, u
+
+
+def _months(values) -> np.ndarray:
+    return np.array([month_of(v) if isinstance(v, str) else np.nan for v in values])
+
+
+def _assert_paths_agree(base, u, draws) -> None:
+    sim = montecarlo.simulate(base, u, draws, chunk_elements=20_000)
+    reference = montecarlo.reference_outlooks(base, u, draws)
+    for i, out in enumerate(reference):
+        for name, expected, got in (
+            ("run_out", _months(out["run_out"]), sim.run_out[i]),
+            ("next_work", _months(out["next_work"]), sim.next_work[i]),
+            ("gap_months", out["gap_months"].to_numpy(dtype="float64"), sim.gap_months[i]),
+            (
+                "jobs_at_risk_months",
+                out["jobs_at_risk_months"].to_numpy(dtype="float64"),
+                sim.jobs_at_risk_months[i],
+            ),
+        ):
+            np.testing.assert_allclose(
+                got, expected, rtol=1e-9, atol=1e-6, equal_nan=True, err_msg=f"draw {i} {name}"
+            )
+
+
+@pytest.mark.parametrize("date", [dt.date(2019, 6, 1), dt.date(2024, 1, 15)])
+def test_vectorised_path_agrees_with_the_engine_loop_on_the_embedded_dataset(date):
+    base, u = _setup(None, date)
+    draws = uncertainty.draw(u, 30, seed=11)
+    assert draws.awarded.any(), "the draws must award some tender for the test to bite"
+    assert draws.order_slip.any(), "and slip some order"
+    _assert_paths_agree(base, u, draws)
+
+
+def test_vectorised_path_agrees_with_the_engine_loop_on_the_toy_nation(toy_tenders):
+    base, u = _setup(toy_tenders, dt.date(2022, 6, 1))
+    draws = uncertainty.draw(u, 60, seed=3)
+    _assert_paths_agree(base, u, draws)
+
+
+def test_history_comes_only_from_what_was_decided_by_the_date(toy_tenders):
+    dataset = load_dataset(toy_tenders)
+    a = default_assumptions()
+    early = uncertainty.tender_history(dataset["tenders"], dt.date(2019, 3, 1), a)
+    # By March 2019: three awards (4, 8 and 12 months late); the cancellation came in June.
+    assert early.award_probability == 1.0
+    assert early.decided == 3
+    assert sorted(early.award_slips) == [4.0, 8.0, 12.0]
+    later = uncertainty.tender_history(dataset["tenders"], dt.date(2022, 6, 1), a)
+    assert later.award_probability == pytest.approx(3 / 4)
+    assert sorted(later.notice_to_award) == [16.0, 19.0, 22.0]
+
+
+def test_open_tenders_are_dated_sized_and_matched_to_plants(toy_tenders):
+    _, u = _setup(toy_tenders, dt.date(2022, 6, 1))
+    tender = u.tenders.set_index("tender_id").loc["toy-open-2022"]
+    # Expected award 2022-09 plus each observed slippage.
+    assert [int(c) for c in tender["candidates"]] == [
+        month_of("2023-01"),
+        month_of("2023-05"),
+        month_of("2023-09"),
+    ]
+    assert tender["winners"] == ("toyco", None)
+    assert tender["cars_per_unit"] == 4  # 40 vehicles / 10 units
+    # ToyCo builds as it built gamma, its latest order: shells abroad, assembly at home.
+    assert u.templates["toyco"].plants == ("toy_overseas", "toy_works")
+    assert u.templates["toyco"].stages == ("bodyshell", "assembly")
+
+
+def test_awards_never_fall_before_the_as_of_date(toy_tenders):
+    # toy-e-2021 was expected in 2021-06: by 2022-06 every slipped date but one has passed.
+    base, u = _setup(toy_tenders, dt.date(2022, 6, 1))
+    draws = uncertainty.draw(u, 500, seed=5)
+    assert (draws.award_month > base.as_of_month).all()
+
+
+def test_the_same_seed_gives_the_same_answer_and_another_seed_another():
+    one = analysis.run_simulation(draws=300, seed=7, as_of="2024-01-15")
+    two = analysis.run_simulation(draws=300, seed=7, as_of="2024-01-15")
+    other = analysis.run_simulation(draws=300, seed=8, as_of="2024-01-15")
+    assert one.summary.equals(two.summary)
+    assert one.gap_probability.equals(two.gap_probability)
+    assert not one.gap_probability.equals(other.gap_probability)
+
+
+def test_chunking_does_not_change_the_answer():
+    base, u = _setup(None, dt.date(2024, 1, 15))
+    draws = uncertainty.draw(u, 200, seed=1)
+    small = montecarlo.simulate(base, u, draws, chunk_elements=10_000)
+    large = montecarlo.simulate(base, u, draws, chunk_elements=10_000_000)
+    np.testing.assert_array_equal(small.run_out, large.run_out)
+    np.testing.assert_array_equal(small.gap_months, large.gap_months)
+    np.testing.assert_array_equal(small.gap_count, large.gap_count)
+
+
+def test_probabilities_are_probabilities_and_run_out_only_accumulates():
+    result = analysis.run_simulation(draws=400, as_of="2024-01-15", months=120)
+    for frame in (result.gap_probability, result.run_out_by):
+        values = frame.to_numpy()
+        assert ((values >= 0) & (values <= 1)).all()
+    assert (np.diff(result.run_out_by.to_numpy(), axis=0) >= 0).all()
+    summary = result.summary
+    assert summary["p_gap"].between(0, 1).all()
+    assert summary["p_no_next_work"].between(0, 1).all()
+    assert len(result.gap_probability) == 120
+
+
+def test_newton_aycliffe_in_january_2024_runs_out_in_2024_without_new_work():
+    result = analysis.run_simulation(draws=2000, as_of="2024-01-15")
+    row = result.summary.set_index("plant_id").loc["hitachi_newton_aycliffe"]
+    assert row["run_out_baseline"] == "2024-07"
+    assert np.isnan(row["gap_months_baseline"])  # nothing known after the 810s
+    assert row["p_gap"] == 1.0
+    # Some draws give it a tender (it is a bidder), many do not.
+    assert 0 < row["p_no_next_work"] < 1
+    assert row["run_out_p90"] <= "2024-12"
+
+
+def test_without_uncertainty_the_simulation_is_the_outlook(toy):
+    # The plain toy nation has no tenders and too little history to slip: every draw is
+    # the deterministic outlook.
+    result = analysis.run_simulation(data=toy, draws=50, as_of="2022-06-01")
+    outlook = analysis.outlook("2022-06-01", data=toy, all_plants=True).set_index("plant_id")
+    row = result.summary.set_index("plant_id").loc["toy_works"]
+    assert row["run_out_p10"] == row["run_out_p90"] == outlook.loc["toy_works", "run_out"]
+    assert row["gap_months_p50"] == outlook.loc["toy_works", "gap_months"]
+    assert row["expected_jobs_at_risk_months"] == pytest.approx(
+        outlook.loc["toy_works", "jobs_at_risk_months"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"draws": 0}, "--draws"),
+        ({"draws": 10**7}, "--draws"),
+        ({"months": 6}, "--months"),
+        ({"seed": -1}, "--seed"),
+    ],
+)
+def test_bad_parameters_are_refused_with_their_name(kwargs, message):
+    with pytest.raises(DataError, match=message):
+        analysis.run_simulation(as_of="2024-01-15", **kwargs)
+
+
+def test_a_scenario_brings_its_own_date(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: nothing\nas_of: 2024-01-15\nlevers: []\n", encoding="utf-8")
+    with pytest.raises(DateError, match="own as-of"):
+        analysis.run_simulation(path, as_of="2024-01-15", draws=10)
+    result = analysis.run_simulation(path, draws=10)
+    assert result.stamp.as_of == "2024-01-15"
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.integers(min_value=0, max_value=36),
+    units=st.integers(min_value=1, max_value=30),
+)
+def test_adding_work_never_adds_months_in_a_gap_or_jobs_at_risk(toy, start, units):
+    # At a plant with a stated capacity, more load never leaves a month with less.
+    first = dt.date(2023 + start // 12, start % 12 + 1, 1)
+    path = toy.parent / "more.yaml"
+    path.write_text(
+        f"""
+name: more work
+as_of: 2022-06-01
+levers:
+  - direct_order:
+      class: "400"
+      manufacturer: toyco
+      signed: 2022-06-01
+      units: {units}
+      cars_per_unit: 4
+      first_delivery: "{first.isoformat()[:7]}"
+      plants: [{{plant: toy_works, stage: full}}]
+""",
+        encoding="utf-8",
+    )
+    before = analysis.run_simulation(data=toy, draws=1, as_of="2022-06-01")
+    after = analysis.run_simulation(path, data=toy, draws=1)
+    assert after.gap_probability["toy_works"].sum() <= before.gap_probability["toy_works"].sum()
+    jobs_after, jobs_before = (
+        r.summary.set_index("plant_id").loc["toy_works", "expected_jobs_at_risk_months"]
+        for r in (after, before)
+    )
+    assert jobs_after <= jobs_before + 1e-6
