@@ -208,6 +208,9 @@ def test_saved_scenarios_are_shared_by_url(toy_client: TestClient, db: str):
     assert toy_client.get(f"/api/scenarios/{saved['id']}").json()["yaml"] == TOY_SCENARIO
     listed = toy_client.get("/api/scenarios").json()["scenarios"]
     assert [s["name"] for s in listed] == ["more gamma"]
+    lookup, secret = token.split("_", 2)[1:]
+    assert listed[0]["created_by"] == f"api token {lookup}"
+    assert secret[:8] not in toy_client.get(saved["url"]).text
     run_saved = toy_client.get(f"/api/scenarios/{saved['id']}/run").json()
     run_posted = toy_client.post("/api/scenarios/run", content=TOY_SCENARIO).json()
     assert run_saved["plants"] == run_posted["plants"]

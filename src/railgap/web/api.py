@@ -355,7 +355,8 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         from railgap import store
 
         spec, _ = service.parse(text)
-        author = "api:" + token.split(".", 1)[0][:40]
+        # Name the token by its public lookup part only (rg_<lookup>_<secret>): never the secret.
+        author = "api token " + token.split("_", 2)[1]
         scenario_id = await engine.run(store.save_scenario, spec.name, text, author, db)
         return _json(
             {
