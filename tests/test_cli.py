@@ -244,7 +244,7 @@ def test_simulate_json_is_reproducible_and_bounded():
     assert body["draws"] == 300
     assert body["seed"] == 5
     plants = {row["plant_id"]: row for row in body["plants"]}
-    assert plants["hitachi_newton_aycliffe"]["run_out_baseline"] == "2024-07"
+    assert plants["hitachi_newton_aycliffe"]["run_out_as_planned"] == "2024-07"
     months = body["gap_probability"]["months"]
     assert len(months) == 240
     assert months[0] == "2024-01"

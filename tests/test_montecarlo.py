@@ -141,8 +141,8 @@ def test_probabilities_are_probabilities_and_run_out_only_accumulates():
 def test_newton_aycliffe_in_january_2024_runs_out_in_2024_without_new_work():
     result = analysis.run_simulation(draws=2000, as_of="2024-01-15")
     row = result.summary.set_index("plant_id").loc["hitachi_newton_aycliffe"]
-    assert row["run_out_baseline"] == "2024-07"
-    assert np.isnan(row["gap_months_baseline"])  # nothing known after the 810s
+    assert row["run_out_as_planned"] == "2024-07"
+    assert np.isnan(row["gap_months_as_planned"])  # nothing known after the 810s
     assert row["p_gap"] == 1.0
     # Some draws give it a tender (it is a bidder), many do not.
     assert 0 < row["p_no_next_work"] < 1

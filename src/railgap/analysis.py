@@ -475,7 +475,7 @@ MAX_DRAWS = 1_000_000
 
 
 def run_simulation(
-    scenario: str | Path | None = None,
+    scenario: str | Path | tuple[Scenario, list[tuple[str, Lever]]] | None = None,
     draws: int = 10_000,
     seed: int = 2024,
     as_of: str | dt.date | None = None,
@@ -486,8 +486,9 @@ def run_simulation(
 ) -> Simulation:
     """Monte Carlo over open tenders (award, date, winner, size) and firm orders' slippage.
 
-    With ``scenario``, its levers are applied first and its as-of date is used (``as_of``
-    must then be left out). The same ``seed`` gives the same answer.
+    With ``scenario`` (a file, or one parsed with ``railgap.scenario.parse_scenario``), its
+    levers are applied first and its as-of date is used (``as_of`` must then be left out).
+    The same ``seed`` gives the same answer.
     """
     from railgap import montecarlo, uncertainty
     from railgap.levers import apply_levers
@@ -501,14 +502,16 @@ def run_simulation(
         raise DataError([Problem("--seed", None, None, f"must be 0 or more, not {seed}")])
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
-    tables = (*LOADING_TABLES, "tenders", "fleets")
+    tables = SCENARIO_TABLES
     notes: list[str] = []
     if scenario is not None:
         if as_of is not None:
             raise DateError("a scenario brings its own as-of date: leave out --as-of")
-        spec, levers = read_scenario(scenario)
+        parsed = isinstance(scenario, tuple)
+        spec, levers = scenario if isinstance(scenario, tuple) else read_scenario(scenario)
+        where = "scenario.yaml" if parsed else str(scenario)
         date = spec.as_of
-        applied = apply_levers(as_of_dataset(dataset, date, tables), a, levers, str(scenario))
+        applied = apply_levers(as_of_dataset(dataset, date, tables), a, levers, where)
         resolved, a = applied.resolved, applied.assumptions
         notes += [f"scenario {spec.name}: {note}" for note in applied.notes]
     else:
@@ -518,8 +521,8 @@ def run_simulation(
     u = uncertainty.uncertainty(dataset, resolved, a, base.profile, base.windows)
     drawn = uncertainty.draw(u, draws, seed)
     sim = montecarlo.simulate(base, u, drawn, months=months, progress=progress)
-    baseline = run_loading(resolved, a).outlook
-    summary = montecarlo.summarise(base, sim, baseline)
+    as_planned = run_loading(resolved, a).outlook
+    summary = montecarlo.summarise(base, sim, as_planned)
     plant_ids = [str(p) for p in summary["plant_id"]]
     stamp = _stamp(dataset, data, date, a)
     history = {

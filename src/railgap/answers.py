@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from railgap.analysis import PlantReport, Stamp
+    from railgap.analysis import PlantReport, Simulation, Stamp
     from railgap.turnover import Forecast
 
 FLEET_COLUMNS = [
@@ -143,3 +143,46 @@ def forecast_csv(result: Forecast, stamp: Stamp) -> str:
     frame = result.years.copy()
     frame.attrs.update(stamp.as_dict())
     return render.to_csv(frame, FORECAST_COLUMNS)
+
+
+def _by_month(frame: pd.DataFrame) -> dict[str, Any]:
+    """A month-indexed frame (a column per plant) as ``months`` and one list per plant."""
+    return {
+        "months": [str(m) for m in frame.index],
+        **{str(c): [round(float(v), 3) for v in frame[c]] for c in frame.columns},
+    }
+
+
+def simulation_body(result: Simulation) -> dict[str, Any]:
+    """A Monte Carlo run as JSON: stamp, what was drawn from, per-plant summary, by month."""
+    from railgap import render
+
+    return {
+        **result.stamp.as_dict(),
+        **{k: render.clean(v) for k, v in result.history.items()},
+        "plants": render.records(result.summary),
+        "gap_probability": _by_month(result.gap_probability),
+        "run_out_by": _by_month(result.run_out_by),
+        "tenders": render.records(result.tenders),
+        "notes": result.notes,
+    }
+
+
+def simulation_csv(result: Simulation, table: str = "plants") -> str:
+    """A Monte Carlo run as CSV: the per-plant summary, or month by month.
+
+    ``table="months"`` gives one row per month and plant: the chance of being in a gap then
+    and of having run out by then.
+    """
+    from railgap import render
+
+    if table == "plants":
+        return render.to_csv(result.summary)
+    gap = result.gap_probability.rename_axis("month").reset_index()
+    long = gap.melt(id_vars="month", var_name="plant_id", value_name="p_in_gap")
+    run_out = result.run_out_by.rename_axis("month").reset_index().melt(
+        id_vars="month", var_name="plant_id", value_name="p_run_out_by"
+    )
+    frame = long.merge(run_out, on=["month", "plant_id"])
+    frame.attrs = dict(result.summary.attrs)
+    return render.to_csv(frame)

@@ -295,7 +295,7 @@ def simulate(
     _exclusive(as_json, as_csv)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from railgap import analysis, render, terminal
+    from railgap import analysis, answers, terminal
 
     with Progress(
         "[progress.description]{task.description}",
@@ -318,26 +318,9 @@ def simulate(
             progress=lambda done: bar.advance(task, done),
         )
     if as_json:
-        body = {
-            **result.stamp.as_dict(),
-            **{k: render.clean(v) for k, v in result.history.items()},
-            "plants": render.records(result.summary),
-            "gap_probability": {
-                "months": list(result.gap_probability.index),
-                **{str(c): [round(float(v), 6) for v in result.gap_probability[c]]
-                   for c in result.gap_probability.columns},
-            },
-            "run_out_by": {
-                "months": list(result.run_out_by.index),
-                **{str(c): [round(float(v), 6) for v in result.run_out_by[c]]
-                   for c in result.run_out_by.columns},
-            },
-            "tenders": render.records(result.tenders),
-            "notes": result.notes,
-        }
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(answers.simulation_body(result), indent=2, ensure_ascii=False))
     elif as_csv:
-        typer.echo(render.to_csv(result.summary), nl=False)
+        typer.echo(answers.simulation_csv(result), nl=False)
     else:
         terminal.print_simulation(result)
 

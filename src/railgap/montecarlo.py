@@ -785,11 +785,11 @@ SUMMARY_FIELDS = [
     "country",
     "draws",
     "p_gap",
-    "run_out_baseline",
+    "run_out_as_planned",
     "run_out_p10",
     "run_out_p50",
     "run_out_p90",
-    "gap_months_baseline",
+    "gap_months_as_planned",
     "gap_months_p10",
     "gap_months_p50",
     "gap_months_p90",
@@ -799,13 +799,15 @@ SUMMARY_FIELDS = [
 ]
 
 
-def summarise(base: Base, sim: Simulated, baseline: pd.DataFrame) -> pd.DataFrame:
+def summarise(base: Base, sim: Simulated, as_planned: pd.DataFrame) -> pd.DataFrame:
     """Per plant: chance of a gap, run-out and gap quantiles, expected jobs-at-risk-months.
 
     ``p_gap`` is the share of draws in which the plant falls below its viable rate in at least
     one month of the simulated months (while open). Gap quantiles count a draw with no next
     work as an endless gap: a quantile that lands there is empty (``p_no_next_work`` says how
-    often). Only GB plants and plants with work in some draw are listed.
+    often). ``as_planned`` is the deterministic outlook (no draw: every date as stated, no
+    open tender awarded), shown beside. Only GB plants and plants with work in some draw are
+    listed.
     """
     n = sim.draws.n
     plants = base.resolved["plants"]
@@ -822,7 +824,7 @@ def summarise(base: Base, sim: Simulated, baseline: pd.DataFrame) -> pd.DataFram
         means = np.full(jobs.shape[1], np.nan)
         means[known] = np.nanmean(jobs[:, known], axis=0)
         jobs_mean[base.gb] = means
-    by_plant = baseline.set_index("plant_id")
+    by_plant = as_planned.set_index("plant_id")
     rows = []
     for i, plant in enumerate(plants.itertuples(index=False)):
         with np.errstate(invalid="ignore"):
@@ -838,11 +840,11 @@ def summarise(base: Base, sim: Simulated, baseline: pd.DataFrame) -> pd.DataFram
                 "country": plant.country,
                 "draws": n,
                 "p_gap": float(sim.ever_in_gap[:, i].mean()) if n else np.nan,
-                "run_out_baseline": by_plant["run_out"].get(plant.plant_id),
+                "run_out_as_planned": by_plant["run_out"].get(plant.plant_id),
                 "run_out_p10": _labels(run_q[:, i])[0],
                 "run_out_p50": _labels(run_q[:, i])[1],
                 "run_out_p90": _labels(run_q[:, i])[2],
-                "gap_months_baseline": None if pd.isna(gap_base) else float(gap_base),
+                "gap_months_as_planned": None if pd.isna(gap_base) else float(gap_base),
                 "gap_months_p10": _finite(gap_q[0, i]),
                 "gap_months_p50": _finite(gap_q[1, i]),
                 "gap_months_p90": _finite(gap_q[2, i]),

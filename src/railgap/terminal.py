@@ -323,12 +323,12 @@ def print_simulation(sim: Any) -> None:
         ("gap months: P50 (P10 to P90)", "left"),
         ("P(no next work)", "right"),
         ("E[jobs-at-risk-months]", "right"),
-        ("baseline run-out / gap", "left"),
+        ("as planned: run-out / gap", "left"),
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for raw in summary.to_dict("records"):
         row = {k: render.clean(v) for k, v in raw.items()}
-        gap = row["gap_months_baseline"]
+        gap = row["gap_months_as_planned"]
         _add(
             table,
             f"{row['name']} ({row['country']})",
@@ -338,7 +338,7 @@ def print_simulation(sim: Any) -> None:
                         "{:.0f}"),
             f"{row['p_no_next_work']:.0%}",
             render.fmt_int(row["expected_jobs_at_risk_months"]),
-            f"{row['run_out_baseline'] or '-'} / "
+            f"{row['run_out_as_planned'] or '-'} / "
             + ("none known" if gap is None else f"{gap:.0f}"),
         )
     console.print(table)

@@ -221,3 +221,47 @@ def test_saved_scenarios_are_shared_by_url(toy_client: TestClient, db: str):
     assert compared.status_code == 200
     assert toy_client.get("/api/scenarios/999999").status_code == 404
     assert toy_client.get("/scenarios/999999").status_code == 404
+
+
+def test_simulate_json_is_the_cli_json(toy_client: TestClient, toy: Path):
+    query = f"as_of={TOY_DATE}&draws=300&seed=9&months=60"
+    response = toy_client.get(f"/api/simulate?{query}")
+    assert response.status_code == 200
+    assert response.json() == _cli_json(
+        "simulate", "--as-of", TOY_DATE, "--draws", "300", "--seed", "9", "--months", "60",
+        "--data", str(toy),
+    )
+    body = response.json()
+    assert len(body["gap_probability"]["months"]) == 60
+    assert {p["plant_id"] for p in body["plants"]} >= {"toy_works"}
+
+
+def test_simulate_csv_by_plant_and_by_month(toy_client: TestClient):
+    plants = toy_client.get(f"/api/simulate?as_of={TOY_DATE}&draws=50&format=csv")
+    assert plants.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(plants.text)))
+    assert {r["plant_id"] for r in rows} >= {"toy_works"}
+    months = toy_client.get(
+        f"/api/simulate?as_of={TOY_DATE}&draws=50&months=24&table=months&format=csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(months.text)))
+    works = [r for r in rows if r["plant_id"] == "toy_works"]
+    assert len(works) == 24
+    assert all(0 <= float(r["p_in_gap"]) <= 1 for r in works)
+
+
+def test_simulate_under_an_uploaded_scenario(toy_client: TestClient):
+    response = toy_client.post(
+        "/api/simulate?draws=100", content=TOY_SCENARIO, headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["as_of"] == TOY_DATE
+    assert any("more gamma" in note for note in body["notes"])
+
+
+def test_simulate_is_bounded(toy_client: TestClient):
+    for query in ("draws=0", "draws=20001", "months=6", "seed=-1"):
+        response = toy_client.get(f"/api/simulate?as_of={TOY_DATE}&{query}")
+        assert response.status_code == 422, query
+        assert "traceback" not in response.text.lower()

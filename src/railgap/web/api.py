@@ -28,6 +28,20 @@ AsOf = Annotated[
         max_length=10,
     ),
 ]
+#: Most draws one web request may ask for (the CLI allows far more).
+MAX_WEB_DRAWS = 20_000
+Draws = Annotated[
+    int,
+    Query(ge=1, le=MAX_WEB_DRAWS, description=f"Futures drawn (at most {MAX_WEB_DRAWS:,})."),
+]
+Seed = Annotated[
+    int, Query(ge=0, le=2**31 - 1, description="Random seed: the same seed, the same answer.")
+]
+Months = Annotated[int, Query(ge=12, le=360, description="Months from the as-of date.")]
+SimTable = Annotated[
+    Literal["plants", "months"],
+    Query(description="CSV only: the per-plant summary, or one row per month and plant."),
+]
 ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A saved scenario's id.")]
 PlantId = Annotated[
     str, Path(max_length=200, description="Plant id, e.g. hitachi_newton_aycliffe.")
@@ -294,6 +308,49 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         date = service.date(as_of) if as_of else None
         frame = await engine.run(service.table, table, date)
         return _table(frame, "rows", format, f"{table}.csv")
+
+    def _simulation_response(result: Any, fmt: str, table: str) -> Response:
+        name = "simulation.csv" if table == "plants" else "simulation-months.csv"
+        return _send(
+            fmt,
+            lambda: answers.simulation_body(result),
+            lambda: answers.simulation_csv(result, table),
+            name,
+        )
+
+    @router.get(
+        "/simulate", summary="Monte Carlo: chances of a gap", responses={200: {"content": CSV}}
+    )
+    async def simulate(
+        as_of: AsOf = None,
+        draws: Draws = 2000,
+        seed: Seed = 2024,
+        months: Months = 240,
+        table: SimTable = "plants",
+        format: Format = "json",
+    ) -> Response:
+        """As ``railgap simulate --json``: per plant, chances of a gap, run-out and gap ranges."""
+        date = service.date(as_of)
+        result = await engine.run(service.simulation, date, None, draws, seed, months)
+        return _simulation_response(result, format, table)
+
+    @router.post(
+        "/simulate",
+        summary="Monte Carlo under an uploaded scenario",
+        openapi_extra=SCENARIO_BODY,
+        responses={200: {"content": CSV}},
+    )
+    async def simulate_scenario(
+        text: Annotated[str, Depends(scenario_text)],
+        draws: Draws = 2000,
+        seed: Seed = 2024,
+        months: Months = 240,
+        table: SimTable = "plants",
+        format: Format = "json",
+    ) -> Response:
+        """As ``railgap simulate --scenario FILE --json``, on the scenario's date."""
+        result = await engine.run(service.simulation, None, text, draws, seed, months)
+        return _simulation_response(result, format, table)
 
     @router.post(
         "/scenarios/run",

@@ -341,3 +341,56 @@ def scenario_plant(
         columns,
         rows,
     )
+
+
+#: Draws behind the dashboard's Monte Carlo charts (the API and CLI take more).
+PAGE_DRAWS = 2000
+
+
+def gap_chance(
+    gap: pd.Series, run_out: pd.Series, summary: dict[str, Any], attrs: dict[str, Any],
+    csv_url: str,
+) -> Chart:
+    """A plant's Monte Carlo fan: chance of being in a gap each month, and of having run out."""
+    months = [str(m) for m in gap.index]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "chance of being in a gap",
+            "x": months,
+            "y": [round(float(v), 3) for v in gap],
+            "fill": "tozeroy",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "chance work has run out by then",
+            "x": months,
+            "y": [round(float(v), 3) for v in run_out],
+            "line": {"dash": "dot"},
+        },
+    ]
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "probability"}, "range": [0, 1], "tickformat": ".0%"},
+        "xaxis": {"type": "date"},
+    }
+    frame = pd.DataFrame({"month": months, "p_in_gap": gap.to_numpy(),
+                          "p_run_out_by": run_out.to_numpy()})
+    columns, rows = _table(frame, ["month", "p_in_gap", "p_run_out_by"])
+    p_gap = summary.get("p_gap")
+    chance = "" if p_gap is None else f" Chance of a gap in the period: {p_gap:.0%}."
+    return Chart(
+        "chart-gap-chance",
+        f"Chance of a gap by month (Monte Carlo, {summary.get('draws', PAGE_DRAWS):,} draws)",
+        {"data": traces, "layout": layout},
+        "Line chart of the chance, month by month, that the plant is below its minimum viable "
+        "rate, over futures drawn for open tenders (award, date, winner, size) and late "
+        f"deliveries of firm orders.{chance}",
+        note(attrs) + " Distributions learnt from tenders decided and orders delivered by that "
+        "date (docs/uncertainty.md).",
+        csv_url,
+        columns,
+        rows,
+    )

@@ -123,6 +123,22 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
     variations, tenders = service.gap_levers(plant_id, date)
     q = f"as_of={date.isoformat()}"
     base = f"/api/plants/{plant_id}"
+    sim = service.simulation(date, None, charts.PAGE_DRAWS, 2024, 240)
+    sim_url = f"/api/simulate?{q}&draws={charts.PAGE_DRAWS}&seed=2024&months=240"
+    summary = sim.summary.set_index("plant_id")
+    fan = (
+        [
+            charts.gap_chance(
+                sim.gap_probability[plant_id],
+                sim.run_out_by[plant_id],
+                {str(k): render.clean(v) for k, v in summary.loc[plant_id].items()},
+                attrs,
+                f"{sim_url}&table=months&format=csv",
+            )
+        ]
+        if plant_id in summary.index
+        else []
+    )
     return {
         "as_of": date.isoformat(),
         "stamp": attrs,
@@ -135,6 +151,7 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
         "charts": [
             charts.plant_loading(loads, months, attrs, f"{base}/loading?{q}&format=csv"),
             charts.plant_jobs(months, attrs, f"{base}?{q}&format=csv"),
+            *fan,
         ],
         "downloads": {
             "orders": f"{base}/orders?{q}&format=csv",

@@ -224,6 +224,26 @@ class Service:
 
         return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
 
+    def simulation(
+        self, date: dt.date | None, text: str | None, draws: int, seed: int, months: int
+    ) -> analysis.Simulation:
+        """A Monte Carlo run on a date, or under uploaded scenario text (its own date)."""
+        digest = hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+        def compute() -> analysis.Simulation:
+            scenario = self.parse(text) if text is not None else None
+            return analysis.run_simulation(
+                scenario,
+                draws=draws,
+                seed=seed,
+                as_of=None if scenario is not None else date,
+                months=months,
+                data=self.source(),
+            )
+
+        key = ("simulation", date if text is None else None, digest, draws, seed, months)
+        return self._cached(key, compute)  # type: ignore[no-any-return]
+
     def _scenario_months(
         self, spec: Scenario, levers: list[tuple[str, Lever]], table: pd.DataFrame, where: str
     ) -> pd.DataFrame:
