@@ -32,7 +32,7 @@ from railgap.pipeline_model import (
     relax,
     solve,
 )
-from railgap.pipeline_options import Options
+from railgap.pipeline_options import Options, award_step
 from railgap.pipeline_plans import (
     Terms,
     as_procured,
@@ -216,7 +216,9 @@ def optimize_instance(inst: Instance, options: Options) -> Optimised:
         plants=plant_summary(inst, cand, plans),
         plant_months=plant_months(inst, cand, plans["optimised"]),
         terms=terms_table(terms),
-        gaps=unclosed_gaps(inst, cand, plans["optimised"]),
+        gaps=unclosed_gaps(
+            inst, cand, plans["optimised"], award_step(options, len(inst.months))
+        ),
         problems=problems,
         status=result.status,
         mip_gap=result.mip_gap,
@@ -332,24 +334,35 @@ def plant_summary(
     return frame[keep].reset_index(drop=True)
 
 
-def unclosed_gaps(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.DataFrame:
+def unclosed_gaps(
+    inst: Instance, cand: Candidates, picked: np.ndarray, step: int
+) -> pd.DataFrame:
     """Runs of months a GB plant stays below its viable rate, and why.
 
     *No timetable could close it* when no candidate award can load that plant in that
-    month: it is before any new order can be in production (the award lead time), or no
-    need it can build can be built then. Otherwise the optimiser left it open because
-    closing it would cost more under the weights (or capacity went to other plants).
+    month: it is before any new order can be in production (the award lead time), the firm
+    book leaves no room, or no need it can build can be built then. Otherwise it could be
+    closed: by a need left unplaced that fits beside the timetable (the optimiser judged
+    it dearer under the weights), or only by re-timing the timetable's other builds at the
+    plant (on the award grid they collide).
     """
     total = inst.firm + new_load(inst, cand, picked)
     gb = inst.gb & (inst.capacity > 0)
     below = (total < inst.viable[:, None] - 1e-9) & inst.open_ & gb[:, None]
     below &= (np.where(inst.gb[:, None], inst.employees, 0.0) > 0)
-    # A plant-month is reachable when some candidate that fits the spare capacity alone
-    # loads it; any candidate at all, for saying why not.
+    # Reachable: some candidate that fits the firm book's spare capacity alone loads it;
+    # free: some candidate of a need not in the plan fits beside the plan's builds.
     spare = np.maximum(inst.capacity[:, None] - inst.firm, 0.0)
+    residual = np.maximum(inst.capacity[:, None] - total, 0.0)
     fits = _fits_alone(inst, cand, spare)[cand.entry_col]
     reach = np.zeros_like(below)
     reach[cand.plant[cand.entry_col[fits]], cand.entry_t[fits]] = True
+    unplaced = np.ones(len(inst.needs), dtype=bool)
+    unplaced[cand.need[picked]] = False
+    beside = _fits_alone(inst, cand, residual) & unplaced[cand.need]
+    beside_e = beside[cand.entry_col]
+    free = np.zeros_like(below)
+    free[cand.plant[cand.entry_col[beside_e]], cand.entry_t[beside_e]] = True
     touched = np.zeros_like(below)
     touched[cand.plant[cand.entry_col], cand.entry_t] = True
     jobs = jobs_at_risk(inst, total)
@@ -363,8 +376,17 @@ def unclosed_gaps(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.Da
             cut = np.flatnonzero(np.diff(reach[p, s:e].astype(np.int8))) + s + 1
             for a, b in zip(np.r_[s, cut], np.r_[cut, e], strict=True):
                 months = inst.months[a:b]
-                if reach[p, a]:
-                    reason = "could be closed: left open as the cheaper plan under these weights"
+                if free[p, a:b].any():
+                    reason = (
+                        "could be closed: an unplaced need fits beside this timetable, "
+                        "left open as the cheaper plan under these weights"
+                    )
+                    closable = True
+                elif reach[p, a]:
+                    reason = (
+                        "not closed: the builds that could load it collide with this "
+                        f"timetable's other builds there (awards every {step} months)"
+                    )
                     closable = True
                 elif months[-1] < first_build:
                     reason = (
