@@ -7,6 +7,7 @@ The Python API returns pandas DataFrames::
     railgap.plant("hitachi_newton_aycliffe")     # one plant's months, orders and sources
     railgap.fleet(as_of="2024-01-15")            # the fleet register, with ages
     railgap.forecast(to_year=2060)               # fleet size, age, retirements, demand
+    railgap.optimize(as_of="2024-01-15")         # the smooth procurement timetable
 
 Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
 """
@@ -23,19 +24,36 @@ __all__ = [
     "fleet",
     "forecast",
     "load_dataset",
+    "optimize",
     "outlook",
     "plant",
     "run_scenario",
 ]
 
 if TYPE_CHECKING:
-    from railgap.analysis import compare_scenarios, fleet, forecast, outlook, plant, run_scenario
+    from railgap.analysis import (
+        compare_scenarios,
+        fleet,
+        forecast,
+        optimize,
+        outlook,
+        plant,
+        run_scenario,
+    )
     from railgap.dataset import load_dataset
 
 
 def __getattr__(name: str) -> Any:
     """Import the public API lazily."""
-    if name in ("compare_scenarios", "fleet", "forecast", "outlook", "plant", "run_scenario"):
+    if name in (
+        "compare_scenarios",
+        "fleet",
+        "forecast",
+        "optimize",
+        "outlook",
+        "plant",
+        "run_scenario",
+    ):
         from railgap import analysis
 
         return getattr(analysis, name)

@@ -245,13 +245,19 @@ def timetable(
     row_of = np.full(len(needs), -1)
     row_of[cand.need[picked]] = picked
     got = row_of >= 0
-    c = np.where(got, row_of, 0)
-    ids = inst.plants["plant_id"].to_numpy().astype(object)
+    # Unplaced needs point at a padding entry past the candidates.
+    c = np.where(got, row_of, len(cand))
+    ids = np.append(inst.plants["plant_id"].to_numpy().astype(object), None)
+    start = np.append(cand.start, 0)
+    duration = np.append(cand.duration, 1)
+    award = np.append(cand.award, 0)
+    plant = np.append(cand.plant, len(ids) - 1)
+    overage = np.append(cand.overage, 0.0)
 
     def label(values: np.ndarray) -> np.ndarray:
         return np.array([month_label(int(v)) for v in values], dtype=object)
 
-    end = cand.start[c] + cand.duration[c] - 1
+    end = start[c] + duration[c] - 1
     late = np.maximum(end + inst.lag_months - needs["due_month"].to_numpy() + 1, 0)
     why = {p.split(" ", 2)[1].rstrip(":"): p for p in problems if p.startswith("need ")}
     frame = pd.DataFrame(
@@ -267,15 +273,13 @@ def timetable(
                 np.where(late > 0, "late", "on time"),
                 np.where(needs["due_month"].to_numpy() > inst.last_month, "later", "unmet"),
             ),
-            "award": np.where(got, label(cand.award[c]), None),
-            "plant_id": np.where(got, ids[cand.plant[c]], None),
-            "build_start": np.where(got, label(cand.start[c]), None),
+            "award": np.where(got, label(award[c]), None),
+            "plant_id": np.where(got, ids[plant[c]], None),
+            "build_start": np.where(got, label(start[c]), None),
             "build_end": np.where(got, label(end), None),
             "in_service_end": np.where(got, label(end + inst.lag_months), None),
             "late_months": np.where(got, late, np.nan),
-            "overage_vehicle_years": np.where(
-                got, cand.overage[c], cand.unmet_overage
-            ).round(1),
+            "overage_vehicle_years": np.where(got, overage[c], cand.unmet_overage).round(1),
             "reason": [
                 None
                 if g or due > inst.last_month

@@ -15,6 +15,8 @@ candidate or is left unmet (a continuous slack, costed as over-age to past the h
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -347,8 +349,27 @@ class SolveResult:
         return self.values.size > 0
 
 
+def new_highs() -> highspy.Highs:
+    """A HiGHS instance, without the banner HiGHS prints to stdout when it starts.
+
+    The banner would corrupt ``--json`` and ``--csv`` output, so standard output is
+    pointed at the null device (at the file-descriptor level) while HiGHS starts.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w", encoding="utf-8") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 def _highs(options: Options, time_limit: float) -> highspy.Highs:
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", max(float(time_limit), 0.1))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
