@@ -42,7 +42,7 @@ def test_every_assumption_is_explained_in_the_docs():
         (ROOT / "src" / "railgap" / "data" / "assumptions.yaml").read_text(encoding="utf-8")
     )
     docs = "".join(
-        (ROOT / "docs" / page).read_text(encoding="utf-8") for page in ("model.md", "forecast.md")
+        (ROOT / "docs" / page).read_text(encoding="utf-8") for page in ("model.md", "forecast.md", "optimizer.md")
     )
     for name in data["assumptions"]:
         assert f"`{name}`" in docs, name

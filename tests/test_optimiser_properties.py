@@ -12,9 +12,7 @@ from railgap.pipeline_options import Options, Weights
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
-SETTINGS = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -70,7 +68,8 @@ def test_every_need_is_met_in_its_window_or_reported(inst):
             assert late == (month_of(row["in_service_end"]) >= need["due_month"])
         elif row["status"] == "unmet":
             assert need["due_month"] <= inst.last_month
-            assert isinstance(row["reason"], str) and row["reason"]
+            assert isinstance(row["reason"], str)
+            assert row["reason"]
         else:
             assert row["status"] == "later"
             assert need["due_month"] > inst.last_month

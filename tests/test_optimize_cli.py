@@ -48,7 +48,8 @@ def test_no_gb_plant_idle_where_a_timetable_could_fill_it(newton_aycliffe_case):
     assert not [g for g in gaps if g["reason"].startswith("could be closed")]
     # Newton Aycliffe's 2024-25 gap: no order placed after January 2024 could fill it.
     na = [g for g in gaps if g["plant_id"] == "hitachi_newton_aycliffe"]
-    assert na and na[0]["from"] == "2024-08"
+    assert na
+    assert na[0]["from"] == "2024-08"
     assert na[0]["closable"] is False
     assert "no timetable could close it" in na[0]["reason"]
     # After the lead time, every GB plant is at or above its viable rate almost always:
@@ -72,7 +73,8 @@ def test_timetable_rows_are_awarded_or_explained(newton_aycliffe_case):
     body, _ = newton_aycliffe_case
     for row in body["timetable"]:
         if row["status"] in ("on time", "late"):
-            assert row["award"] >= "2024-02" and row["plant_id"]
+            assert row["award"] >= "2024-02"
+            assert row["plant_id"]
             assert row["build_start"] <= row["build_end"] <= "2040-12"
         else:
             assert row["status"] in ("unmet", "later")
@@ -95,7 +97,8 @@ def test_csv_and_table_outputs():
     result = run("optimize", "--as-of", "2024-01-15", "--to", "2030", "--csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert rows and {"need_id", "award", "plant_id", "as_of"} <= set(rows[0])
+    assert rows
+    assert {"need_id", "award", "plant_id", "as_of"} <= set(rows[0])
     result = run("optimize", "--as-of", "2024-01-15", "--to", "2030")
     assert result.returncode == 0, result.stderr
     assert "Objective terms" in result.stdout

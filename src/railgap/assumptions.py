@@ -80,7 +80,9 @@ class Assumptions(BaseModel):
             )
         families = self.assumptions["traction_family"].value
         if not isinstance(families, dict) or set(families) != set(TRACTIONS):
-            raise ValueError(f"traction_family must give a family for each of {', '.join(TRACTIONS)}")
+            raise ValueError(
+                f"traction_family must give a family for each of {', '.join(TRACTIONS)}"
+            )
         if any(v not in (1, 2) for v in families.values()):
             raise ValueError("traction_family codes must be 1 (electric) or 2 (self-powered)")
         for name, item in self.assumptions.items():

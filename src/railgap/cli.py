@@ -337,7 +337,9 @@ def optimize(
     ] = 30.0,
     uk_share: Annotated[
         float,
-        typer.Option("--uk-share", help="Least share of awarded vehicles built in GB (0-1).", min=0, max=1),
+        typer.Option(
+            "--uk-share", help="Least share of awarded vehicles built in GB (0-1).", min=0, max=1
+        ),
     ] = 0.0,
     budget: Annotated[
         float | None,

@@ -93,7 +93,11 @@ def explain(inst: Instance, cand: Candidates, options: Options) -> list[str]:
     for n in np.flatnonzero(~has):
         need = inst.needs.iloc[n]
         able = [p for p in np.flatnonzero(inst.capable[n]) if ids[p] not in options.must_not_use]
-        what = f"need {need['need_id']} ({need['vehicles']:.0f} {need['family']} {need['segment']} vehicles due {month_label(int(need['due_month']))})"
+        due = month_label(int(need["due_month"]))
+        what = (
+            f"need {need['need_id']} ({need['vehicles']:.0f} {need['family']} "
+            f"{need['segment']} vehicles due {due})"
+        )
         if not inst.capable[n].any():
             problems.append(f"{what}: no plant has built {need['family']} {need['segment']} trains")
         elif not able:
@@ -206,7 +210,9 @@ def optimize_instance(inst: Instance, options: Options) -> Optimised:
     plans = {"greedy": greedy(inst, cand), "as_procured": as_procured(inst, cand)}
     impossible = any(p.startswith("plant ") for p in problems)
     if impossible:
-        result = SolveResult("Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0))
+        result = SolveResult(
+            "Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0)
+        )
     else:
         result = solve_staged(inst, cand, model, options, plans["greedy"])
     plans["optimised"] = chosen(result, model)
@@ -216,9 +222,7 @@ def optimize_instance(inst: Instance, options: Options) -> Optimised:
         plants=plant_summary(inst, cand, plans),
         plant_months=plant_months(inst, cand, plans["optimised"]),
         terms=terms_table(terms),
-        gaps=unclosed_gaps(
-            inst, cand, plans["optimised"], award_step(options, len(inst.months))
-        ),
+        gaps=unclosed_gaps(inst, cand, plans["optimised"], award_step(options, len(inst.months))),
         problems=problems,
         status=result.status,
         mip_gap=result.mip_gap,
@@ -232,9 +236,9 @@ def optimize_instance(inst: Instance, options: Options) -> Optimised:
 
 def terms_table(terms: dict[str, Terms]) -> pd.DataFrame:
     """One row per plan: its objective terms."""
-    return pd.DataFrame(
-        [{"plan": name, **t.as_dict()} for name, t in terms.items()]
-    ).set_index("plan")
+    return pd.DataFrame([{"plan": name, **t.as_dict()} for name, t in terms.items()]).set_index(
+        "plan"
+    )
 
 
 def timetable(
@@ -247,7 +251,7 @@ def timetable(
     got = row_of >= 0
     # Unplaced needs point at a padding entry past the candidates.
     c = np.where(got, row_of, len(cand))
-    ids = np.append(inst.plants["plant_id"].to_numpy().astype(object), None)
+    ids = np.append(inst.plants["plant_id"].to_numpy().astype(object), np.array([None]))
     start = np.append(cand.start, 0)
     duration = np.append(cand.duration, 1)
     award = np.append(cand.award, 0)
@@ -256,6 +260,9 @@ def timetable(
 
     def label(values: np.ndarray) -> np.ndarray:
         return np.array([month_label(int(v)) for v in values], dtype=object)
+
+    def when_got(values: np.ndarray) -> np.ndarray:
+        return np.where(got, values, np.array(None, dtype=object))
 
     end = start[c] + duration[c] - 1
     late = np.maximum(end + inst.lag_months - needs["due_month"].to_numpy() + 1, 0)
@@ -273,18 +280,21 @@ def timetable(
                 np.where(late > 0, "late", "on time"),
                 np.where(needs["due_month"].to_numpy() > inst.last_month, "later", "unmet"),
             ),
-            "award": np.where(got, label(award[c]), None),
-            "plant_id": np.where(got, ids[plant[c]], None),
-            "build_start": np.where(got, label(start[c]), None),
-            "build_end": np.where(got, label(end), None),
-            "in_service_end": np.where(got, label(end + inst.lag_months), None),
+            "award": when_got(label(award[c])),
+            "plant_id": when_got(ids[plant[c]]),
+            "build_start": when_got(label(start[c])),
+            "build_end": when_got(label(end)),
+            "in_service_end": when_got(label(end + inst.lag_months)),
             "late_months": np.where(got, late, np.nan),
             "overage_vehicle_years": np.where(got, overage[c], cand.unmet_overage).round(1),
             "reason": [
                 None
                 if g or due > inst.last_month
-                else why.get(str(nid), "not awarded in the horizon: no room at any plant that "
-                             "can build it, or cheaper to leave under these weights")
+                else why.get(
+                    str(nid),
+                    "not awarded in the horizon: no room at any plant that "
+                    "can build it, or cheaper to leave under these weights",
+                )
                 for g, nid, due in zip(got, needs["need_id"], needs["due_month"], strict=True)
             ],
         }
@@ -313,9 +323,7 @@ def plant_months(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.Dat
     )
 
 
-def plant_summary(
-    inst: Instance, cand: Candidates, plans: dict[str, np.ndarray]
-) -> pd.DataFrame:
+def plant_summary(inst: Instance, cand: Candidates, plans: dict[str, np.ndarray]) -> pd.DataFrame:
     """Per plant: vehicles awarded and jobs-at-risk-months without new orders and per plan."""
     frame = inst.plants[["plant_id", "name", "country"]].copy()
     frame["capacity"] = inst.capacity
@@ -327,8 +335,8 @@ def plant_summary(
         total = inst.firm + new_load(inst, cand, picked)
         frame[f"jobs_at_risk_months_{name}"] = jobs_at_risk(inst, total).sum(axis=1)
         frame[f"months_below_viable_{name}"] = (
-            ((total < inst.viable[:, None] - 1e-9) & inst.open_ & inst.gb[:, None]).sum(axis=1)
-        )
+            (total < inst.viable[:, None] - 1e-9) & inst.open_ & inst.gb[:, None]
+        ).sum(axis=1)
         frame[f"vehicles_{name}"] = np.bincount(
             cand.plant[picked], weights=vehicles[cand.need[picked]], minlength=len(frame)
         )
@@ -338,9 +346,7 @@ def plant_summary(
     return frame[keep].reset_index(drop=True)
 
 
-def unclosed_gaps(
-    inst: Instance, cand: Candidates, picked: np.ndarray, step: int
-) -> pd.DataFrame:
+def unclosed_gaps(inst: Instance, cand: Candidates, picked: np.ndarray, step: int) -> pd.DataFrame:
     """Runs of months a GB plant stays below its viable rate, and why.
 
     *No timetable could close it* when no candidate award can load that plant in that
@@ -353,7 +359,7 @@ def unclosed_gaps(
     total = inst.firm + new_load(inst, cand, picked)
     gb = inst.gb & (inst.capacity > 0)
     below = (total < inst.viable[:, None] - 1e-9) & inst.open_ & gb[:, None]
-    below &= (np.where(inst.gb[:, None], inst.employees, 0.0) > 0)
+    below &= np.where(inst.gb[:, None], inst.employees, 0.0) > 0
     # Reachable: some candidate that fits the firm book's spare capacity alone loads it;
     # free: some candidate of a need not in the plan fits beside the plan's builds.
     spare = np.maximum(inst.capacity[:, None] - inst.firm, 0.0)

@@ -77,7 +77,9 @@ def write_scenario(result: OptimizeResult, path: Path) -> None:
             out.write(text)
         Path(tmp).replace(path)
     except OSError as exc:
-        raise DataError([Problem(str(path), None, None, f"cannot be written: {exc.strerror}")]) from None
+        raise DataError(
+            [Problem(str(path), None, None, f"cannot be written: {exc.strerror}")]
+        ) from None
 
 
 def _text(value: Any) -> str:
@@ -103,25 +105,35 @@ def print_result(result: OptimizeResult) -> None:
     for name in ("need", "vehicles", "replaces", "due", "status", "award", "plant", "build"):
         table.add_column(name)
     for raw in result.timetable.to_dict("records"):
-        row = {k: _text(v) for k, v in raw.items()}
-        build = f"{row['build_start']} to {row['build_end']}" if row["build_start"] != "-" else "-"
-        where = row["plant_id"] if row["plant_id"] != "-" else row["reason"][:48]
+        cells = {str(k): _text(v) for k, v in raw.items()}
+        build = f"{cells['build_start']} to {cells['build_end']}"
+        build = "-" if cells["build_start"] == "-" else build
+        where = cells["plant_id"] if cells["plant_id"] != "-" else cells["reason"][:48]
         _add(
             table,
-            row["need_id"],
+            cells["need_id"],
             render.fmt_int(raw["vehicles"]),
-            row["replaces"][:28],
-            row["due"],
-            row["status"],
-            row["award"],
+            cells["replaces"][:28],
+            cells["due"],
+            cells["status"],
+            cells["award"],
             where,
             build,
         )
     console.print(table)
     plants = Table(title="Jobs-at-risk-months by plant", title_justify="left")
-    for name in ("plant", "country", "firm book only", "as procured", "greedy", "optimised", "vehicles"):
+    for name in (
+        "plant",
+        "country",
+        "firm book only",
+        "as procured",
+        "greedy",
+        "optimised",
+        "vehicles",
+    ):
         plants.add_column(name, justify="left" if name in ("plant", "country") else "right")
-    for row in result.plants.to_dict("records"):
+    for record in result.plants.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
         _add(
             plants,
             row["plant_id"],
@@ -134,25 +146,31 @@ def print_result(result: OptimizeResult) -> None:
         )
     console.print(plants)
     terms = Table(title="Objective terms", title_justify="left")
-    for name in ("plan", "jobs-at-risk-months", "over-age vehicle-years", "rate changes", "objective"):
+    for name in (
+        "plan",
+        "jobs-at-risk-months",
+        "over-age vehicle-years",
+        "rate changes",
+        "objective",
+    ):
         terms.add_column(name, justify="left" if name == "plan" else "right")
-    for plan, row in result.terms.iterrows():
+    for plan, values in result.terms.iterrows():
         _add(
             terms,
             str(plan).replace("_", " "),
-            render.fmt_int(row["jobs_at_risk_months"]),
-            render.fmt_int(row["overage_vehicle_years"]),
-            render.fmt_int(row["rate_changes"]),
-            render.fmt_int(row["objective"]),
+            render.fmt_int(values["jobs_at_risk_months"]),
+            render.fmt_int(values["overage_vehicle_years"]),
+            render.fmt_int(values["rate_changes"]),
+            render.fmt_int(values["objective"]),
         )
     console.print(terms)
     gaps = result.gaps
     if len(gaps):
         console.print("GB plants below their minimum viable rate:", markup=False)
-        for row in gaps.to_dict("records"):
+        for gap in gaps.to_dict("records"):
             console.print(
-                f"  {row['plant_id']} {row['from']} to {row['to']} ({row['months']} months, "
-                f"{render.fmt_int(row['jobs_at_risk_months'])} job-months): {row['reason']}",
+                f"  {gap['plant_id']} {gap['from']} to {gap['to']} ({gap['months']} months, "
+                f"{render.fmt_int(gap['jobs_at_risk_months'])} job-months): {gap['reason']}",
                 markup=False,
                 highlight=False,
             )

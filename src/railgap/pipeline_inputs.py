@@ -98,13 +98,16 @@ def capability(
         for p, g in built.groupby("plant_id")
     }
     makers = resolved["plants"].drop_duplicates("plant_id", keep="last")
-    maker = dict(zip(makers["plant_id"].astype(str), makers["manufacturer_id"].astype(str), strict=True))
+    maker = dict(
+        zip(makers["plant_id"].astype(str), makers["manufacturer_id"].astype(str), strict=True)
+    )
     by_maker: dict[str, set[tuple[str, str]]] = {}
     for plant, pairs in own.items():
         by_maker.setdefault(maker.get(plant, ""), set()).update(pairs)
     inherit = a.number("capability_from_manufacturer") > 0
     return {
-        str(p): own.get(str(p)) or (by_maker.get(maker.get(str(p), ""), set()) if inherit else set())
+        str(p): own.get(str(p))
+        or (by_maker.get(maker.get(str(p), ""), set()) if inherit else set())
         for p in plant_ids
     }
 
@@ -172,8 +175,10 @@ def build_instance(
         & (capacity[:, None] > 0)
     )
     series = staff_series(resolved["plant_staff"], yom)
-    employees = np.vstack([staff_by_month(series, p, months) for p in ids]) if len(ids) else (
-        np.zeros((0, n_months))
+    employees = (
+        np.vstack([staff_by_month(series, p, months) for p in ids])
+        if len(ids)
+        else (np.zeros((0, n_months)))
     )
     employees = np.where(months[None, :] >= closed[:, None], 0.0, np.nan_to_num(employees))
     able = capability(resolved, a, ids)
@@ -186,7 +191,7 @@ def build_instance(
     rate = a.number("delivery_rate_vehicles_per_month")
     duration = np.ceil(needs["vehicles"].to_numpy(dtype="float64") / rate)
     latest = needs["due_month"].to_numpy(dtype="int64") - lag - duration.astype("int64") - lead
-    early = int(round(a.number("early_replacement_years") * 12))
+    early = round(a.number("early_replacement_years") * 12)
     frame = needs.copy()
     frame["duration_months"] = duration.astype("int64")
     frame["latest_award"] = latest

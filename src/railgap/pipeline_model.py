@@ -19,6 +19,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -358,9 +359,9 @@ def new_highs() -> highspy.Highs:
     sys.stdout.flush()
     saved = os.dup(1)
     try:
-        with open(os.devnull, "w", encoding="utf-8") as null:
+        with Path(os.devnull).open("w", encoding="utf-8") as null:
             os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
     finally:
         os.dup2(saved, 1)
         os.close(saved)

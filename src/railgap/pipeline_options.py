@@ -72,7 +72,9 @@ def parse_weights(text: str | None, base: Weights | None = None) -> Weights:
         try:
             values[name] = float(value)
         except ValueError:
-            raise DataError([Problem("--weights", None, name, f"'{value}' is not a number")]) from None
+            raise DataError(
+                [Problem("--weights", None, name, f"'{value}' is not a number")]
+            ) from None
     try:
         return Weights.model_validate(values)
     except ValidationError as exc:

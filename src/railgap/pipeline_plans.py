@@ -100,7 +100,9 @@ def _window_sum(
     mask[options] = True
     take = mask[cand.entry_col]
     cols = cand.entry_col[take]
-    sums = np.bincount(cols, weights=values[cand.plant[cols], cand.entry_t[take]], minlength=len(cand))
+    sums = np.bincount(
+        cols, weights=values[cand.plant[cols], cand.entry_t[take]], minlength=len(cand)
+    )
     return np.asarray(sums[options])
 
 
@@ -166,10 +168,10 @@ def as_procured(inst: Instance, cand: Candidates) -> np.ndarray:
 
 
 def rounded(inst: Instance, cand: Candidates, weight: np.ndarray) -> np.ndarray:
-    """Round a relaxed solution to a plan: needs taken most surely first, each its heaviest
-    candidate that fits the spare capacity (``weight``: a value per candidate, e.g. the LP's).
+    """Round a relaxed solution (``weight``: a value per candidate) to a plan.
 
-    A need whose relaxed candidates add up to less than half is left unmet.
+    Needs the relaxation takes most surely go first, each to its heaviest candidate that
+    fits the spare capacity. A need whose relaxed candidates add up to less than half is left unmet.
     """
     spare = np.maximum(inst.capacity[:, None] - inst.firm, 0.0)
     picked = []

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import yaml
 
 from railgap.assumptions import Assumptions
@@ -128,8 +128,8 @@ def _levers(result: OptimizeResult) -> list[dict[str, Any]]:
     picked = opt.picked["optimised"]
     plants = inst.plants.reset_index(drop=True)
     needs = inst.needs
-    lead = int(round(result.assumptions.number("assembly_lead_months")))
-    lag = int(round(result.assumptions.number("handover_lag_months")))
+    lead = round(result.assumptions.number("assembly_lead_months"))
+    lag = round(result.assumptions.number("handover_lag_months"))
     levers = []
     for c in picked:
         need = needs.iloc[int(cand.need[c])]
@@ -153,8 +153,7 @@ def _levers(result: OptimizeResult) -> list[dict[str, Any]]:
                     "first_delivery": month_label(first + lead),
                     "last_delivery": month_label(last + lag),
                     "plants": [
-                        {"plant": str(plant["plant_id"]), "stage": s, "share": 1.0}
-                        for s in stages
+                        {"plant": str(plant["plant_id"]), "stage": s, "share": 1.0} for s in stages
                     ],
                 }
             }
@@ -164,16 +163,16 @@ def _levers(result: OptimizeResult) -> list[dict[str, Any]]:
 
 def scenario_text(result: OptimizeResult) -> str:
     """The optimised timetable as scenario YAML (``direct_order`` levers), with a header."""
-    terms = result.optimised.terms
+    objective = result.optimised.terms["objective"].astype(float)
     body = {
         "name": f"Optimised pipeline as of {result.as_of.isoformat()}",
         "description": (
             "Written by railgap optimize: one direct order per need, awarded and built where "
             "and when the optimised timetable says. Units are vehicles (cars_per_unit 1). "
-            f"Objective {terms.loc['optimised', 'objective']:.1f} against "
-            f"{terms.loc['as_procured', 'objective']:.1f} as procured; solver "
+            f"Objective {objective['optimised']:.1f} against "
+            f"{objective['as_procured']:.1f} as procured; solver "
             f"{result.status}, MIP gap {result.mip_gap:.4f}; "
-            f"{result.stamp.get('assumptions', '')}."
+            f"{result.stamp.get('assumptions', '')!s}."
         ),
         "as_of": result.as_of,
         "levers": _levers(result),
