@@ -400,6 +400,30 @@ def relax(model: Model, options: Options) -> SolveResult:
     )
 
 
+def columns(lp: highspy.HighsLp, keep: np.ndarray) -> highspy.HighsLp:
+    """The LP with only the columns in ``keep`` (a mask), rows unchanged."""
+    start = np.asarray(lp.a_matrix_.start_)
+    cols = np.flatnonzero(keep)
+    counts = np.diff(start)[cols]
+    owner = np.repeat(np.arange(len(cols)), counts)
+    take = start[cols][owner] + np.arange(int(counts.sum())) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
+    sub = highspy.HighsLp()
+    sub.num_col_ = len(cols)
+    sub.num_row_ = lp.num_row_
+    sub.col_cost_ = np.asarray(lp.col_cost_)[cols]
+    sub.col_lower_ = np.asarray(lp.col_lower_)[cols]
+    sub.col_upper_ = np.asarray(lp.col_upper_)[cols]
+    sub.row_lower_ = lp.row_lower_
+    sub.row_upper_ = lp.row_upper_
+    sub.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    sub.a_matrix_.start_ = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    sub.a_matrix_.index_ = np.asarray(lp.a_matrix_.index_)[take]
+    sub.a_matrix_.value_ = np.asarray(lp.a_matrix_.value_)[take]
+    return sub
+
+
 def solve(
     model: Model,
     options: Options,
@@ -410,32 +434,38 @@ def solve(
     """Solve the MIP with HiGHS within the time limit and gap; never raises on an outcome.
 
     ``start`` (a value for every variable) is given to HiGHS as a starting solution;
-    ``allowed`` (a mask over candidates) fixes the others to zero, for a restricted MIP.
+    ``allowed`` (a mask over candidates) keeps only those candidates: a restricted MIP,
+    built without the other columns, whose values come back at full length.
     """
+    keep = np.ones(model.lp.num_col_, dtype=bool)
+    if allowed is not None:
+        keep[: model.n_cand] = allowed
+    lp = model.lp if allowed is None else columns(model.lp, keep)
+    integer = np.flatnonzero(np.isin(np.flatnonzero(keep), model.integer)).astype(np.int32)
     h = _highs(options, options.time_limit_s if time_limit is None else time_limit)
     tic = time.perf_counter()
-    h.passModel(model.lp)
-    if len(model.integer):
-        kinds = np.full(len(model.integer), 1, dtype=np.uint8)
-        h.changeColsIntegrality(len(model.integer), model.integer, kinds)
-    if allowed is not None:
-        off = np.flatnonzero(~allowed).astype(np.int32)
-        h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
+    h.passModel(lp)
+    if len(integer):
+        kinds = np.full(len(integer), 1, dtype=np.uint8)
+        h.changeColsIntegrality(len(integer), integer, kinds)
     if start is not None and len(start) == model.lp.num_col_:
-        h.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+        values = start[keep]
+        h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
     h.run()
     seconds = time.perf_counter() - tic
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
-    values = np.asarray(h.getSolution().col_value, dtype="float64")
     found = info.primal_solution_status == highspy.kSolutionStatusFeasible
+    values = np.zeros(model.lp.num_col_)
+    if found:
+        values[keep] = np.asarray(h.getSolution().col_value, dtype="float64")
     return SolveResult(
         status=status,
         mip_gap=float(info.mip_gap) if found else float("inf"),
         objective=float(info.objective_function_value) if found else float("nan"),
         bound=float(info.mip_dual_bound),
         seconds=seconds,
-        values=values if found and values.size else np.zeros(0),
+        values=values if found else np.zeros(0),
     )
 
 
