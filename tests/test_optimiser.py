@@ -116,3 +116,12 @@ def test_budget_limits_awards_per_year():
     result = optimize_instance(inst, Options(budget_gbp_m_per_year=20.0, **EXACT))
     awards = result.timetable["award"].dropna()
     assert awards.str[:4].value_counts().max() <= 1
+
+
+def test_a_budget_without_prices_is_reported():
+    from dataclasses import replace
+
+    inst = replace(tiny_instance([8], [14], [4.0], [100]), price_gbp_m=float("nan"))
+    result = optimize_instance(inst, Options(budget_gbp_m_per_year=10.0))
+    assert any(p.startswith("budget not applied") for p in result.problems)
+    assert result.status == "Optimal"

@@ -121,6 +121,11 @@ def explain(inst: Instance, cand: Candidates, options: Options) -> list[str]:
                 f"need {need['need_id']}: at {rate:.1f} vehicles a month it does not fit the spare "
                 f"capacity of {names} in any month it could be built"
             )
+    if options.budget_gbp_m_per_year is not None and inst.price_gbp_m != inst.price_gbp_m:
+        problems.append(
+            "budget not applied: no order in the dataset states a contract value to price "
+            "vehicles with"
+        )
     must = [p for p in options.must_use if p not in set(ids[cand.plant])]
     for plant in must:
         reason = "is not known" if plant not in set(ids) else "cannot build any need in the horizon"
