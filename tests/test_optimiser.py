@@ -125,3 +125,20 @@ def test_a_budget_without_prices_is_reported():
     result = optimize_instance(inst, Options(budget_gbp_m_per_year=10.0))
     assert any(p.startswith("budget not applied") for p in result.problems)
     assert result.status == "Optimal"
+
+
+def test_neighbourhood_is_same_need_and_plant_within_one_step():
+    from railgap.optimiser import neighbourhood
+
+    inst = tiny_instance([8, 8], [20, 22], [4.0, 4.0], [100, 100], months=30, early_months=12)
+    options = Options(award_step_months=3)
+    cand = candidates(inst, options)
+    support = np.zeros(len(cand), dtype=bool)
+    pick = len(cand) // 2
+    support[pick] = True
+    near = neighbourhood(cand, support, 3)
+    assert near[pick]
+    same = (cand.need == cand.need[pick]) & (cand.plant == cand.plant[pick])
+    close = np.abs(cand.award - cand.award[pick]) <= 3
+    assert np.array_equal(near, same & close)
+    assert near.sum() >= 2

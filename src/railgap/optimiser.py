@@ -158,6 +158,20 @@ def full_start(inst: Instance, cand: Candidates, model: Model, picked: np.ndarra
     return x
 
 
+def neighbourhood(cand: Candidates, support: np.ndarray, step: int) -> np.ndarray:
+    """Candidates of the same need and plant as a supported one, within one award step."""
+    if not len(cand):
+        return support.copy()
+    span = int(cand.award.max() - cand.award.min()) + 3 * step + 1
+    pair = cand.need.astype(np.int64) * (int(cand.plant.max()) + 1) + cand.plant
+    key = pair * span + (cand.award - int(cand.award.min()) + step)
+    keys = np.unique(key[support])
+    near = np.zeros(len(cand), dtype=bool)
+    for shift in (-step, 0, step):
+        near |= np.isin(key + shift, keys)
+    return near
+
+
 def solve_staged(
     inst: Instance, cand: Candidates, model: Model, options: Options, fallback: np.ndarray
 ) -> SolveResult:
@@ -166,7 +180,8 @@ def solve_staged(
     1. The linear relaxation gives a lower bound and fractional awards.
     2. Rounding them (:func:`~railgap.pipeline_plans.rounded`) gives a plan; the MIP
        restricted to the candidates the relaxation uses (and the rounded plan's) improves
-       it, in up to half the time left.
+       it (with the candidates of the same need and plant one award step either side), in
+       up to half the time left.
     3. If that plan is within ``mip_gap`` of the relaxation's bound it is proven good enough
        and returned; else the full MIP runs from it in the time left. The greedy plan
        (``fallback``) starts the full MIP when the relaxation fails.
@@ -177,8 +192,9 @@ def solve_staged(
         return solve(model, options, full_start(inst, cand, model, fallback))
     weight = lp.values[: model.n_cand]
     plan = rounded(inst, cand, weight)
-    allowed = weight > 1e-6
-    allowed[plan] = True
+    support = weight > 1e-6
+    support[plan] = True
+    allowed = neighbourhood(cand, support, award_step(options, len(inst.months)))
     left = options.time_limit_s - (time.perf_counter() - tic)
     start = full_start(inst, cand, model, plan)
     sub = solve(model, options, start, allowed, time_limit=max(left / 2, 0.5))
