@@ -11,7 +11,7 @@ from rich.table import Table
 
 from railgap import render
 from railgap.errors import DataError, Problem
-from railgap.optimiser import TIMETABLE_COLUMNS
+from railgap.pipeline_report import TIMETABLE_COLUMNS
 from railgap.pipeline_run import OptimizeResult, scenario_text
 from railgap.terminal import _add, console, stamp_line
 

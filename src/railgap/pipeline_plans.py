@@ -190,3 +190,11 @@ def rounded(inst: Instance, cand: Candidates, weight: np.ndarray) -> np.ndarray:
         picked.append(pick)
         _place(inst, cand, spare, pick)
     return np.array(sorted(picked), dtype=np.int64)
+
+
+def fits_alone(inst: Instance, cand: Candidates, spare: np.ndarray) -> np.ndarray:
+    """Which candidates fit the spare capacity (P, T) alone, in every month they build."""
+    short = cand.ve_rate[cand.entry_col] > spare[cand.plant[cand.entry_col], cand.entry_t] + 1e-9
+    bad = np.zeros(len(cand), dtype=bool)
+    bad[cand.entry_col[short]] = True
+    return ~bad
