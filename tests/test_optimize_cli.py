@@ -113,6 +113,8 @@ def test_csv_and_table_outputs():
         (["--weights", "smooth=-1"], "greater than or equal to 0"),
         (["--to", "1800"], "years must satisfy"),
         (["--as-of", "2024-13-01"], "2024-13-01"),
+        (["--must-use", "nowhere_works"], "no plant 'nowhere_works' in the dataset"),
+        (["--uk-share", "1.5"], "--uk-share"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):

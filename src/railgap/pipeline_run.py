@@ -19,7 +19,7 @@ import yaml
 from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.dates import date_month, month_label
-from railgap.errors import DateError
+from railgap.errors import DateError, UnknownPlantError
 from railgap.needs import needs_table, retiring_need
 from railgap.optimiser import Optimised, optimize_instance
 from railgap.pipeline_inputs import Instance, build_instance
@@ -106,6 +106,13 @@ def run_optimize(
         )
     if to_year > 2100:
         raise DateError(f"--to {to_year} is after 2100")
+    known = set(resolved["plants"]["plant_id"].astype(str))
+    for plant in [*options.must_use, *options.must_not_use]:
+        if plant not in known:
+            raise UnknownPlantError(
+                f"no plant '{plant}' in the dataset as of {date.isoformat()} "
+                f"(plants: {', '.join(sorted(known))})"
+            )
     loading = run_loading(resolved, a)
     years = order_years(resolved, date, a)
     fleets = resolved["fleets"]
