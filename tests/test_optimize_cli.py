@@ -143,3 +143,13 @@ def test_python_api_returns_dataframes(toy):
     assert list(table["need_id"]) == ["2035-electric-suburban"]
     assert table["plant_id"].iloc[0] == "toy_works"
     assert set(result.terms.index) == {"optimised", "greedy", "as_procured"}
+
+
+def test_an_impossible_must_use_is_reported_in_words(toy):
+    # toy_overseas only makes bodyshells: it can build no need.
+    result = run(
+        "optimize", "--as-of", "2024-01-15", "--data", str(toy), "--must-use", "toy_overseas"
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Infeasible (checked before solving), MIP gap n/a" in result.stdout
+    assert "plant toy_overseas must be used but cannot build any need" in result.stdout

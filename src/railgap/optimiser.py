@@ -131,12 +131,15 @@ def full_start(inst: Instance, cand: Candidates, model: Model, picked: np.ndarra
     return x
 
 
-def neighbourhood(cand: Candidates, support: np.ndarray, step: int) -> np.ndarray:
-    """Candidates of the same need and plant as a supported one, within one award step."""
+def neighbourhood(
+    cand: Candidates, support: np.ndarray, step: int, any_plant: bool = False
+) -> np.ndarray:
+    """Candidates near supported ones: same need (and plant), award within one step."""
     if not len(cand):
         return support.copy()
     span = int(cand.award.max() - cand.award.min()) + 3 * step + 1
-    pair = cand.need.astype(np.int64) * (int(cand.plant.max()) + 1) + cand.plant
+    n_plants = 1 if any_plant else int(cand.plant.max()) + 1
+    pair = cand.need.astype(np.int64) * n_plants + (0 if any_plant else cand.plant)
     key = pair * span + (cand.award - int(cand.award.min()) + step)
     keys = np.unique(key[support])
     near = np.zeros(len(cand), dtype=bool)
@@ -145,21 +148,29 @@ def neighbourhood(cand: Candidates, support: np.ndarray, step: int) -> np.ndarra
     return near
 
 
+def _within(gap: float, options: Options) -> bool:
+    return gap <= options.mip_gap
+
+
 def solve_staged(
     inst: Instance, cand: Candidates, model: Model, options: Options, fallback: np.ndarray
 ) -> SolveResult:
-    """Solve to the gap fast: relaxation, rounding, restricted MIP, then the full MIP.
+    """Solve to the gap fast: relaxation, rounding, restricted MIPs, then the full MIP.
 
     1. The linear relaxation gives a lower bound and fractional awards.
-    2. Rounding them (:func:`~railgap.pipeline_plans.rounded`) gives a plan; the MIP
-       restricted to the candidates the relaxation uses (and the rounded plan's) improves
-       it (with the candidates of the same need and plant one award step either side), in
-       up to half the time left.
-    3. If that plan is within ``mip_gap`` of the relaxation's bound it is proven good enough
-       and returned; else the full MIP runs from it in the time left. The greedy plan
+    2. Rounding them (:func:`~railgap.pipeline_plans.rounded`) gives a plan.
+    3. Restricted MIPs improve it: first on the candidates the relaxation uses and those
+       of the same need and plant one award step either side; then, from that plan, on
+       the same awards at any capable plant.
+    4. As soon as a plan is within ``mip_gap`` of the relaxation's bound it is returned;
+       else the full MIP runs from the best plan in the time left. The greedy plan
        (``fallback``) starts the full MIP when the relaxation fails.
     """
     tic = time.perf_counter()
+
+    def left() -> float:
+        return options.time_limit_s - (time.perf_counter() - tic)
+
     lp = relax(model, options)
     if not lp.has_solution:
         return solve(model, options, full_start(inst, cand, model, fallback))
@@ -167,20 +178,25 @@ def solve_staged(
     plan = rounded(inst, cand, weight)
     support = weight > 1e-6
     support[plan] = True
-    allowed = neighbourhood(cand, support, award_step(options, len(inst.months)))
-    left = options.time_limit_s - (time.perf_counter() - tic)
-    start = full_start(inst, cand, model, plan)
-    sub = solve(model, options, start, allowed, time_limit=max(left / 2, 0.5))
-    best = sub.values if sub.has_solution else start
+    step = award_step(options, len(inst.months))
+    best = full_start(inst, cand, model, plan)
     objective = float(model.lp.col_cost_ @ best)
+    for any_plant, share in ((False, 0.5), (True, 0.67)):
+        gap = (objective - lp.bound) / max(abs(objective), 1e-9)
+        if _within(gap, options) or left() <= 0.5:
+            break
+        allowed = neighbourhood(cand, support, step, any_plant) | (best[: model.n_cand] > 0.5)
+        sub = solve(model, options, best, allowed, time_limit=max(left() * share, 0.5))
+        if sub.has_solution and float(model.lp.col_cost_ @ sub.values) < objective:
+            best = sub.values
+            objective = float(model.lp.col_cost_ @ best)
     gap = (objective - lp.bound) / max(abs(objective), 1e-9)
-    left = options.time_limit_s - (time.perf_counter() - tic)
-    if gap <= options.mip_gap or left <= 0.5:
-        status = "Optimal" if gap <= options.mip_gap else "Time limit reached"
+    if _within(gap, options) or left() <= 0.5:
+        status = "Optimal" if _within(gap, options) else "Time limit reached"
         return SolveResult(
             status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
         )
-    full = solve(model, options, best, time_limit=left)
+    full = solve(model, options, best, time_limit=left())
     if not full.has_solution or full.objective > objective:
         return SolveResult(
             full.status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best

@@ -91,11 +91,12 @@ def _text(value: Any) -> str:
 def print_result(result: OptimizeResult) -> None:
     """Timetable, plants before and after, objective terms, gaps and the solver's report."""
     report = solver_report(result)
+    gap = report["mip_gap"]
+    gap_text = "n/a (no solution)" if gap is None else f"{100 * gap:.2f}%"
     console.print(
-        f"Pipeline optimiser {report['horizon']}: {report['status']}, MIP gap "
-        f"{100 * (report['mip_gap'] or 0):.2f}% ({report['needs']} needs, "
-        f"{report['candidates']:,} candidate awards; build {report['build_seconds']:.2f} s, "
-        f"solve {report['solve_seconds']:.1f} s)",
+        f"Pipeline optimiser {report['horizon']}: {report['status']}, MIP gap {gap_text} "
+        f"({report['needs']} needs, {report['candidates']:,} candidate awards; build "
+        f"{report['build_seconds']:.2f} s, solve {report['solve_seconds']:.1f} s)",
         markup=False,
         highlight=False,
     )

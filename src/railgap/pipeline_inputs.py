@@ -15,7 +15,8 @@ one :class:`Instance`, so the three are measured on exactly the same terms.
   fixed. **Employees**: the latest headcount on or before each month, none after closure.
 - **Capability** (:func:`capability`): what each plant can build, by traction family and
   segment, from its own history of final assembly for GB fleets, else (assumption
-  ``capability_from_manufacturer``) its manufacturer's.
+  ``capability_from_manufacturer``) its manufacturer's; a plant whose stages exclude
+  assembly (a bodyshell works) builds no train.
 """
 
 from __future__ import annotations
@@ -105,11 +106,15 @@ def capability(
     for plant, pairs in own.items():
         by_maker.setdefault(maker.get(plant, ""), set()).update(pairs)
     inherit = a.number("capability_from_manufacturer") > 0
-    return {
-        str(p): own.get(str(p))
-        or (by_maker.get(maker.get(str(p), ""), set()) if inherit else set())
-        for p in plant_ids
-    }
+    # Only a plant that assembles trains (or whose stages no source lists) builds one.
+    stages = dict(zip(makers["plant_id"].astype(str), makers["stages"], strict=True))
+    out: dict[str, set[tuple[str, str]]] = {}
+    for p in map(str, plant_ids):
+        listed = stages.get(p)
+        assembles = not isinstance(listed, str) or not listed or "assembly" in listed.split(";")
+        inherited = by_maker.get(maker.get(p, ""), set()) if inherit else set()
+        out[p] = (own.get(p) or inherited) if assembles else set()
+    return out
 
 
 def contract_price(orders: pd.DataFrame) -> float:
