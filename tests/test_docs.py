@@ -41,9 +41,7 @@ def test_every_assumption_is_explained_in_the_docs():
     data = yaml.safe_load(
         (ROOT / "src" / "railgap" / "data" / "assumptions.yaml").read_text(encoding="utf-8")
     )
-    docs = "".join(
-        (ROOT / "docs" / page).read_text(encoding="utf-8")
-        for page in ("model.md", "forecast.md", "uncertainty.md")
-    )
+    pages = ("model.md", "forecast.md", "uncertainty.md", "optimizer.md")
+    docs = "".join((ROOT / "docs" / page).read_text(encoding="utf-8") for page in pages)
     for name in data["assumptions"]:
         assert f"`{name}`" in docs, name

@@ -8,6 +8,7 @@ The Python API returns pandas DataFrames::
     railgap.fleet(as_of="2024-01-15")            # the fleet register, with ages
     railgap.forecast(to_year=2060)               # fleet size, age, retirements, demand
     railgap.run_simulation(as_of="2024-01-15")   # Monte Carlo: chances of a gap per plant
+    railgap.optimize(as_of="2024-01-15")         # the smooth procurement timetable
 
 Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "fleet",
     "forecast",
     "load_dataset",
+    "optimize",
     "outlook",
     "plant",
     "run_scenario",
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         compare_scenarios,
         fleet,
         forecast,
+        optimize,
         outlook,
         plant,
         run_scenario,
@@ -49,6 +52,7 @@ def __getattr__(name: str) -> Any:
         "compare_scenarios",
         "fleet",
         "forecast",
+        "optimize",
         "outlook",
         "plant",
         "run_scenario",

@@ -545,3 +545,37 @@ def run_simulation(
         notes=notes + u.notes,
         stamp=stamp,
     )
+
+
+def optimize(
+    as_of: str | dt.date | None = None,
+    from_year: int | None = None,
+    to_year: int = 2040,
+    weights: str | dict[str, float] | None = None,
+    options: Any = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> Any:
+    """Optimise the pipeline: when and where each not-yet-ordered need is built.
+
+    ``weights`` is ``"jobs=1,overage=10,smooth=1"`` or a dict; ``options`` a
+    :class:`railgap.pipeline_options.Options` (or a dict of its fields). Returns a
+    :class:`railgap.pipeline_run.OptimizeResult` whose ``timetable``, ``plants``,
+    ``plant_months``, ``terms`` and ``gaps`` are stamped DataFrames.
+    """
+    from railgap.pipeline_options import Options, Weights, parse_weights
+    from railgap.pipeline_run import run_optimize
+
+    opts = options if isinstance(options, Options) else Options.model_validate(options or {})
+    if isinstance(weights, str):
+        opts = opts.model_copy(update={"weights": parse_weights(weights, opts.weights)})
+    elif weights is not None:
+        opts = opts.model_copy(update={"weights": Weights.model_validate(weights)})
+    date = _as_date(as_of)
+    dataset = get_dataset(data)
+    a = get_assumptions(assumptions)
+    tables = (*LOADING_TABLES, "fleets")
+    resolved = as_of_dataset(dataset, date, tables)
+    stamp = _stamp(dataset, data, date, a).as_dict()
+    first = date.year if from_year is None else from_year
+    return run_optimize(resolved, a, first, to_year, opts, stamp)

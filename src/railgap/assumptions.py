@@ -63,6 +63,9 @@ class Assumptions(BaseModel):
             "service_life_years",
             "fleet_growth_per_year",
             "diesel_only_out_by_year",
+            "traction_family",
+            "capability_from_manufacturer",
+            "early_replacement_years",
         }
         missing = sorted(required - set(self.assumptions))
         if missing:
@@ -75,6 +78,13 @@ class Assumptions(BaseModel):
             raise ValueError(
                 f"service_life_years must give a life for each of {', '.join(TRACTIONS)}"
             )
+        families = self.assumptions["traction_family"].value
+        if not isinstance(families, dict) or set(families) != set(TRACTIONS):
+            raise ValueError(
+                f"traction_family must give a family for each of {', '.join(TRACTIONS)}"
+            )
+        if any(v not in (1, 2) for v in families.values()):
+            raise ValueError("traction_family codes must be 1 (electric) or 2 (self-powered)")
         for name, item in self.assumptions.items():
             values = item.value.values() if isinstance(item.value, dict) else [item.value]
             if any(v < 0 for v in values):

@@ -1,4 +1,4 @@
-"""The ``railgap`` command line: outlook, plant, fleet, forecast, scenario and data commands.
+"""The ``railgap`` command line: outlook, plant, fleet, forecast, optimize, scenario, data.
 
 Errors in input (bad dates, unknown plants, malformed data) print one line naming what is
 wrong and where, and exit with status 2; nothing prints a traceback.
@@ -323,6 +323,76 @@ def simulate(
         typer.echo(answers.simulation_csv(result), nl=False)
     else:
         terminal.print_simulation(result)
+
+
+@app.command()
+def optimize(
+    as_of: AsOf = None,
+    from_year: Annotated[
+        int | None, typer.Option("--from", help="First year of the horizon (default: as-of year).")
+    ] = None,
+    to_year: Annotated[int, typer.Option("--to", help="Last year of the horizon.")] = 2040,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Objective weights, e.g. jobs=1,overage=10,smooth=1 (per job-month at risk, "
+            "per over-age vehicle-year, per vehicle-equivalent/month of rate change).",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver time limit in seconds.", min=1, max=3600)
+    ] = 30.0,
+    uk_share: Annotated[
+        float,
+        typer.Option(
+            "--uk-share", help="Least share of awarded vehicles built in GB (0-1).", min=0, max=1
+        ),
+    ] = 0.0,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", help="Most contract value awarded a year, GBP million.", min=1),
+    ] = None,
+    must_use: Annotated[
+        list[str] | None, typer.Option("--must-use", help="A plant that must build (repeatable).")
+    ] = None,
+    must_not_use: Annotated[
+        list[str] | None,
+        typer.Option("--must-not-use", help="A plant that may not build (repeatable)."),
+    ] = None,
+    export_scenario: Annotated[
+        Path | None,
+        typer.Option("--export-scenario", help="Write the timetable as a scenario YAML file."),
+    ] = None,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    data: DataOpt = None,
+    assumptions: AssumptionsOpt = None,
+) -> None:
+    """The smooth procurement timetable: when and where each unordered need is built."""
+    _exclusive(as_json, as_csv)
+    from railgap import analysis, optimize_view
+    from railgap.pipeline_options import Options, parse_weights
+
+    options = Options(
+        weights=parse_weights(weights),
+        time_limit_s=time_limit,
+        uk_share=uk_share,
+        budget_gbp_m_per_year=budget,
+        must_use=must_use or [],
+        must_not_use=must_not_use or [],
+    )
+    result = analysis.optimize(
+        as_of, from_year, to_year, options=options, data=data, assumptions=assumptions
+    )
+    if export_scenario is not None:
+        optimize_view.write_scenario(result, export_scenario)
+    if as_json:
+        typer.echo(json.dumps(optimize_view.as_json(result), indent=2, ensure_ascii=False))
+    elif as_csv:
+        typer.echo(optimize_view.timetable_csv(result), nl=False)
+    else:
+        optimize_view.print_result(result)
 
 
 @data_app.command("check")

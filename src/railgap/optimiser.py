@@ -1,0 +1,244 @@
+"""The pipeline optimiser: when and where the not-yet-ordered demand is built.
+
+Pure functions over an :class:`~railgap.pipeline_inputs.Instance`; no I/O. The stages, as
+in PyPSA's optimiser:
+
+1. **Check** (:func:`explain`): needs that no candidate can meet, and why, in words.
+2. **Build** (:func:`railgap.pipeline_model.build_model`): the MIP's arrays.
+3. **Solve** (:func:`solve_staged` with :mod:`railgap.pipeline_solve`): HiGHS on the
+   relaxation, a restricted MIP and the full MIP; status and gap are returned, never raised.
+4. **Extract and post-process** (:func:`optimize_instance`, :mod:`railgap.pipeline_report`):
+   the timetable, each plant's loading before and after, the objective terms against the
+   two baselines (:mod:`railgap.pipeline_plans`), and the gaps no timetable could close.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from railgap.dates import month_label
+from railgap.pipeline_inputs import Instance
+from railgap.pipeline_model import Candidates, Model, build_model, candidates
+from railgap.pipeline_options import Options, award_step
+from railgap.pipeline_plans import (
+    as_procured,
+    evaluate,
+    fits_alone,
+    greedy,
+    jobs_at_risk,
+    new_load,
+    rounded,
+)
+from railgap.pipeline_report import (
+    PLAN_NAMES,
+    plant_months,
+    plant_summary,
+    terms_table,
+    timetable,
+    unclosed_gaps,
+)
+from railgap.pipeline_solve import SolveResult, chosen, relax, solve
+
+
+@dataclass(frozen=True)
+class Optimised:
+    """The optimiser's answer: timetable, loads, terms, gaps and the solver's report."""
+
+    timetable: pd.DataFrame
+    plants: pd.DataFrame
+    plant_months: pd.DataFrame
+    terms: pd.DataFrame
+    gaps: pd.DataFrame
+    problems: list[str]
+    status: str
+    mip_gap: float
+    build_seconds: float
+    solve_seconds: float
+    n_candidates: int
+    picked: dict[str, np.ndarray] = field(repr=False)
+    cand: Candidates = field(repr=False)
+
+
+def explain(inst: Instance, cand: Candidates, options: Options) -> list[str]:
+    """Before solving: in words, each need no candidate can meet and each option that fails."""
+    problems = []
+    ids = inst.plants["plant_id"].to_numpy().astype(str)
+    has = np.zeros(len(inst.needs), dtype=bool)
+    has[cand.need] = True
+    spare = np.maximum(inst.capacity[:, None] - inst.firm, 0.0)
+    for n in np.flatnonzero(~has):
+        need = inst.needs.iloc[n]
+        able = [p for p in np.flatnonzero(inst.capable[n]) if ids[p] not in options.must_not_use]
+        due = month_label(int(need["due_month"]))
+        what = (
+            f"need {need['need_id']} ({need['vehicles']:.0f} {need['family']} "
+            f"{need['segment']} vehicles due {due})"
+        )
+        if not inst.capable[n].any():
+            problems.append(f"{what}: no plant has built {need['family']} {need['segment']} trains")
+        elif not able:
+            problems.append(f"{what}: every plant that can build it is excluded (must_not_use)")
+        else:
+            first = month_label(int(need["earliest_award"]) + inst.lead_months)
+            names = ", ".join(ids[p] for p in able)
+            problems.append(
+                f"{what}: {names} cannot build it for {need['duration_months']} months "
+                f"from {first} within the horizon (closed, not open, or past its end)"
+            )
+    # Needs whose every candidate exceeds the plants' spare capacity even alone.
+    fits = fits_alone(inst, cand, spare)
+    for n in np.flatnonzero(has):
+        mine = cand.need == n
+        if not fits[mine].any():
+            need = inst.needs.iloc[n]
+            rate = need["vehicles"] / need["duration_months"]
+            names = ", ".join(sorted({ids[p] for p in cand.plant[mine]}))
+            problems.append(
+                f"need {need['need_id']}: at {rate:.1f} vehicles a month it does not fit the spare "
+                f"capacity of {names} in any month it could be built"
+            )
+    if options.budget_gbp_m_per_year is not None and inst.price_gbp_m != inst.price_gbp_m:
+        problems.append(
+            "budget not applied: no order in the dataset states a contract value to price "
+            "vehicles with"
+        )
+    must = [p for p in options.must_use if p not in set(ids[cand.plant])]
+    for plant in must:
+        reason = "is not known" if plant not in set(ids) else "cannot build any need in the horizon"
+        problems.append(f"plant {plant} must be used but {reason}")
+    return problems
+
+
+def full_start(inst: Instance, cand: Candidates, model: Model, picked: np.ndarray) -> np.ndarray:
+    """Every variable's value for a plan, so HiGHS can start from it."""
+    x = np.zeros(model.lp.num_col_)
+    at = model.offsets
+    x[picked] = 1.0
+    met = np.zeros(len(inst.needs), dtype=bool)
+    met[cand.need[picked]] = True
+    x[at["unmet"] : at["unmet"] + model.n_need] = (~met).astype(float)
+    total = inst.firm + new_load(inst, cand, picked)
+    jp, jt = model.jobs_pt
+    x[at["below"] : at["below"] + len(jp)] = total[jp, jt] < inst.viable[jp] - 1e-9
+    x[at["jobs"] : at["jobs"] + len(jp)] = jobs_at_risk(inst, total)[jp, jt]
+    step = np.diff(total, axis=1).ravel()
+    x[at["rise"] : at["rise"] + model.n_smooth] = np.maximum(step, 0)
+    x[at["fall"] : at["fall"] + model.n_smooth] = np.maximum(-step, 0)
+    return x
+
+
+def neighbourhood(
+    cand: Candidates, support: np.ndarray, step: int, any_plant: bool = False
+) -> np.ndarray:
+    """Candidates near supported ones: same need (and plant), award within one step."""
+    if not len(cand):
+        return support.copy()
+    span = int(cand.award.max() - cand.award.min()) + 3 * step + 1
+    n_plants = 1 if any_plant else int(cand.plant.max()) + 1
+    pair = cand.need.astype(np.int64) * n_plants + (0 if any_plant else cand.plant)
+    key = pair * span + (cand.award - int(cand.award.min()) + step)
+    keys = np.unique(key[support])
+    near = np.zeros(len(cand), dtype=bool)
+    for shift in (-step, 0, step):
+        near |= np.isin(key + shift, keys)
+    return near
+
+
+def _within(gap: float, options: Options) -> bool:
+    return gap <= options.mip_gap
+
+
+def solve_staged(
+    inst: Instance, cand: Candidates, model: Model, options: Options, fallback: np.ndarray
+) -> SolveResult:
+    """Solve to the gap fast: relaxation, rounding, restricted MIPs, then the full MIP.
+
+    1. The linear relaxation gives a lower bound and fractional awards.
+    2. Rounding them (:func:`~railgap.pipeline_plans.rounded`) gives a plan.
+    3. Restricted MIPs improve it: first on the candidates the relaxation uses and those
+       of the same need and plant one award step either side; then, from that plan, on
+       the same awards at any capable plant.
+    4. As soon as a plan is within ``mip_gap`` of the relaxation's bound it is returned;
+       else the full MIP runs from the best plan in the time left. The greedy plan
+       (``fallback``) starts the full MIP when the relaxation fails.
+    """
+    tic = time.perf_counter()
+
+    def left() -> float:
+        return options.time_limit_s - (time.perf_counter() - tic)
+
+    lp = relax(model, options)
+    if not lp.has_solution:
+        return solve(model, options, full_start(inst, cand, model, fallback))
+    weight = lp.values[: model.n_cand]
+    plan = rounded(inst, cand, weight)
+    support = weight > 1e-6
+    support[plan] = True
+    step = award_step(options, len(inst.months))
+    best = full_start(inst, cand, model, plan)
+    objective = float(model.lp.col_cost_ @ best)
+    for any_plant, share in ((False, 0.5), (True, 0.67)):
+        gap = (objective - lp.bound) / max(abs(objective), 1e-9)
+        if _within(gap, options) or left() <= 0.5:
+            break
+        allowed = neighbourhood(cand, support, step, any_plant) | (best[: model.n_cand] > 0.5)
+        sub = solve(model, options, best, allowed, time_limit=max(left() * share, 0.5))
+        if sub.has_solution and float(model.lp.col_cost_ @ sub.values) < objective:
+            best = sub.values
+            objective = float(model.lp.col_cost_ @ best)
+    gap = (objective - lp.bound) / max(abs(objective), 1e-9)
+    if _within(gap, options) or left() <= 0.5:
+        status = "Optimal" if _within(gap, options) else "Time limit reached"
+        return SolveResult(
+            status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
+        )
+    full = solve(model, options, best, time_limit=left())
+    if not full.has_solution or full.objective > objective:
+        return SolveResult(
+            full.status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
+        )
+    bound = max(full.bound, lp.bound)
+    return SolveResult(
+        full.status,
+        max((full.objective - bound) / max(abs(full.objective), 1e-9), 0.0),
+        full.objective,
+        bound,
+        time.perf_counter() - tic,
+        full.values,
+    )
+
+
+def optimize_instance(inst: Instance, options: Options) -> Optimised:
+    """Run every stage on one instance (see the module docstring)."""
+    cand = candidates(inst, options)
+    problems = explain(inst, cand, options)
+    model = build_model(inst, cand, options)
+    plans = {"greedy": greedy(inst, cand), "as_procured": as_procured(inst, cand)}
+    impossible = any(p.startswith("plant ") for p in problems)
+    if impossible:
+        result = SolveResult(
+            "Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0)
+        )
+    else:
+        result = solve_staged(inst, cand, model, options, plans["greedy"])
+    plans["optimised"] = chosen(result, model)
+    terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
+    return Optimised(
+        timetable=timetable(inst, cand, plans["optimised"], problems),
+        plants=plant_summary(inst, cand, plans),
+        plant_months=plant_months(inst, cand, plans["optimised"]),
+        terms=terms_table(terms),
+        gaps=unclosed_gaps(inst, cand, plans["optimised"], award_step(options, len(inst.months))),
+        problems=problems,
+        status=result.status,
+        mip_gap=result.mip_gap,
+        build_seconds=model.build_seconds,
+        solve_seconds=result.seconds,
+        n_candidates=len(cand),
+        picked=plans,
+        cand=cand,
+    )

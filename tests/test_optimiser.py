@@ -1,0 +1,144 @@
+"""The pipeline MIP on small instances whose optimum is found by brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from railgap.optimiser import explain, optimize_instance
+from railgap.pipeline_model import build_model, candidates
+from railgap.pipeline_options import Options, Weights
+from railgap.pipeline_plans import as_procured, evaluate, greedy
+from railgap.testing import assert_plan_within_capacity, tiny_instance
+
+EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
+
+
+def brute_force(inst, cand, weights):
+    """Least objective over every choice of one candidate (or none) per need."""
+    per_need = [np.flatnonzero(cand.need == n) for n in range(len(inst.needs))]
+    best = None
+    for combo in itertools.product(*[[-1, *map(int, c)] for c in per_need]):
+        picked = np.array([c for c in combo if c >= 0], dtype=np.int64)
+        spare_ok = True
+        try:
+            assert_plan_within_capacity(inst, cand, picked)
+        except AssertionError:
+            spare_ok = False
+        if not spare_ok:
+            continue
+        value = evaluate(inst, cand, picked, weights).objective
+        best = value if best is None else min(best, value)
+    return best
+
+
+@pytest.mark.parametrize(
+    ("vehicles", "due", "capacity", "employees"),
+    [
+        ([8, 8], [14, 18], [4.0], [100]),
+        ([8, 12], [12, 20], [4.0, 8.0], [100, 50]),
+        ([4, 8, 4], [10, 14, 22], [4.0], [100]),
+    ],
+)
+def test_optimum_matches_brute_force(vehicles, due, capacity, employees):
+    inst = tiny_instance(vehicles, due, capacity, employees, months=24, early_months=6)
+    options = Options.model_validate(EXACT)
+    cand = candidates(inst, options)
+    assert 0 < len(cand) < 400
+    result = optimize_instance(inst, options)
+    assert result.status == "Optimal"
+    expected = brute_force(inst, cand, options.weights)
+    got = result.terms.loc["optimised", "objective"]
+    assert got == pytest.approx(expected, rel=1e-7, abs=1e-6)
+    assert got <= result.terms.loc["greedy", "objective"] + 1e-6
+    assert got <= result.terms.loc["as_procured", "objective"] + 1e-6
+
+
+def test_model_objective_is_the_plans_terms():
+    """The MIP's objective at a plan's variables equals the plan's evaluated terms."""
+    from railgap.optimiser import full_start
+
+    inst = tiny_instance([8, 12, 4], [12, 20, 16], [4.0, 8.0], [100, 50], months=24)
+    options = Options(weights=Weights(jobs=1.0, overage=3.0, smooth=0.5))
+    cand = candidates(inst, options)
+    model = build_model(inst, cand, options)
+    for picked in (greedy(inst, cand), as_procured(inst, cand), np.zeros(0, dtype=np.int64)):
+        x = full_start(inst, cand, model, picked)
+        assert float(model.lp.col_cost_ @ x) == pytest.approx(
+            evaluate(inst, cand, picked, options.weights).objective, rel=1e-9
+        )
+
+
+def test_jobs_are_counted_as_the_loading_engine_does():
+    # One plant, capacity 10, 100 staff, viable 1.5: nothing built is 100 jobs a month.
+    inst = tiny_instance([4], [30], [10.0], [100], months=12)
+    cand = candidates(inst, Options())
+    terms = evaluate(inst, cand, np.zeros(0, dtype=np.int64), Weights())
+    assert terms.jobs_at_risk_months == pytest.approx(100 * 12)
+    assert terms.unmet_needs == 0  # due after the horizon: may be left for later
+
+
+def test_a_need_no_plant_can_build_is_explained():
+    capable = np.array([[True], [False]])
+    inst = tiny_instance([8, 8], [14, 18], [4.0], [100], capable=capable)
+    options = Options()
+    cand = candidates(inst, options)
+    problems = explain(inst, cand, options)
+    assert len(problems) == 1
+    assert problems[0].startswith("need need1 (8 electric suburban vehicles due")
+    assert "no plant has built electric suburban trains" in problems[0]
+    result = optimize_instance(inst, options)
+    row = result.timetable.set_index("need_id").loc["need1"]
+    assert row["status"] == "unmet"
+    assert "no plant has built" in row["reason"]
+
+
+def test_a_plant_that_must_be_used_but_cannot_is_reported_not_raised():
+    inst = tiny_instance([8], [14], [4.0], [100])
+    result = optimize_instance(inst, Options(must_use=["nowhere"]))
+    assert result.status.startswith("Infeasible")
+    assert result.problems == ["plant nowhere must be used but is not known"]
+
+
+def test_excluded_plant_builds_nothing_and_must_use_is_honoured():
+    inst = tiny_instance([8, 8], [14, 18], [8.0, 8.0], [100, 100], months=24)
+    result = optimize_instance(inst, Options(must_not_use=["plant0"], **EXACT))
+    assert set(result.timetable["plant_id"].dropna()) == {"plant1"}
+    result = optimize_instance(inst, Options(must_use=["plant0", "plant1"], **EXACT))
+    assert set(result.timetable["plant_id"].dropna()) == {"plant0", "plant1"}
+
+
+def test_budget_limits_awards_per_year():
+    # Two 8-vehicle needs at 2 GBP m a vehicle: a 20 m budget allows one award a year.
+    inst = tiny_instance([8, 8], [14, 16], [8.0], [100], months=24, early_months=4)
+    result = optimize_instance(inst, Options(budget_gbp_m_per_year=20.0, **EXACT))
+    awards = result.timetable["award"].dropna()
+    assert awards.str[:4].value_counts().max() <= 1
+
+
+def test_a_budget_without_prices_is_reported():
+    from dataclasses import replace
+
+    inst = replace(tiny_instance([8], [14], [4.0], [100]), price_gbp_m=float("nan"))
+    result = optimize_instance(inst, Options(budget_gbp_m_per_year=10.0))
+    assert any(p.startswith("budget not applied") for p in result.problems)
+    assert result.status == "Optimal"
+
+
+def test_neighbourhood_is_same_need_and_plant_within_one_step():
+    from railgap.optimiser import neighbourhood
+
+    inst = tiny_instance([8, 8], [20, 22], [4.0, 4.0], [100, 100], months=30, early_months=12)
+    options = Options(award_step_months=3)
+    cand = candidates(inst, options)
+    support = np.zeros(len(cand), dtype=bool)
+    pick = len(cand) // 2
+    support[pick] = True
+    near = neighbourhood(cand, support, 3)
+    assert near[pick]
+    same = (cand.need == cand.need[pick]) & (cand.plant == cand.plant[pick])
+    close = np.abs(cand.award - cand.award[pick]) <= 3
+    assert np.array_equal(near, same & close)
+    assert near.sum() >= 2

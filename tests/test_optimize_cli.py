@@ -1,0 +1,155 @@
+"""``railgap optimize`` end to end on the embedded dataset, and its scenario round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import railgap
+
+RAILGAP = [sys.executable, "-m", "railgap.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*RAILGAP, *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def newton_aycliffe_case(tmp_path_factory) -> tuple[dict, Path]:
+    """As of 2024-01-15, the optimised timetable for 2024-2040, exported as a scenario."""
+    scenario = tmp_path_factory.mktemp("opt") / "optimised.yaml"
+    result = run(
+        "optimize", "--as-of", "2024-01-15", "--to", "2040", "--json",
+        "--export-scenario", str(scenario),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), scenario
+
+
+def test_solved_to_the_gap_and_stamped(newton_aycliffe_case):
+    body, _ = newton_aycliffe_case
+    assert body["as_of"] == "2024-01-15"
+    assert body["assumptions"].startswith("railgap-default@")
+    assert body["solver"]["status"] == "Optimal"
+    assert body["solver"]["mip_gap"] <= 0.01
+    assert body["problems"] == []
+
+
+def test_no_gb_plant_idle_where_a_timetable_could_fill_it(newton_aycliffe_case):
+    body, _ = newton_aycliffe_case
+    gaps = body["gaps"]
+    # No gap is left that a need not in the timetable could fill beside it.
+    assert not [g for g in gaps if g["reason"].startswith("could be closed")]
+    # Newton Aycliffe's 2024-25 gap: no order placed after January 2024 could fill it.
+    na = [g for g in gaps if g["plant_id"] == "hitachi_newton_aycliffe"]
+    assert na
+    assert na[0]["from"] == "2024-08"
+    assert na[0]["closable"] is False
+    assert "no timetable could close it" in na[0]["reason"]
+    # After the lead time, every GB plant is at or above its viable rate almost always:
+    # what remains are single months between builds on the award grid.
+    later = [g for g in gaps if g["from"] >= "2026-02"]
+    assert all(g["months"] <= 3 for g in later), later
+
+
+def test_optimised_beats_both_baselines(newton_aycliffe_case):
+    body, _ = newton_aycliffe_case
+    terms = {t["plan"]: t for t in body["objective_terms"]}
+    assert terms["optimised"]["objective"] <= terms["greedy"]["objective"]
+    assert terms["optimised"]["objective"] <= terms["as_procured"]["objective"]
+    assert terms["optimised"]["jobs_at_risk_months"] < terms["as_procured"]["jobs_at_risk_months"]
+    plants = {p["plant_id"]: p for p in body["plants"]}
+    na = plants["hitachi_newton_aycliffe"]
+    assert na["jobs_at_risk_months_optimised"] < na["jobs_at_risk_months_firm_only"]
+
+
+def test_timetable_rows_are_awarded_or_explained(newton_aycliffe_case):
+    body, _ = newton_aycliffe_case
+    for row in body["timetable"]:
+        if row["status"] in ("on time", "late"):
+            assert row["award"] >= "2024-02"
+            assert row["plant_id"]
+            assert row["build_start"] <= row["build_end"] <= "2040-12"
+        else:
+            assert row["status"] in ("unmet", "later")
+            assert row["status"] == "later" or row["reason"]
+
+
+def test_exported_scenario_runs_and_fills_the_plants(newton_aycliffe_case):
+    body, scenario = newton_aycliffe_case
+    awarded = [r for r in body["timetable"] if r["status"] in ("on time", "late")]
+    text = scenario.read_text(encoding="utf-8")
+    assert text.count("direct_order:") == len(awarded)
+    result = run("scenario", "run", str(scenario), "--json")
+    assert result.returncode == 0, result.stderr
+    plants = {p["plant_id"]: p for p in json.loads(result.stdout)["plants"]}
+    na = plants["hitachi_newton_aycliffe"]
+    assert na["jobs_at_risk_months"] < na["jobs_at_risk_months_baseline"]
+
+
+def test_csv_and_table_outputs():
+    result = run("optimize", "--as-of", "2024-01-15", "--to", "2030", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert {"need_id", "award", "plant_id", "as_of"} <= set(rows[0])
+    result = run("optimize", "--as-of", "2024-01-15", "--to", "2030")
+    assert result.returncode == 0, result.stderr
+    assert "Objective terms" in result.stdout
+    assert "as procured" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--weights", "jobs=1,speed=2"], "--weights: speed: is not one of jobs, overage, smooth"),
+        (["--weights", "jobs=lots"], "'lots' is not a number"),
+        (["--weights", "smooth=-1"], "greater than or equal to 0"),
+        (["--to", "1800"], "years must satisfy"),
+        (["--as-of", "2024-13-01"], "2024-13-01"),
+        (["--must-use", "nowhere_works"], "no plant 'nowhere_works' in the dataset"),
+        (["--uk-share", "1.5"], "--uk-share"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args, message):
+    result = run("optimize", "--as-of", "2024-01-15", *args)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_scenario_file_is_a_clear_error(tmp_path):
+    target = tmp_path / "missing" / "plan.yaml"
+    result = run(
+        "optimize", "--as-of", "2024-01-15", "--to", "2028", "--export-scenario", str(target)
+    )
+    assert result.returncode == 2
+    assert "cannot be written" in result.stderr
+    assert not target.exists()
+
+
+def test_python_api_returns_dataframes(toy):
+    result = railgap.optimize(as_of="2024-01-15", to_year=2040, data=toy, weights="smooth=2")
+    assert result.status == "Optimal"
+    assert result.options.weights.smooth == 2
+    table = result.timetable
+    assert table.attrs["as_of"] == "2024-01-15"
+    assert list(table["need_id"]) == ["2035-electric-suburban"]
+    assert table["plant_id"].iloc[0] == "toy_works"
+    assert set(result.terms.index) == {"optimised", "greedy", "as_procured"}
+
+
+def test_an_impossible_must_use_is_reported_in_words(toy):
+    # toy_overseas only makes bodyshells: it can build no need.
+    result = run(
+        "optimize", "--as-of", "2024-01-15", "--data", str(toy), "--must-use", "toy_overseas"
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Infeasible (checked before solving), MIP gap n/a" in result.stdout
+    assert "plant toy_overseas must be used but cannot build any need" in result.stdout
