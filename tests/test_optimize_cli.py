@@ -93,6 +93,22 @@ def test_exported_scenario_runs_and_fills_the_plants(newton_aycliffe_case):
     assert na["jobs_at_risk_months"] < na["jobs_at_risk_months_baseline"]
 
 
+def test_exported_scenario_can_be_stress_tested_by_the_monte_carlo(newton_aycliffe_case):
+    _, scenario = newton_aycliffe_case
+    args = ("--draws", "500", "--months", "120", "--json")
+    planned = run("simulate", "--scenario", str(scenario), *args)
+    assert planned.returncode == 0, planned.stderr
+    bare = run("simulate", "--as-of", "2024-01-15", *args)
+    assert bare.returncode == 0, bare.stderr
+
+    def expected_jobs(out: str) -> float:
+        rows = {p["plant_id"]: p for p in json.loads(out)["plants"]}
+        return rows["hitachi_newton_aycliffe"]["expected_jobs_at_risk_months"]
+
+    # Under uncertainty too, the optimised plan leaves fewer jobs at risk at Newton Aycliffe.
+    assert expected_jobs(planned.stdout) < expected_jobs(bare.stdout)
+
+
 def test_csv_and_table_outputs():
     result = run("optimize", "--as-of", "2024-01-15", "--to", "2030", "--csv")
     assert result.returncode == 0, result.stderr

@@ -322,7 +322,7 @@ def print_simulation(sim: Any) -> None:
         ("run-out: P50 (P10 to P90)", "left"),
         ("gap months: P50 (P10 to P90)", "left"),
         ("P(no next work)", "right"),
-        ("E[jobs-at-risk-months]", "right"),
+        ("jobs-at-risk-months (mean)", "right"),
         ("as planned: run-out / gap", "left"),
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
