@@ -22,17 +22,9 @@ from railgap.dataset import Dataset
 from railgap.dates import date_month, month_label
 from railgap.loading import Loading
 from railgap.scenario import VaryOrder
+from railgap.uncertainty import OPEN_STAGES
 from railgap.whatif import run_whatif
 
-#: Tender stages that are still open (not awarded, cancelled or paused).
-OPEN_STAGES = (
-    "prior_information",
-    "notice",
-    "shortlist",
-    "invitation_to_negotiate",
-    "final_tenders",
-    "preferred_bidder",
-)
 #: How many of the plant's most recent orders a variation is tried on.
 MAX_VARIATIONS = 3
 
