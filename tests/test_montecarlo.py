@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -220,3 +221,33 @@ levers:
         for r in (after, before)
     )
     assert jobs_after <= jobs_before + 1e-6
+
+
+@settings(max_examples=15, deadline=None)
+@given(days=st.integers(min_value=0, max_value=(dt.date(2026, 11, 1) - dt.date(2012, 1, 1)).days))
+def test_what_the_draws_learn_never_sees_the_future(days):
+    # The distributions learnt on a date are the same whether or not later rows exist.
+    date = dt.date(2012, 1, 1) + dt.timedelta(days=days)
+    full = analysis.get_dataset()
+    cutoff = np.datetime64(date, "ns")
+    past = replace(
+        full,
+        tables={
+            name: frame[frame["_known_by"].to_numpy() <= cutoff]
+            for name, frame in full.tables.items()
+        },
+    )
+    a = default_assumptions()
+    learnt = []
+    for dataset in (full, past):
+        history = uncertainty.tender_history(dataset["tenders"], date, a)
+        slips = uncertainty.delivery_slippage(dataset["orders"], date, a)
+        resolved = as_of(dataset, date, TABLES)
+        tenders = uncertainty.open_tenders(resolved, history, a, [])
+        learnt.append((history, slips, tenders))
+    (h1, s1, t1), (h2, s2, t2) = learnt
+    assert h1.award_probability == h2.award_probability
+    np.testing.assert_array_equal(h1.award_slips, h2.award_slips)
+    np.testing.assert_array_equal(h1.notice_to_award, h2.notice_to_award)
+    np.testing.assert_array_equal(s1, s2)
+    assert list(t1["tender_id"]) == list(t2["tender_id"])
