@@ -40,10 +40,17 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     return [{c: clean(row[c]) for c in cols} for row in frame.to_dict("records")]
 
 
+#: First characters that make a spreadsheet read a text cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    """A CSV cell: text that a spreadsheet would run as a formula is quoted with a ``'``."""
     value = clean(value)
     if isinstance(value, dict):
-        return ";".join(f"{k}:{v}" for k, v in value.items())
+        value = ";".join(f"{k}:{v}" for k, v in value.items())
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
 
 

@@ -93,8 +93,10 @@ function fmt(n) {
 }
 
 function csvLink(anchor, rows, columns) {
+  // Text a spreadsheet would run as a formula gets a leading ' (as railgap's own CSVs).
   const esc = (v) => {
-    const s = v === null || v === undefined ? "" : String(v);
+    let s = v === null || v === undefined ? "" : String(v);
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const text = [columns.join(","), ...rows.map((r) => columns.map((c) => esc(r[c])).join(","))].join("\n");
