@@ -507,9 +507,10 @@ def run_simulation(
     if scenario is not None:
         if as_of is not None:
             raise DateError("a scenario brings its own as-of date: leave out --as-of")
-        parsed = isinstance(scenario, tuple)
-        spec, levers = scenario if isinstance(scenario, tuple) else read_scenario(scenario)
-        where = "scenario.yaml" if parsed else str(scenario)
+        if isinstance(scenario, tuple):
+            (spec, levers), where = scenario, "scenario.yaml"
+        else:
+            (spec, levers), where = read_scenario(scenario), str(scenario)
         date = spec.as_of
         applied = apply_levers(as_of_dataset(dataset, date, tables), a, levers, where)
         resolved, a = applied.resolved, applied.assumptions
@@ -517,12 +518,12 @@ def run_simulation(
     else:
         date = _as_date(as_of)
         resolved = as_of_dataset(dataset, date, tables)
-    base = montecarlo.prepare(resolved, a)
+    as_planned = run_loading(resolved, a)
+    base = montecarlo.prepare(resolved, a, as_planned)
     u = uncertainty.uncertainty(dataset, resolved, a, base.profile, base.windows)
     drawn = uncertainty.draw(u, draws, seed)
     sim = montecarlo.simulate(base, u, drawn, months=months, progress=progress)
-    as_planned = run_loading(resolved, a).outlook
-    summary = montecarlo.summarise(base, sim, as_planned)
+    summary = montecarlo.summarise(base, sim, as_planned.outlook)
     plant_ids = [str(p) for p in summary["plant_id"]]
     stamp = _stamp(dataset, data, date, a)
     history = {

@@ -29,7 +29,7 @@ from railgap.scenario import (
     VaryOrder,
 )
 from railgap.scheduling import date_months, order_profile
-from railgap.uncertainty import unit_length, winner_templates
+from railgap.uncertainty import tender_size, winner_templates
 
 
 @dataclass(frozen=True)
@@ -154,29 +154,23 @@ def complete_award(
         first = date_months(rows.iloc[[-1]], "expected_first_delivery", yom)[0]
         if lever.first_delivery is None and first == first:
             update["first_delivery"] = month_label(int(first))
-    units = [v for v in (tender["units_min"], tender["units_max"]) if not pd.isna(v)]
-    vehicles = [v for v in (tender["vehicles_min"], tender["vehicles_max"]) if not pd.isna(v)]
-    templates = winner_templates(resolved)
-    template = templates.get(lever.winner)
+    size = tender_size(tender, resolved, a)
+    template = winner_templates(resolved, a).get(lever.winner)
     cars = lever.cars_per_unit
     if cars is None:
-        if units and vehicles:
-            cars = max(round(float(max(vehicles)) / float(max(units))), 1)
+        if not np.isnan(size.cars_per_unit):
+            cars = round(size.cars_per_unit)
+        elif template is not None:
+            cars = template.cars_per_unit
         else:
-            length = unit_length(resolved, tender["segment"], a)
-            if length == length:
-                cars = round(length)
-            elif template is not None:
-                cars = template.cars_per_unit
-        if cars is None:
             raise DataError([Problem(where, None, "cars_per_unit", "is required: the tender "
                                      "and its segment's fleets give no unit length")])
         update["cars_per_unit"] = cars
     if lever.units is None:
-        if units:
-            update["units"] = int(min(units))
-        elif vehicles:
-            update["units"] = max(round(float(min(vehicles)) / cars), 1)
+        if not np.isnan(size.units[0]):
+            update["units"] = int(size.units[0])
+        elif not np.isnan(size.vehicles[0]):
+            update["units"] = max(round(size.vehicles[0] / cars), 1)
         else:
             raise DataError([Problem(where, None, "units", f"is required: tender "
                                      f"{lever.tender} states no size")])

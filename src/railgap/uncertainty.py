@@ -143,30 +143,37 @@ class Template:
     shares: tuple[float, ...]
 
 
-def open_plants(resolved: Dataset) -> pd.DataFrame:
+def open_plants(resolved: Dataset, a: Assumptions) -> pd.DataFrame:
     """Plants known on the date and not closed by it."""
     assert resolved.as_of is not None
     plants = resolved["plants"]
-    closed = date_months(plants, "closed", 7)
+    closed = date_months(plants, "closed", a.number("year_only_month"))
     return plants[~(closed <= date_month(resolved.as_of))]
 
 
-def winner_templates(resolved: Dataset) -> dict[str, Template]:
+def winner_templates(resolved: Dataset, a: Assumptions) -> dict[str, Template]:
     """Per manufacturer, where it would build: its plants' part of the latest order they built.
 
     Plants count under their owner on the date (Derby, built for Bombardier, is Alstom's
     after 2021) and only if open on the date: a winner builds nowhere that has closed.
     """
+    yom = a.number("year_only_month")
     orders = resolved["orders"]
     packages = resolved["work_packages"]
-    plants = open_plants(resolved)
+    plants = open_plants(resolved, a)
     owner = dict(zip(plants["plant_id"], plants["manufacturer_id"], strict=True))
+    placed = packages[packages["plant_id"].isin(owner)]
+    by_order = {str(k): v for k, v in placed.groupby("order_id", sort=False)}
     firm = orders[orders["status"].isin(["firm", "option", "variation"])]
-    signed = date_months(firm, "signed", 7)
-    firm = firm.assign(_when=np.where(np.isnan(signed), date_months(firm, "known_from", 7), signed))
+    signed = date_months(firm, "signed", yom)
+    when = np.where(np.isnan(signed), date_months(firm, "known_from", yom), signed)
+    firm = firm.assign(_when=when)
     templates: dict[str, Template] = {}
+    # Oldest first, so that each maker's latest order is the one kept.
     for row in firm.sort_values(["_when", "_line"], kind="stable").itertuples(index=False):
-        rows = packages[(packages["order_id"] == row.order_id) & packages["plant_id"].isin(owner)]
+        rows = by_order.get(str(row.order_id))
+        if rows is None:
+            continue
         for maker in pd.unique(rows["plant_id"].map(owner)):
             own = rows[rows["plant_id"].map(owner) == maker]
             stated = own["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
@@ -203,7 +210,7 @@ def _open_bidders(resolved: Dataset, as_of: dt.date, a: Assumptions) -> list[str
     years = a.number("open_tender_bidder_years")
     signed = date_months(orders, "signed", a.number("year_only_month"))
     recent = orders[signed >= date_month(as_of) - 12 * years]["order_id"]
-    plants = open_plants(resolved)
+    plants = open_plants(resolved, a)
     worked = set(packages[packages["order_id"].isin(recent)]["plant_id"])
     return sorted({str(m) for p, m in zip(plants["plant_id"], plants["manufacturer_id"],
                                           strict=True) if p in worked})
@@ -263,6 +270,35 @@ def _range(lo: Any, hi: Any) -> tuple[float, float]:
     return min(values), max(values)
 
 
+@dataclass(frozen=True)
+class TenderSize:
+    """What a tender says of its size: unit and vehicle ranges (NaN where unstated), length."""
+
+    units: tuple[float, float]
+    vehicles: tuple[float, float]
+    cars_per_unit: float
+
+    @property
+    def stated(self) -> bool:
+        """Whether any size is stated at all."""
+        return not (np.isnan(self.units[0]) and np.isnan(self.vehicles[0]))
+
+
+def tender_size(tender: Any, resolved: Dataset, a: Assumptions) -> TenderSize:
+    """A tender row's size ranges and its vehicles per unit.
+
+    The unit length is the tender's own (vehicles over units) when it states both, else the
+    median of recent fleets of its segment (:func:`unit_length`; NaN when there are none).
+    """
+    units = _range(tender["units_min"], tender["units_max"])
+    vehicles = _range(tender["vehicles_min"], tender["vehicles_max"])
+    if not np.isnan(units[1]) and not np.isnan(vehicles[1]):
+        cars = float(max(round(vehicles[1] / units[1]), 1))
+    else:
+        cars = unit_length(resolved, tender["segment"], a)
+    return TenderSize(units, vehicles, cars)
+
+
 def open_tenders(
     resolved: Dataset, history: TenderHistory, a: Assumptions, notes: list[str]
 ) -> pd.DataFrame:
@@ -285,9 +321,9 @@ def open_tenders(
     known = date_months(live, "known_from", yom)
     first_delivery = date_months(live, "expected_first_delivery", yom)
     for i, t in enumerate(live.itertuples(index=False)):
-        units = _range(t.units_min, t.units_max)
-        vehicles = _range(t.vehicles_min, t.vehicles_max)
-        if np.isnan(units[0]) and np.isnan(vehicles[0]):
+        size = tender_size(live.iloc[i], resolved, a)
+        units, vehicles = size.units, size.vehicles
+        if not size.stated:
             notes.append(f"tender {t.tender_id}: no size stated, not drawn")
             continue
         if not np.isnan(expected[i]):
@@ -303,11 +339,6 @@ def open_tenders(
                     " one, not drawn"
                 )
                 continue
-        cars = (
-            round(vehicles[1] / units[1])
-            if not np.isnan(units[0]) and not np.isnan(vehicles[0])
-            else unit_length(resolved, t.segment, a)
-        )
         offset = (
             first_delivery[i] - expected[i]
             if not np.isnan(first_delivery[i]) and not np.isnan(expected[i])
@@ -334,7 +365,7 @@ def open_tenders(
                 "vehicles_lo": vehicles[0],
                 "vehicles_hi": vehicles[1],
                 "first_delivery_offset": float(offset),
-                "cars_per_unit": float(cars),
+                "cars_per_unit": size.cars_per_unit,
                 "bidders": bidders,
                 "winners": winners,
                 "source": str(t.source),
@@ -378,7 +409,7 @@ def uncertainty(
         notes.append("too few delivered orders to learn delivery slippage: none drawn")
     orders = slipping_orders(profile, windows, date_month(resolved.as_of))
     return Uncertainty(
-        resolved.as_of, tenders, history, slips, tuple(orders), winner_templates(resolved), notes
+        resolved.as_of, tenders, history, slips, tuple(orders), winner_templates(resolved, a), notes
     )
 
 

@@ -196,7 +196,7 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     _figure(page, "chart-jobs")
     # The Monte Carlo fan is the API's chance of a gap, month by month.
     fan = _figure(page, "chart-gap-chance")
-    sim = _api(base, f"/api/simulate?as_of={AS_OF}&draws=2000&seed=2024&months=240")
+    sim = _api(base, f"/api/simulate?as_of={AS_OF}")
     assert fan[0]["x"] == sim["gap_probability"]["months"]
     assert fan[0]["y"] == sim["gap_probability"][plant]
     assert all(0 <= v <= 1 for v in fan[1]["y"])
@@ -237,7 +237,7 @@ def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
     # The Monte Carlo fan: baseline and scenario chance of a gap for each changed plant.
     page.wait_for_selector('#result[data-gap-drawn="1"]', timeout=60_000)
     fan = {t["name"]: t for t in _figure(page, "chart-scenario-gap")}
-    base_sim = _api(base, f"/api/simulate?as_of={AS_OF}&draws=2000&seed=2024&months=240")
+    base_sim = _api(base, f"/api/simulate?as_of={AS_OF}")
     plant = "hitachi_newton_aycliffe"
     assert fan[f"{plant} baseline"]["y"] == base_sim["gap_probability"][plant]
     assert len(fan[f"{plant} scenario"]["y"]) == 240

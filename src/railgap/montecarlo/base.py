@@ -11,6 +11,7 @@ from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.dates import date_month
 from railgap.loading import (
+    Loading,
     closed_months,
     staff_by_month,
     staff_series,
@@ -140,13 +141,21 @@ def plant_rows(ids: np.ndarray, plant_ids: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(rows), len(plant_ids), rows).astype("int64")
 
 
-def prepare(resolved: Dataset, a: Assumptions) -> Base:
-    """Run the deterministic engine's first steps once and fix the past for every draw."""
+def prepare(resolved: Dataset, a: Assumptions, loading: Loading | None = None) -> Base:
+    """Fix what every draw shares, from the deterministic engine's profile and windows.
+
+    ``loading`` is that engine's run on the same tables (``run_loading``), when the caller
+    has it; otherwise the profile and windows are worked out here.
+    """
     if resolved.as_of is None:
         raise ValueError("prepare needs a dataset resolved with railgap.dataset.as_of")
     d = date_month(resolved.as_of)
-    profile = order_profile(resolved["orders"], d, a)
-    windows = split_at(package_windows(resolved["work_packages"], profile, a), d)
+    if loading is None:
+        profile = order_profile(resolved["orders"], d, a)
+        windows = package_windows(resolved["work_packages"], profile, a)
+    else:
+        profile, windows = loading.profile, loading.schedule.windows
+    windows = split_at(windows, d)
     plants = resolved["plants"]
     ids = plants["plant_id"].to_numpy()
     capacity = plant_capacity(plants, a).to_numpy(dtype="float64")

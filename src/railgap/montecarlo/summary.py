@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -64,13 +66,9 @@ def summarise(base: Base, sim: Simulated, as_planned: pd.DataFrame) -> pd.DataFr
     has_run = ~np.isnan(sim.run_out) | ~np.isnan(sim.next_work)
     gap_q = _quantiles(np.where(has_run, gaps, np.nan), qs)
     jobs_q = _quantiles(sim.jobs_at_risk_months, (0.9,))[0]
-    jobs_mean = np.full(len(base.plant_ids), np.nan)
-    jobs = sim.jobs_at_risk_months[:, base.gb]
-    known = ~np.isnan(jobs).all(axis=0)
-    if n and known.any():
-        means = np.full(jobs.shape[1], np.nan)
-        means[known] = np.nanmean(jobs[:, known], axis=0)
-        jobs_mean[base.gb] = means
+    with warnings.catch_warnings():  # plants abroad have no jobs at risk: NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        jobs_mean = np.nanmean(sim.jobs_at_risk_months, axis=0)
     by_plant = as_planned.set_index("plant_id")
     rows = []
     for i, plant in enumerate(plants.itertuples(index=False)):
@@ -80,6 +78,7 @@ def summarise(base: Base, sim: Simulated, as_planned: pd.DataFrame) -> pd.DataFr
         if not ((base.gb[i] and known) or ahead or bool((~np.isnan(sim.next_work[:, i])).any())):
             continue
         gap_base = by_plant["gap_months"].get(plant.plant_id)
+        run_p10, run_p50, run_p90 = _labels(run_q[:, i])
         rows.append(
             {
                 "plant_id": plant.plant_id,
@@ -88,9 +87,9 @@ def summarise(base: Base, sim: Simulated, as_planned: pd.DataFrame) -> pd.DataFr
                 "draws": n,
                 "p_gap": float(sim.ever_in_gap[:, i].mean()) if n else np.nan,
                 "run_out_as_planned": by_plant["run_out"].get(plant.plant_id),
-                "run_out_p10": _labels(run_q[:, i])[0],
-                "run_out_p50": _labels(run_q[:, i])[1],
-                "run_out_p90": _labels(run_q[:, i])[2],
+                "run_out_p10": run_p10,
+                "run_out_p50": run_p50,
+                "run_out_p90": run_p90,
                 "gap_months_as_planned": None if pd.isna(gap_base) else float(gap_base),
                 "gap_months_p10": _finite(gap_q[0, i]),
                 "gap_months_p50": _finite(gap_q[1, i]),

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from railgap import answers, render
 from railgap.errors import DataError, Problem, RailgapError
 from railgap.scenario import MAX_SCENARIO_BYTES
+from railgap.web.charts import PAGE_SIMULATION
 from railgap.web.limits import EngineLimiter, RequestError
 from railgap.web.service import ScenarioRun, Service
 
@@ -323,9 +324,9 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
     )
     async def simulate(
         as_of: AsOf = None,
-        draws: Draws = 2000,
-        seed: Seed = 2024,
-        months: Months = 240,
+        draws: Draws = PAGE_SIMULATION["draws"],
+        seed: Seed = PAGE_SIMULATION["seed"],
+        months: Months = PAGE_SIMULATION["months"],
         table: SimTable = "plants",
         format: Format = "json",
     ) -> Response:
@@ -342,9 +343,9 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
     )
     async def simulate_scenario(
         text: Annotated[str, Depends(scenario_text)],
-        draws: Draws = 2000,
-        seed: Seed = 2024,
-        months: Months = 240,
+        draws: Draws = PAGE_SIMULATION["draws"],
+        seed: Seed = PAGE_SIMULATION["seed"],
+        months: Months = PAGE_SIMULATION["months"],
         table: SimTable = "plants",
         format: Format = "json",
     ) -> Response:

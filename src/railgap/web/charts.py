@@ -343,8 +343,9 @@ def scenario_plant(
     )
 
 
-#: Draws behind the dashboard's Monte Carlo charts (the API and CLI take more).
-PAGE_DRAWS = 2000
+#: The dashboard's Monte Carlo: draws, seed and months (the API and CLI take others), so
+#: that a page, its CSV and the API's default answer are the same run.
+PAGE_SIMULATION = {"draws": 2000, "seed": 2024, "months": 240}
 
 
 def gap_chance(
@@ -383,7 +384,7 @@ def gap_chance(
     chance = "" if p_gap is None else f" Chance of a gap in the period: {p_gap:.0%}."
     return Chart(
         "chart-gap-chance",
-        f"Chance of a gap by month (Monte Carlo, {summary.get('draws', PAGE_DRAWS):,} draws)",
+        f"Chance of a gap by month (Monte Carlo, {summary['draws']:,} draws)",
         {"data": traces, "layout": layout},
         "Line chart of the chance, month by month, that the plant is below its minimum viable "
         "rate, over futures drawn for open tenders (award, date, winner, size) and late "

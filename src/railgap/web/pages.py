@@ -123,8 +123,9 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
     variations, tenders = service.gap_levers(plant_id, date)
     q = f"as_of={date.isoformat()}"
     base = f"/api/plants/{plant_id}"
-    sim = service.simulation(date, None, charts.PAGE_DRAWS, 2024, 240)
-    sim_url = f"/api/simulate?{q}&draws={charts.PAGE_DRAWS}&seed=2024&months=240"
+    run = charts.PAGE_SIMULATION
+    sim = service.simulation(date, None, run["draws"], run["seed"], run["months"])
+    sim_url = f"/api/simulate?{q}&" + "&".join(f"{k}={v}" for k, v in run.items())
     summary = sim.summary.set_index("plant_id")
     fan = (
         [
@@ -242,6 +243,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
             "plants": outlook[["plant_id", "name"]].to_dict("records"),
             "tenders": tenders["tender_id"].drop_duplicates().tolist(),
             "example": EXAMPLE,
+            "simulation": charts.PAGE_SIMULATION,
         }
         return t.TemplateResponse(request, "scenario.html", context)
 

@@ -165,8 +165,9 @@ async function drawGapChance(body) {
   const status = document.getElementById("gap-status");
   const plants = body.plants.filter((p) => p.changed).map((p) => p.plant_id);
   if (!plants.length) { status.textContent = "No plant changed: nothing to draw."; return; }
-  status.textContent = "Drawing 2,000 futures…";
-  const query = "draws=2000&seed=2024&months=240";
+  const run = document.getElementById("chart-scenario-gap").dataset;
+  status.textContent = `Drawing ${Number(run.draws).toLocaleString("en-GB")} futures…`;
+  const query = `draws=${run.draws}&seed=${run.seed}&months=${run.months}`;
   const [base, scen] = await Promise.all([
     fetch(`/api/simulate?as_of=${encodeURIComponent(body.as_of)}&${query}`),
     fetch(`/api/simulate?${query}`, { method: "POST", headers: { "content-type": "application/yaml" },
