@@ -21,7 +21,8 @@ from railgap.pipeline_model import Model, build_model, candidates
 from railgap.pipeline_plans import evaluate
 
 AS_OF, FROM, TO = "2025-01-01", 2025, 2055
-TIME_LIMIT = float(os.environ.get("RAILGAP_BENCH_TIME_LIMIT", "30"))
+TARGET_S = 30.0  # the target: a 1% gap within 30 s
+TIME_LIMIT = float(os.environ.get("RAILGAP_BENCH_TIME_LIMIT", str(TARGET_S)))
 
 
 def pulp_model(model: Model) -> tuple[pulp.LpProblem, list[pulp.LpVariable], float]:
@@ -82,7 +83,7 @@ def main() -> None:
     print(
         f"  HiGHS solve        {opt.solve_seconds:8.2f} s   status {opt.status}, "
         f"MIP gap {100 * opt.mip_gap:.2f}% (target 1% within 30 s: "
-        f"{opt.solve_seconds / 30:.2f}x time, {100 * opt.mip_gap:.2f}% gap)"
+        f"{opt.solve_seconds / TARGET_S:.2f}x time, {100 * opt.mip_gap:.2f}% gap)"
     )
     print(f"  whole run          {total:8.2f} s   (dataset, engines, needs, model, solve)")
     best = terms.loc["optimised", "objective"]
@@ -103,7 +104,9 @@ def main() -> None:
     cand = candidates(inst, options)
     model = build_model(inst, cand, options)
     prob, xs, build = pulp_model(model)
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=TIME_LIMIT, gapRel=0.01, threads=2)
+    solver = pulp.PULP_CBC_CMD(
+        msg=False, timeLimit=TIME_LIMIT, gapRel=options.mip_gap, threads=options.threads
+    )
     tic = time.perf_counter()
     prob.solve(solver)
     seconds = time.perf_counter() - tic

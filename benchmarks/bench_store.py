@@ -27,8 +27,9 @@ from railgap.loading import LOADING_TABLES
 from railgap.schema import data_dir
 from railgap.store import reading, revisions
 from railgap.store.asof import read_as_of
-from railgap.store.engine import dispose, get_engine, normalise_url
+from railgap.store.engine import dispose, get_engine
 from railgap.store.formats import read_import
+from railgap.store.location import normalise_url
 
 AS_OF = "2024-01-15"
 IMPORT_TARGET_MS = 1000.0

@@ -10,7 +10,7 @@ import pytest
 from railgap.optimiser import explain, optimize_instance
 from railgap.pipeline_model import build_model, candidates
 from railgap.pipeline_options import Options, Weights
-from railgap.pipeline_plans import as_procured, evaluate, greedy
+from railgap.pipeline_plans import as_procured, evaluate, greedy, jobs_at_risk
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
@@ -78,6 +78,11 @@ def test_jobs_are_counted_as_the_loading_engine_does():
     terms = evaluate(inst, cand, np.zeros(0, dtype=np.int64), Weights())
     assert terms.jobs_at_risk_months == pytest.approx(100 * 12)
     assert terms.unmet_needs == 0  # due after the horizon: may be left for later
+    # Below the viable rate, the staff the load does not need (1 of 10: 90 of 100); at or
+    # above it, none; as loading.plant_months counts them.
+    load = np.zeros((1, 12))
+    load[0, :3] = [1.0, 2.0, 1.5]
+    assert jobs_at_risk(inst, load)[0, :4].tolist() == pytest.approx([90.0, 0.0, 0.0, 100.0])
 
 
 def test_a_need_no_plant_can_build_is_explained():

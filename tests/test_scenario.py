@@ -305,3 +305,17 @@ levers:
     _, levers = parse_scenario(unknown, "t.yaml")
     with pytest.raises(DataError, match="no tender 'no-such-tender'"):
         apply_levers(resolved, default_assumptions(), levers, "t.yaml")
+
+
+@pytest.mark.parametrize(
+    "lever",
+    [
+        "award_tender: {tender: t, winner: w, units: 100000000}",
+        "award_tender: {tender: t, winner: w, cars_per_unit: 500}",
+        "exercise_option: {order: o, from: 2024-01-01, units: 100000000}",
+    ],
+)
+def test_every_lever_is_held_to_the_size_limits(lever):
+    text = f"name: huge\nas_of: 2024-01-15\nlevers:\n  - {lever}\n"
+    with pytest.raises(DataError, match="less than or equal"):
+        parse_scenario(text, "huge.yaml")

@@ -27,6 +27,7 @@ from railgap.turnover import Forecast
 
 if TYPE_CHECKING:
     from railgap.scenario import Lever, Scenario
+    from railgap.whatif import WhatIf
 
 #: The tables levers read: the loading engine's, and tenders and fleets (award defaults).
 SCENARIO_TABLES = (*LOADING_TABLES, "tenders", "fleets")
@@ -50,7 +51,7 @@ def get_dataset(data: str | Path | Dataset | None = None, db: str | None = None)
 
     Every command that reads data comes through here. In order: a ``Dataset`` or a folder
     (``data``); else the database named by ``db`` or ``$RAILGAP_DATABASE_URL``, or the
-    default SQLite file when it exists (see ``railgap.store.engine.configured_url``); else
+    default SQLite file when it exists (see ``railgap.store.location.configured_url``); else
     the embedded dataset. Folders are cached by their files' sizes and modification times,
     databases by the version every write changes, so edited data is read again.
     """
@@ -59,7 +60,7 @@ def get_dataset(data: str | Path | Dataset | None = None, db: str | None = None)
     if data is not None and db is not None:
         raise DataError([Problem(str(data), None, None, "give a dataset folder or --db, not both")])
     if data is None:
-        from railgap.store.engine import configured_url
+        from railgap.store.location import configured_url
 
         url = configured_url(db)
         if url is not None:
@@ -111,7 +112,7 @@ def run(
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
     resolved = as_of_dataset(dataset, date, LOADING_TABLES)
-    return run_loading(resolved, a), _stamp(dataset, data, date, a), resolved
+    return run_loading(resolved, a), _stamp(dataset, date, a), resolved
 
 
 def _stamped(frame: pd.DataFrame, stamp: Stamp) -> pd.DataFrame:
@@ -273,6 +274,40 @@ def plant_sources(resolved: Dataset, plant_id: str, order_ids: pd.Series) -> pd.
     return pd.DataFrame(rows, columns=["table", "row", "source", "known_from"])
 
 
+def order_loads(loading: Loading, plant_id: str) -> pd.DataFrame:
+    """A plant's scheduled vehicle-equivalents per month and order (zero rows dropped)."""
+    import numpy as np
+
+    from railgap.dates import month_label
+
+    windows = loading.schedule.windows
+    if windows.empty:
+        return pd.DataFrame(columns=["month", "order_id", "class", "vehicle_equivalents"])
+    rows = np.flatnonzero(windows["plant_id"].to_numpy() == plant_id)
+    months = loading.schedule.months
+    frames = []
+    for row in rows:
+        load = loading.schedule.load[row]
+        used = load > 1e-9
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": [month_label(m) for m in months[used]],
+                    "order_id": windows["order_id"].iloc[row],
+                    "class": windows["class"].iloc[row],
+                    "vehicle_equivalents": load[used],
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["month", "order_id", "class", "vehicle_equivalents"])
+    frame = pd.concat(frames, ignore_index=True)
+    summed = frame.groupby(["month", "order_id", "class"], as_index=False).agg(
+        vehicle_equivalents=("vehicle_equivalents", "sum")
+    )
+    return summed.sort_values(["order_id", "month"]).reset_index(drop=True)
+
+
 def fleet(
     as_of: str | dt.date | None = None,
     operator: str | None = None,
@@ -291,13 +326,13 @@ def fleet(
     if operator:
         mask = frame["operators"].fillna("").str.contains(operator, case=False, regex=False)
         frame = frame[mask].reset_index(drop=True)
-    return _stamped(frame, _stamp(dataset, data, date, get_assumptions()))
+    return _stamped(frame, _stamp(dataset, date, get_assumptions()))
 
 
-def _stamp(dataset: Dataset, data: object, date: dt.date, a: Assumptions) -> Stamp:
+def _stamp(dataset: Dataset, date: dt.date, a: Assumptions) -> Stamp:
     return Stamp(
         railgap_version=__version__,
-        dataset="embedded" if dataset.folder == str(data_dir()) else str(dataset.folder),
+        dataset=dataset.label,
         dataset_hash=dataset.digest,
         as_of=date.isoformat(),
         assumptions=a.label,
@@ -349,7 +384,7 @@ def run_forecast(
     result = turnover_forecast(
         resolved["fleets"], date, a, first, to_year, order_years(resolved, date, a)
     )
-    return result, _stamp(dataset, data, date, a)
+    return result, _stamp(dataset, date, a)
 
 
 def forecast(
@@ -406,17 +441,28 @@ def run_parsed_scenario(
     assumptions: str | Path | Assumptions | None = None,
 ) -> pd.DataFrame:
     """Run a scenario already parsed (e.g. from uploaded text); as :func:`run_scenario`."""
+    return scenario_whatif(spec, levers, where, data, assumptions)[0]
+
+
+def scenario_whatif(
+    spec: Scenario,
+    levers: list[tuple[str, Lever]],
+    where: str,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> tuple[pd.DataFrame, WhatIf]:
+    """A parsed scenario's stamped table, and the whole what-if (the engines' runs too)."""
     from railgap.whatif import run_whatif
 
     dataset = get_dataset(data)
     a = get_assumptions(assumptions)
     resolved = as_of_dataset(dataset, spec.as_of, SCENARIO_TABLES)
     result = run_whatif(resolved, a, levers, where)
-    frame = _stamped(result.difference, _stamp(dataset, data, spec.as_of, result.assumptions))
+    frame = _stamped(result.difference, _stamp(dataset, spec.as_of, result.assumptions))
     frame.attrs.update(
         {"scenario": spec.name, "description": spec.description, "levers": result.notes}
     )
-    return frame
+    return frame, result
 
 
 def compare_scenarios(
@@ -525,7 +571,7 @@ def run_simulation(
     sim = montecarlo.simulate(base, u, drawn, months=months, progress=progress)
     summary = montecarlo.summarise(base, sim, as_planned.outlook)
     plant_ids = [str(p) for p in summary["plant_id"]]
-    stamp = _stamp(dataset, data, date, a)
+    stamp = _stamp(dataset, date, a)
     history = {
         "award_probability": u.history.award_probability,
         "award_basis": u.history.award_basis,
@@ -577,6 +623,6 @@ def optimize(
     a = get_assumptions(assumptions)
     tables = (*LOADING_TABLES, "fleets")
     resolved = as_of_dataset(dataset, date, tables)
-    stamp = _stamp(dataset, data, date, a).as_dict()
+    stamp = _stamp(dataset, date, a).as_dict()
     first = date.year if from_year is None else from_year
     return run_optimize(resolved, a, first, to_year, opts, stamp)

@@ -409,18 +409,11 @@ def data_check(
     """Validate a dataset against the schemas; name file, line and column of each problem."""
     from railgap.checks import consistency_problems
     from railgap.dataset import load_dataset
-    from railgap.schema import data_dir
 
     if path is not None and db is not None:
         raise typer.BadParameter("choose one of PATH and --db")
     try:
         dataset = load_dataset(path) if path is not None else _dataset(None, db)
-        if path is None and dataset.folder != str(data_dir()):
-            from railgap.store.reading import stored_problems
-
-            stored = stored_problems(dataset)
-            if stored:
-                raise DataError(stored)
     except DataError as exc:
         for problem in exc.problems:
             err_console.print(f"error: {problem}", markup=False, highlight=False)

@@ -46,6 +46,11 @@ class Dataset:
         """Return one table."""
         return self.tables[table]
 
+    @property
+    def label(self) -> str:
+        """Its name in stamps: "embedded" for the packaged dataset, else the folder or URL."""
+        return "embedded" if self.folder == str(data_dir()) else self.folder
+
 
 def _decode(path: Path, raw: bytes) -> str:
     try:

@@ -19,9 +19,9 @@ import pandas as pd
 
 from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
-from railgap.dates import date_month, month_label
+from railgap.dates import date_month
 from railgap.loading import Loading
-from railgap.scenario import VaryOrder
+from railgap.scenario import MAX_LEVER_UNITS, VaryOrder
 from railgap.uncertainty import OPEN_STAGES
 from railgap.whatif import run_whatif
 
@@ -90,9 +90,11 @@ def variation_candidates(
         ve_per_unit = float(per_vehicle.get(order_id, 1.0)) * cars
         if not ve_per_unit > 0:
             continue
-        units = min(max(math.ceil(needed_ve / ve_per_unit), 1), 10_000)
+        units = min(max(math.ceil(needed_ve / ve_per_unit), 1), MAX_LEVER_UNITS)
         lever = VaryOrder.model_validate({"order": order_id, "units": units, "from": start})
-        result = run_whatif(resolved, a, [("vary_order", lever)], "suggested variation")
+        result = run_whatif(
+            resolved, a, [("vary_order", lever)], "suggested variation", baseline=loading
+        )
         row = result.difference[result.difference["plant_id"] == plant_id].iloc[0]
         rows.append(
             {
@@ -139,8 +141,3 @@ def open_tenders(resolved: Dataset, manufacturer_id: str | None = None) -> pd.Da
         "known_from",
     ]
     return open_[keep].sort_values("tender_id").reset_index(drop=True)
-
-
-def as_of_label(loading: Loading) -> str:
-    """The as-of month of a loading result, ``YYYY-MM``."""
-    return month_label(date_month(loading.as_of))

@@ -30,7 +30,7 @@ from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.loading import Loading, closed_months, staff_by_month, staff_series
 from railgap.needs import family_of
-from railgap.scheduling import date_months
+from railgap.scheduling import UNBUILT, date_months
 
 #: Stages whose work makes a plant the builder of a fleet for capability purposes.
 BUILD_STAGES = ("assembly", "full")
@@ -124,7 +124,7 @@ def contract_price(orders: pd.DataFrame) -> float:
     vehicles = latest["units"].to_numpy(dtype="float64") * latest["cars_per_unit"].to_numpy(
         dtype="float64"
     )
-    ok = ~np.isnan(value) & (vehicles > 0) & (latest["status"] != "cancelled").to_numpy()
+    ok = ~np.isnan(value) & (vehicles > 0) & ~latest["status"].isin(UNBUILT).to_numpy()
     return float(np.median(value[ok] / vehicles[ok])) if ok.any() else float("nan")
 
 

@@ -123,7 +123,7 @@ def build_brief(
     data: str | Path | Dataset | None = None,
 ) -> Brief:
     """Compute a plant's briefing: as of a date, or under a scenario file (its date)."""
-    from railgap.web.service import order_loads
+    from railgap.analysis import order_loads
 
     if scenario is None:
         loading, stamp, resolved = analysis.run(as_of, data)

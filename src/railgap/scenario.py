@@ -109,7 +109,7 @@ class ExerciseOption(VaryOrder):
     units are then the default (and the most that can be exercised).
     """
 
-    units: int | None = None  # type: ignore[assignment]
+    units: Annotated[int, Field(le=MAX_LEVER_UNITS)] | None = None  # type: ignore[assignment]
 
     @field_validator("units")
     @classmethod
@@ -175,8 +175,8 @@ class AwardTender(NewOrder):
     winner: str
     date: dt.date | None = None
     class_: str | None = Field(default=None, alias="class")
-    units: Annotated[int, Field(gt=0)] | None = None  # type: ignore[assignment]
-    cars_per_unit: Annotated[int, Field(gt=0)] | None = None  # type: ignore[assignment]
+    units: Annotated[int, Field(gt=0, le=MAX_LEVER_UNITS)] | None = None  # type: ignore[assignment]
+    cars_per_unit: Annotated[int, Field(gt=0, le=MAX_CARS_PER_UNIT)] | None = None  # type: ignore[assignment]
     plants: list[PlantShare] | None = Field(default=None, min_length=1)  # type: ignore[assignment]
 
     def as_order(self, index: int) -> tuple[dict[str, Any], str]:

@@ -18,7 +18,7 @@ from railgap import render
 from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.levers import apply_levers
-from railgap.loading import run_loading
+from railgap.loading import Loading, run_loading
 from railgap.scenario import Lever
 
 COMPARED = [
@@ -40,6 +40,8 @@ class WhatIf:
     difference: pd.DataFrame
     notes: list[str]
     assumptions: Assumptions  # after the levers (an assumption lever marks it modified)
+    baseline_loading: Loading  # the engines' whole answers, for monthly views
+    loading: Loading
 
 
 def _months_between(later: object, earlier: object) -> float:
@@ -90,29 +92,37 @@ def difference(baseline: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_whatif(
-    resolved: Dataset, a: Assumptions, levers: list[tuple[str, Lever]], where: str
+    resolved: Dataset,
+    a: Assumptions,
+    levers: list[tuple[str, Lever]],
+    where: str,
+    baseline: Loading | None = None,
 ) -> WhatIf:
-    """Baseline and scenario outlooks on the same date, their difference and attribution."""
-    baseline = run_loading(resolved, a).outlook
-    steps = [baseline]
+    """Baseline and scenario outlooks on the same date, their difference and attribution.
+
+    ``baseline`` is the engine's run on ``resolved`` with ``a`` when the caller has it.
+    """
+    first = baseline if baseline is not None else run_loading(resolved, a)
+    loadings = [first]
     notes: list[str] = []
     current, final = resolved, a
     # One lever at a time on the previous result: each step's change is that lever's.
     for k, lever in enumerate(levers, start=1):
         applied = apply_levers(current, final, [lever], where, first_index=k)
-        steps.append(run_loading(applied.resolved, applied.assumptions).outlook)
+        loadings.append(run_loading(applied.resolved, applied.assumptions))
         current, final = applied.resolved, applied.assumptions
         notes += applied.notes
-    scenario = steps[-1]
-    diff = difference(baseline, scenario)
-    diff["levers"] = [_attribution(plant, steps, notes) for plant in diff["plant_id"]]
-    return WhatIf(baseline, scenario, diff, notes, final)
+    diff = difference(first.outlook, loadings[-1].outlook)
+    tables = [_by_plant(step.outlook) for step in loadings]
+    diff["levers"] = [_attribution(plant, tables, notes) for plant in diff["plant_id"]]
+    return WhatIf(
+        first.outlook, loadings[-1].outlook, diff, notes, final, first, loadings[-1]
+    )
 
 
-def _attribution(plant: str, steps: list[pd.DataFrame], notes: list[str]) -> str:
+def _attribution(plant: str, tables: list[dict[str, dict[str, Any]]], notes: list[str]) -> str:
     """Which levers changed a plant's jobs-at-risk-months or run-out, and by how much."""
     said = []
-    tables = [_by_plant(step) for step in steps]
     for k in range(1, len(tables)):
         before, after = tables[k - 1].get(plant), tables[k].get(plant)
         if before is None or after is None:

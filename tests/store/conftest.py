@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from railgap.store.engine import dispose, normalise_url
+from railgap.store.engine import dispose
+from railgap.store.location import normalise_url
 
 BACKENDS = ["sqlite", "postgresql"]
 

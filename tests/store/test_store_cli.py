@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from railgap.cli import app
 from railgap.dates import known_by
-from railgap.store.engine import normalise_url
+from railgap.store.location import normalise_url
 
 RAILGAP = [sys.executable, "-m", "railgap.cli"]
 SOURCE = "https://example.org/correction"
@@ -42,6 +42,7 @@ def test_import_add_history_and_outlook_through_the_database(tmp_path: Path) -> 
     assert "added 1 revision(s) (orders 1)" in first.stdout
     again = run("data", "import", str(path), "--db", db_url)
     assert "nothing new: 1 row(s) already stored" in again.stdout
+    hash_before = json.loads(run("outlook", "--json", "--db", db_url).stdout)["dataset_hash"]
     added = run(
         "data",
         "add",
@@ -70,8 +71,9 @@ def test_import_add_history_and_outlook_through_the_database(tmp_path: Path) -> 
     assert outlook.returncode == 0, outlook.stderr
     stamp = json.loads(outlook.stdout)
     assert stamp["dataset"].startswith(db_url.split("://")[0])
+    # A new revision is new data: the stamp's hash says so.
+    assert stamp["dataset_hash"] != hash_before
     embedded = json.loads(run("outlook", "--as-of", "2024-01-15", "--json").stdout)
-    assert stamp["dataset_hash"] != embedded["dataset_hash"]
     assert embedded["dataset"] == "embedded"
 
 
@@ -196,3 +198,26 @@ def test_data_check_rechecks_rows_written_by_other_tools(db_url: str) -> None:
     bad = runner.invoke(app, ["data", "check", "--db", db_url])
     assert bad.exit_code == 2
     assert f"manufacturers:{row_id}: source: 'not a url' is not an http(s) URL" in bad.output
+
+
+def test_a_bad_date_written_by_another_tool_is_named_not_a_traceback(db_url: str) -> None:
+
+    from sqlalchemy import update
+
+    from railgap.store import open_engine
+    from railgap.store.engine import dispose
+    from railgap.store.schema import DATA_TABLES
+
+    engine = open_engine(db_url)
+    orders = DATA_TABLES["orders"]
+    with engine.begin() as connection:
+        row_id = connection.execute(orders.select().limit(1)).one().row_id
+        connection.execute(
+            update(orders).where(orders.c.row_id == row_id).values(signed="last spring")
+        )
+    dispose(db_url)
+    for args in (("data", "check", "--db", db_url), ("outlook", "--db", db_url)):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert f"orders:{row_id}: signed: 'last spring'" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from railgap.schema import TABLES, data_dir
 from railgap.store import revisions
-from railgap.store.engine import dispose, get_engine, normalise_url
+from railgap.store.engine import dispose, get_engine
 from railgap.store.formats import read_import
+from railgap.store.location import normalise_url
 
 KILLS = 20
 

@@ -15,8 +15,9 @@ from store_helpers import embedded_row, snapshot
 from railgap.errors import DataError
 from railgap.schema import schema
 from railgap.store import open_engine, revisions
-from railgap.store.engine import dispose, normalise_url
+from railgap.store.engine import dispose
 from railgap.store.formats import read_import
+from railgap.store.location import normalise_url
 from railgap.store.reading import read_dataset
 
 COLUMNS = schema("orders").names

@@ -13,9 +13,10 @@ from store_helpers import embedded_row
 from railgap import analysis
 from railgap.store import open_engine, revisions
 from railgap.store.adding import add_row
-from railgap.store.engine import dispose, normalise_url
+from railgap.store.engine import dispose
 from railgap.store.export import export_dataset
 from railgap.store.formats import read_import
+from railgap.store.location import normalise_url
 from railgap.store.reading import read_dataset
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from railgap.store.engine import dispose, normalise_url
+from railgap.store.engine import dispose
+from railgap.store.location import normalise_url
 from railgap.testing import toy_nation
 from railgap.web.app import create_app
 

@@ -12,9 +12,8 @@ from typer.testing import CliRunner
 
 import railgap
 from railgap import answers, render, store
-from railgap.analysis import run
+from railgap.analysis import order_loads, run
 from railgap.cli import app as cli_app
-from railgap.web.service import order_loads
 
 from .conftest import TOY_DATE, TOY_SCENARIO
 
@@ -265,3 +264,16 @@ def test_simulate_is_bounded(toy_client: TestClient):
         response = toy_client.get(f"/api/simulate?as_of={TOY_DATE}&{query}")
         assert response.status_code == 422, query
         assert "traceback" not in response.text.lower()
+
+
+def test_loading_by_month_and_windows_are_the_engines(toy_client: TestClient, toy: Path):
+    months = toy_client.get(f"/api/loading?as_of={TOY_DATE}").json()["months"]
+    loading, _, _ = run(TOY_DATE, toy)
+    assert len(months) == len(loading.plant_months)
+    works = {r["month"]: r["vehicle_equivalents"] for r in months if r["plant_id"] == "toy_works"}
+    assert works["2023-03"] == 5.2  # gamma: 48 vehicles x 0.65 (assembly) over six months
+    windows = toy_client.get(f"/api/loading?as_of={TOY_DATE}&table=windows&format=csv").text
+    rows = list(csv.DictReader(io.StringIO(windows)))
+    assert {(r["order_id"], r["plant_id"], r["start"], r["end"]) for r in rows} >= {
+        ("gamma-300-2022", "toy_works", "2023-01", "2023-06")
+    }

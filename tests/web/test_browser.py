@@ -22,7 +22,8 @@ import pytest
 import uvicorn
 
 from railgap import store
-from railgap.store.engine import dispose, normalise_url
+from railgap.store.engine import dispose
+from railgap.store.location import normalise_url
 from railgap.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

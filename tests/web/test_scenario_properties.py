@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from railgap.store.engine import normalise_url
+from railgap.store.location import normalise_url
 from railgap.testing import toy_nation
 from railgap.web.app import create_app
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from railgap.store.engine import normalise_url
+from railgap.store.location import normalise_url
 from railgap.testing import toy_nation
 from railgap.web.app import create_app
 

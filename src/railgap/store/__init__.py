@@ -3,7 +3,7 @@
 SQLite by default (``railgap.sqlite`` in the user's data folder, WAL mode), PostgreSQL by
 URL (``--db`` or ``$RAILGAP_DATABASE_URL``); one schema for both, migrated in place by
 Alembic when opened. Every function takes ``db``: a URL or SQLite path, ``None`` for the
-configured database (see :func:`railgap.store.engine.resolve_url`).
+configured database (see :func:`railgap.store.location.resolve_url`).
 
 Saved scenarios and tokens, for the HTTP API::
 
@@ -16,10 +16,13 @@ Saved scenarios and tokens, for the HTTP API::
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
-from railgap.store.engine import StoreError, get_engine, resolve_url
-from railgap.store.scenarios import SavedScenario
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from railgap.store.engine import StoreError
+    from railgap.store.scenarios import SavedScenario
 
 __all__ = [
     "SavedScenario",
@@ -34,8 +37,28 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """Import SQLAlchemy only when the store is used.
+
+    Reading commands check for a database through :mod:`railgap.store.location`, which does
+    not need it.
+    """
+    if name == "StoreError":
+        from railgap.store.engine import StoreError
+
+        return StoreError
+    if name == "SavedScenario":
+        from railgap.store.scenarios import SavedScenario
+
+        return SavedScenario
+    raise AttributeError(f"module 'railgap.store' has no attribute {name!r}")
+
+
 def open_engine(db: str | None = None) -> Engine:
     """The SQLAlchemy engine of ``db`` (or the configured database), created and migrated."""
+    from railgap.store.engine import get_engine
+    from railgap.store.location import resolve_url
+
     return get_engine(resolve_url(db))
 
 

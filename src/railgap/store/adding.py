@@ -18,6 +18,7 @@ from railgap.schema import TABLES, schema
 from railgap.store import revisions
 from railgap.store.export import cell_text
 from railgap.store.formats import TableRows
+from railgap.store.reading import ensure_current
 from railgap.store.schema import DATA_TABLES
 
 WHERE = "--set"
@@ -72,7 +73,7 @@ def add_row(
             key[name] = table_schema.column(name).parse(text) if text else None
         except ValueError as exc:
             raise DataError([Problem(WHERE, None, name, str(exc))]) from None
-    revisions_ready(engine)
+    ensure_current(engine)  # the packaged rows loaded, so the latest revision is found
     base = latest_revision(engine, table, key) or {}
     cells = {name: cell_text(base.get(name)) for name in table_schema.names}
     cells["known_from"] = (today or dt.date.today()).isoformat()
@@ -83,10 +84,3 @@ def add_row(
     if problems:
         raise DataError(problems)
     return revisions.write(engine, {table: TableRows(table, WHERE, rows)}, recorded_by)
-
-
-def revisions_ready(engine: Engine) -> None:
-    """Make sure the packaged rows are loaded, so the latest revision can be found."""
-    from railgap.store.reading import ensure_current
-
-    ensure_current(engine)

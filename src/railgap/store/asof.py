@@ -15,13 +15,9 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from railgap.dataset import COUNTS
+from railgap.dataset import _carried
 from railgap.schema import schema
 from railgap.store.schema import DATA_TABLES
-
-
-def _carried(name: str) -> bool:
-    return name.startswith("actual_") or name in COUNTS
 
 
 def _not_after(value: ColumnElement[Any], date: dt.date) -> ColumnElement[Any]:

@@ -83,7 +83,8 @@ def _removed_if_refused(url: str) -> Iterator[None]:
 
 def data_init(db: DbWrite = None) -> None:
     """Create (or upgrade) the database and load the embedded dataset into it."""
-    from railgap.store.engine import display_url, get_engine, resolve_url
+    from railgap.store.engine import display_url, get_engine
+    from railgap.store.location import resolve_url
     from railgap.store.reading import read_dataset
 
     url = resolve_url(db)
@@ -112,8 +113,9 @@ def data_import(
     row and column, and nothing is written (exit status 2).
     """
     from railgap.store import revisions
-    from railgap.store.engine import display_url, get_engine, resolve_url
+    from railgap.store.engine import display_url, get_engine
     from railgap.store.formats import read_import
+    from railgap.store.location import resolve_url
 
     incoming = read_import(path)
     url = resolve_url(db)
@@ -132,11 +134,10 @@ def data_export(
 ) -> None:
     """Export the whole dataset (embedded and users' rows, every revision, with sources)."""
     from railgap import analysis
-    from railgap.schema import data_dir
     from railgap.store.export import export_dataset
 
     dataset = analysis.get_dataset(None, db)
-    origin = "embedded" if dataset.folder == str(data_dir()) else dataset.folder
+    origin = dataset.label
     files = export_dataset(dataset, fmt, path, origin)
     rows = sum(len(frame) for frame in dataset.tables.values())
     _say(f"exported {rows} rows from {origin} as {fmt} to {path} ({len(files)} files)")
@@ -160,7 +161,8 @@ def data_add(
 ) -> None:
     """Add one row as a new revision (a correction never overwrites what was stored)."""
     from railgap.store.adding import add_row
-    from railgap.store.engine import display_url, get_engine, resolve_url
+    from railgap.store.engine import display_url, get_engine
+    from railgap.store.location import resolve_url
 
     values: dict[str, str] = {}
     for item in sets:
@@ -182,8 +184,9 @@ def data_history(
 ) -> None:
     """Every revision of one row, oldest first: values, known_from, who recorded it and when."""
     from railgap import render
-    from railgap.store.engine import configured_url, get_engine
+    from railgap.store.engine import get_engine
     from railgap.store.history import history, history_in_dataset
+    from railgap.store.location import configured_url
 
     url = configured_url(db)
     if url is None:

@@ -7,57 +7,18 @@ database is created and migrated to the current schema when first opened for wri
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from railgap.errors import RailgapError
 
-ENV_VAR = "RAILGAP_DATABASE_URL"
-DEFAULT_FILE = "railgap.sqlite"
-
 
 class StoreError(RailgapError):
     """The database cannot be reached, is not a railgap database, or refuses a request."""
-
-
-def default_path() -> Path:
-    """The default SQLite file: ``railgap.sqlite`` in the user's data folder."""
-    return Path(platformdirs.user_data_dir("railgap")) / DEFAULT_FILE
-
-
-def resolve_url(db: str | None = None) -> str:
-    """The database URL to use: ``db``, else ``$RAILGAP_DATABASE_URL``, else the default file.
-
-    A plain path (no ``://``) means a SQLite file; ``postgresql://`` URLs use psycopg 3.
-    """
-    url = db or os.environ.get(ENV_VAR) or str(default_path())
-    return normalise_url(url)
-
-
-def normalise_url(url: str) -> str:
-    """Turn a path into a SQLite URL and ``postgresql://`` into ``postgresql+psycopg://``."""
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def configured_url(db: str | None = None) -> str | None:
-    """The database to read from, or ``None`` for the embedded dataset.
-
-    A database is used when one is named (``--db`` or ``$RAILGAP_DATABASE_URL``) or when the
-    default SQLite file exists (made by ``railgap data init`` or ``railgap data import``).
-    """
-    if db or os.environ.get(ENV_VAR):
-        return resolve_url(db)
-    return resolve_url() if default_path().is_file() else None
 
 
 def sqlite_path(url: str) -> Path | None:

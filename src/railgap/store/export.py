@@ -145,6 +145,8 @@ def _write_workbook(dataset: Dataset, path: Path, origin: str) -> None:
         for column in sheet.iter_cols(min_row=2):
             for cell in column:
                 cell.number_format = "@"  # text: partial dates and ids stay as written
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, not a formula to run
         sheet.freeze_panes = "A2"
     partial = path.with_name(path.name + ".partial")
     book.save(partial)

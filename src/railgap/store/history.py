@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 
 from railgap.dataset import Dataset
 from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, data_dir, schema
+from railgap.schema import TABLES, schema
 from railgap.store.schema import DATA_TABLES
 
 #: Columns shown after the schema's: when and by whom a revision was recorded, and its origin.
@@ -79,5 +79,5 @@ def history_in_dataset(dataset: Dataset, table: str, values: list[str]) -> pd.Da
     out = rows[schema(table).names].reset_index(drop=True)
     out["recorded_at"] = None
     out["recorded_by"] = None
-    out["origin"] = "embedded" if dataset.folder == str(data_dir()) else dataset.folder
+    out["origin"] = dataset.label
     return out

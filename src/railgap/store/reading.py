@@ -18,10 +18,10 @@ from railgap.dataset import (
     Dataset,
     _duplicate_revisions,
     _frame,
-    _parse_cell,
     _reference_problems,
+    read_cells,
 )
-from railgap.errors import Problem
+from railgap.errors import DataError, Problem
 from railgap.schema import TABLES, schema
 from railgap.store.engine import display_url
 from railgap.store.export import cell_text
@@ -81,13 +81,23 @@ def read_dataset(engine: Engine) -> Dataset:
         if cached is not None and cached[0] == version:
             return cached[1]
         rows = {table: stored_rows(connection, table) for table in TABLES}
+    # Rows other tools wrote are checked as CSV cells are: a bad cell, a duplicate revision
+    # or a broken reference is a DataError naming the table, the row_id and the column.
+    problems: list[Problem] = []
     tables = {}
     for table in TABLES:
-        typed = [
-            {**{n: r[n] for n in schema(table).names}, "_file": table, "_line": r["row_id"]}
-            for r in rows[table]
-        ]
-        tables[table] = _frame(schema(table), typed)
+        table_schema = schema(table)
+        names = table_schema.names
+        cells = ((int(r["row_id"]), [cell_text(r[n]) for n in names]) for r in rows[table])
+        typed, found = read_cells(table, table_schema, names, cells)
+        problems += found
+        tables[table] = _frame(table_schema, [] if found else typed)
+        if not found:
+            problems += _duplicate_revisions(table, tables[table], table_schema.key)
+    if not problems:
+        problems += _reference_problems(tables)
+    if problems:
+        raise DataError(problems)
     dataset = Dataset(
         tables=tables,
         folder=display_url(key),
@@ -95,22 +105,3 @@ def read_dataset(engine: Engine) -> Dataset:
     )
     _cache[key] = (version, dataset)
     return dataset
-
-
-def stored_problems(dataset: Dataset) -> list[Problem]:
-    """Re-check a database's rows with the CSV rules (for rows written by other tools).
-
-    Every cell against its column, duplicate identities and references; problems name the
-    table and the row's ``row_id``.
-    """
-    problems: list[Problem] = []
-    for table in TABLES:
-        table_schema = schema(table)
-        frame = dataset[table]
-        for row in frame.to_dict("records"):
-            checked: dict[str, Any] = {}
-            for column in table_schema.columns:
-                at = Problem(table, int(row["_line"]), column.name, "")
-                _parse_cell(column, cell_text(row[column.name]), checked, at, problems)
-        problems += _duplicate_revisions(table, frame, table_schema.key)
-    return problems + _reference_problems(dataset.tables)

@@ -38,7 +38,6 @@ metadata = MetaData(
 
 #: Columns the store adds to every dataset table.
 STORE_COLUMNS = ("row_id", "known_by", "recorded_at", "recorded_by", "origin")
-ORIGINS = ("embedded", "user")
 
 
 def sql_type(column: SchemaColumn) -> TypeEngine[object]:

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from railgap import answers, render
+from railgap.dates import month_label
 from railgap.errors import DataError, Problem, RailgapError
 from railgap.scenario import MAX_SCENARIO_BYTES
 from railgap.web.charts import PAGE_SIMULATION
@@ -258,6 +259,28 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
             lambda: answers.forecast_csv(result, stamp),
             "forecast.csv",
         )
+
+    @router.get(
+        "/loading", summary="Every plant's monthly load, or its build windows",
+        responses={200: {"content": CSV}},
+    )
+    async def loading(
+        as_of: AsOf = None,
+        table: Annotated[
+            Literal["months", "windows"],
+            Query(description="months: load, capacity and jobs at risk by plant and month; "
+                  "windows: each work package's months at its plant."),
+        ] = "months",
+        format: Format = "json",
+    ) -> Response:
+        """The loading engine's plant-months or work windows as known on the date."""
+        run, stamp, _ = await engine.run(service.loading, service.date(as_of))
+        frame = (run.plant_months if table == "months" else run.schedule.windows).copy()
+        for column in ("month", "start", "end"):
+            if column in frame:
+                frame[column] = frame[column].map(month_label)
+        frame.attrs.update(stamp.as_dict())
+        return _table(frame, table, format, f"loading-{table}.csv")
 
     @router.get("/tenders", summary="Tenders", responses={200: {"content": CSV}})
     async def tenders(as_of: AsOf = None, format: Format = "json") -> Response:

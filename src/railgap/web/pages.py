@@ -103,8 +103,8 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
         "stamp": attrs,
         "plants": render.records(outlook, render.OUTLOOK_COLUMNS),
         "charts": [
-            charts.national_loading(shown, names, attrs, f"/api/outlook?{q}&format=csv"),
-            charts.order_gantt(windows, attrs, f"/api/outlook?{q}&format=csv"),
+            charts.national_loading(shown, names, attrs, f"/api/loading?{q}&format=csv"),
+            charts.order_gantt(windows, attrs, f"/api/loading?{q}&table=windows&format=csv"),
             charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
             charts.demand(result.years, fstamp.as_dict(), f"/api/forecast?{q}&format=csv"),
         ],

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from railgap import __version__, analysis
@@ -25,9 +24,8 @@ from railgap.dataset import Dataset
 from railgap.dataset import as_of as as_of_dataset
 from railgap.dates import date_month, month_label, parse_as_of
 from railgap.errors import DataError, Problem, RailgapError
-from railgap.levers import apply_levers
-from railgap.loading import Loading, run_loading
-from railgap.scenario import Lever, Scenario, parse_scenario
+from railgap.loading import Loading
+from railgap.scenario import Scenario, parse_scenario
 from railgap.turnover import Forecast
 from railgap.web.cache import LRUCache
 
@@ -72,7 +70,7 @@ class Service:
 
     def source(self) -> Path | Dataset | None:
         """What the Python API is given: the folder, the database's dataset, or None."""
-        from railgap.store.engine import configured_url
+        from railgap.store.location import configured_url
 
         if self.data is not None:
             return self.data
@@ -82,9 +80,7 @@ class Service:
 
     def label(self) -> str:
         """The dataset's name in stamps: "embedded", the folder or the database."""
-        if self.data is None and self.source() is None:
-            return "embedded"
-        return str(self.data) if self.data is not None else self.dataset().folder
+        return self.dataset().label
 
     def assumptions(self) -> Assumptions:
         """The packaged assumptions."""
@@ -131,7 +127,7 @@ class Service:
         """A plant's monthly vehicle-equivalents by order (long form: month, order_id, load)."""
         loading, _, _ = self.loading(date)
         frame: pd.DataFrame = self._cached(
-            ("order_loads", plant_id, date), lambda: order_loads(loading, plant_id)
+            ("order_loads", plant_id, date), lambda: analysis.order_loads(loading, plant_id)
         )
         return frame
 
@@ -218,8 +214,9 @@ class Service:
 
         def compute() -> ScenarioRun:
             spec, levers = self.parse(text, where)
-            table = analysis.run_parsed_scenario(spec, levers, where, data=self.source())
-            months = self._scenario_months(spec, levers, table, where)
+            table, result = analysis.scenario_whatif(spec, levers, where, data=self.source())
+            changed = sorted(set(table.loc[table["changed"].astype(bool), "plant_id"]))
+            months = scenario_months(result.baseline_loading, result.loading, changed)
             return ScenarioRun(spec, table, months)
 
         return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
@@ -244,16 +241,6 @@ class Service:
         key = ("simulation", date if text is None else None, digest, draws, seed, months)
         return self._cached(key, compute)  # type: ignore[no-any-return]
 
-    def _scenario_months(
-        self, spec: Scenario, levers: list[tuple[str, Lever]], table: pd.DataFrame, where: str
-    ) -> pd.DataFrame:
-        loading, _, _ = self.loading(spec.as_of)
-        resolved = as_of_dataset(self.dataset(), spec.as_of, analysis.SCENARIO_TABLES)
-        applied = apply_levers(resolved, self.assumptions(), levers, where)
-        after = run_loading(applied.resolved, applied.assumptions)
-        changed = set(table.loc[table["changed"].astype(bool), "plant_id"])
-        return scenario_months(loading, after, sorted(changed))
-
 
 class UnknownTableError(RailgapError, KeyError):
     """A dataset table name that does not exist (a 404)."""
@@ -261,36 +248,6 @@ class UnknownTableError(RailgapError, KeyError):
     def __str__(self) -> str:
         """Return the message without KeyError's quoting."""
         return str(self.args[0])
-
-
-def order_loads(loading: Loading, plant_id: str) -> pd.DataFrame:
-    """A plant's scheduled vehicle-equivalents per month and order (zero rows dropped)."""
-    windows = loading.schedule.windows
-    if windows.empty:
-        return pd.DataFrame(columns=["month", "order_id", "class", "vehicle_equivalents"])
-    rows = np.flatnonzero(windows["plant_id"].to_numpy() == plant_id)
-    months = loading.schedule.months
-    frames = []
-    for row in rows:
-        load = loading.schedule.load[row]
-        used = load > 1e-9
-        frames.append(
-            pd.DataFrame(
-                {
-                    "month": [month_label(m) for m in months[used]],
-                    "order_id": windows["order_id"].iloc[row],
-                    "class": windows["class"].iloc[row],
-                    "vehicle_equivalents": load[used],
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["month", "order_id", "class", "vehicle_equivalents"])
-    frame = pd.concat(frames, ignore_index=True)
-    summed = frame.groupby(["month", "order_id", "class"], as_index=False).agg(
-        vehicle_equivalents=("vehicle_equivalents", "sum")
-    )
-    return summed.sort_values(["order_id", "month"]).reset_index(drop=True)
 
 
 def scenario_months(before: Loading, after: Loading, plants: list[str]) -> pd.DataFrame:
