@@ -11,6 +11,7 @@ from railgap.optimiser import explain, optimize_instance
 from railgap.pipeline_model import build_model, candidates
 from railgap.pipeline_options import Options, Weights
 from railgap.pipeline_plans import as_procured, evaluate, greedy, jobs_at_risk
+from railgap.pipeline_solve import relax
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
@@ -54,6 +55,21 @@ def test_optimum_matches_brute_force(vehicles, due, capacity, employees):
     assert got == pytest.approx(expected, rel=1e-7, abs=1e-6)
     assert got <= result.terms.loc["greedy", "objective"] + 1e-6
     assert got <= result.terms.loc["as_procured", "objective"] + 1e-6
+
+
+def test_capacity_covers_close_the_relaxation_where_builds_cannot_share_a_month():
+    # Three lots of 8 vehicles at 4 a month, due together, one plant with room for 6 a
+    # month: two builds cannot run at once, so one lot must be late. Without the covers
+    # the relaxation runs 1.5 builds at a time and sees no lateness at all.
+    inst = tiny_instance([8, 8, 8], [10, 10, 10], [6.0], [0], months=24, early_months=3)
+    options = Options.model_validate({**EXACT, "weights": {"jobs": 0, "smooth": 0, "overage": 1}})
+    cand = candidates(inst, options)
+    plain = relax(build_model(inst, cand, options, cover_parts=()), options)
+    covered = relax(build_model(inst, cand, options), options)
+    optimum = optimize_instance(inst, options).terms.loc["optimised", "objective"]
+    assert plain.bound == pytest.approx(0.0, abs=1e-9)
+    assert optimum == pytest.approx(1 / 3)  # 8 vehicles, 4 a month: half a year 1/12 late
+    assert covered.bound == pytest.approx(optimum, rel=1e-9)
 
 
 def test_model_objective_is_the_plans_terms():

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from railgap.dates import month_of
 from railgap.optimiser import optimize_instance
+from railgap.pipeline_model import build_model, candidates
 from railgap.pipeline_options import Options, Weights
+from railgap.pipeline_solve import relax, solve
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
@@ -85,3 +88,17 @@ def test_a_higher_smoothness_weight_never_increases_rate_changes(inst, low, fact
         return result.terms.loc["optimised", "rate_changes"]
 
     assert changes(low * factor) <= changes(low) + 1e-6
+
+
+@SETTINGS
+@given(instances())
+def test_capacity_covers_cut_off_no_plan(inst):
+    """With the covers, the relaxation stays a lower bound and the optimum is unchanged."""
+    options = Options.model_validate(EXACT)
+    cand = candidates(inst, options)
+    plain = solve(build_model(inst, cand, options, cover_parts=()), options)
+    covered_model = build_model(inst, cand, options)
+    covered = solve(covered_model, options)
+    assert plain.status == covered.status == "Optimal"
+    assert covered.objective == pytest.approx(plain.objective, rel=1e-7, abs=1e-6)
+    assert relax(covered_model, options).bound <= plain.objective + 1e-6

@@ -16,6 +16,7 @@ candidate or is left unmet (a continuous slack, costed as over-age to past the h
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -146,12 +147,57 @@ def _csc(
     return start.astype(np.int32), rows[keep].astype(np.int32), vals[keep]
 
 
-def build_model(inst: Instance, cand: Candidates, options: Options) -> Model:
+#: Parts a plant-month's room is split into by the capacity covers (2b in ``build_model``).
+COVER_PARTS = (2, 3)
+
+
+def add_covers(
+    add: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], None],
+    e_col: np.ndarray,
+    pt: np.ndarray,
+    e_v: np.ndarray,
+    room: np.ndarray,
+    parts: tuple[int, ...] = COVER_PARTS,
+) -> None:
+    """Add the capacity covers of every plant-month where two or more builds count.
+
+    For ``q`` in ``parts``, a build at rate ``r`` in a month with ``room`` left
+    counts ``ceil(q r / room) - 1``; builds that fit together count at most ``q - 1`` (each
+    count is below ``q r / room`` and their rates add up to at most ``room``). Rounding
+    down by a tolerance keeps every count at or below its exact value, so the row stays
+    valid; rows in which fewer than two builds count are left out (they cut nothing).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(room[pt] > 0, e_v / room[pt], 0.0)
+    n_l = len(room)
+    for q in parts:
+        count = np.ceil(q * share - 1e-6) - 1
+        counts = count > 0
+        rows = np.flatnonzero(np.bincount(pt[counts], minlength=n_l) >= 2)
+        index = np.full(n_l, -1)
+        index[rows] = np.arange(len(rows))
+        take = counts & (index[pt] >= 0)
+        add(
+            index[pt[take]],
+            e_col[take],
+            count[take],
+            np.full(len(rows), -INF),
+            np.full(len(rows), q - 1.0),
+        )
+
+
+def build_model(
+    inst: Instance,
+    cand: Candidates,
+    options: Options,
+    cover_parts: tuple[int, ...] = COVER_PARTS,
+) -> Model:
     """The MIP's arrays (variables, rows, objective) for the instance and its candidates.
 
     Variables: a binary per candidate; the unmet share of each need; a below-viable binary and
     the jobs at risk of each GB plant-month whose firm load is below the viable rate; the
-    rise and fall of each plant's load between consecutive months.
+    rise and fall of each plant's load between consecutive months. ``cover_parts`` are the
+    capacity covers' ``q`` (see :func:`add_covers`; empty: none, the plain formulation).
     """
     tic = time.perf_counter()
     w = options.weights
@@ -218,6 +264,11 @@ def build_model(inst: Instance, cand: Candidates, options: Options) -> Model:
     e_v = cand.ve_rate[e_col]
     pt = cand.plant[e_col] * n_t + e_t
     add(pt, e_col, e_v, np.full(n_l, -INF), np.maximum(cap[:, None] - firm, 0.0).ravel())
+    # 2b. Capacity covers: no set of builds that fits a plant-month's room has more than
+    # q - 1 "q-parts" of it, a build at rate r counting ceil(q r / room) - 1 of them (a
+    # Chvatal-Gomory rounding of the capacity row, valid for binaries). The linear
+    # relaxation otherwise packs fractions of builds that cannot share a month whole.
+    add_covers(add, e_col, pt, e_v, np.maximum(cap[:, None] - firm, 0.0).ravel(), cover_parts)
     # 3-5. Jobs at risk where the firm book is below the viable rate (b = 1: below):
     #   j >= E b - E (firm + new) / cap;  new >= (viable - firm) (1 - b);
     #   and the convex envelope of jobs against load, which makes the relaxation tight:
