@@ -107,9 +107,9 @@ def test_a_need_no_plant_can_build_is_explained():
     options = Options()
     cand = candidates(inst, options)
     problems = explain(inst, cand, options)
-    assert len(problems) == 1
-    assert problems[0].startswith("need need1 (8 electric suburban vehicles due")
-    assert "no plant has built electric suburban trains" in problems[0]
+    assert [(p.about, p.key) for p in problems] == [("need", "need1")]
+    assert problems[0].text.startswith("need need1 (8 electric suburban vehicles due")
+    assert "no plant has built electric suburban trains" in problems[0].text
     result = optimize_instance(inst, options)
     row = result.timetable.set_index("need_id").loc["need1"]
     assert row["status"] == "unmet"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,15 @@ from railgap.pipeline_solve import SolveResult, chosen, relax, solve
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One thing the check stage found, in words, with what it is about."""
+
+    about: Literal["need", "plant", "budget"]
+    key: str | None  # the need_id or plant_id it concerns, else None
+    text: str
+
+
+@dataclass(frozen=True)
 class Optimised:
     """The optimiser's answer: timetable, loads, terms, gaps and the solver's report."""
 
@@ -64,9 +74,9 @@ class Optimised:
     cand: Candidates = field(repr=False)
 
 
-def explain(inst: Instance, cand: Candidates, options: Options) -> list[str]:
+def explain(inst: Instance, cand: Candidates, options: Options) -> list[Finding]:
     """Before solving: in words, each need no candidate can meet and each option that fails."""
-    problems = []
+    problems: list[Finding] = []
     ids = inst.plants["plant_id"].to_numpy().astype(str)
     has = np.zeros(len(inst.needs), dtype=bool)
     has[cand.need] = True
@@ -80,16 +90,17 @@ def explain(inst: Instance, cand: Candidates, options: Options) -> list[str]:
             f"{need['segment']} vehicles due {due})"
         )
         if not inst.capable[n].any():
-            problems.append(f"{what}: no plant has built {need['family']} {need['segment']} trains")
+            text = f"{what}: no plant has built {need['family']} {need['segment']} trains"
         elif not able:
-            problems.append(f"{what}: every plant that can build it is excluded (must_not_use)")
+            text = f"{what}: every plant that can build it is excluded (must_not_use)"
         else:
             first = month_label(int(need["earliest_award"]) + inst.lead_months)
             names = ", ".join(ids[p] for p in able)
-            problems.append(
+            text = (
                 f"{what}: {names} cannot build it for {need['duration_months']} months "
                 f"from {first} within the horizon (closed, not open, or past its end)"
             )
+        problems.append(Finding("need", str(need["need_id"]), text))
     # Needs whose every candidate exceeds the plants' spare capacity even alone.
     fits = fits_alone(inst, cand, spare)
     for n in np.flatnonzero(has):
@@ -98,19 +109,21 @@ def explain(inst: Instance, cand: Candidates, options: Options) -> list[str]:
             need = inst.needs.iloc[n]
             rate = need["vehicles"] / need["duration_months"]
             names = ", ".join(sorted({ids[p] for p in cand.plant[mine]}))
-            problems.append(
+            text = (
                 f"need {need['need_id']}: at {rate:.1f} vehicles a month it does not fit the spare "
                 f"capacity of {names} in any month it could be built"
             )
+            problems.append(Finding("need", str(need["need_id"]), text))
     if options.budget_gbp_m_per_year is not None and inst.price_gbp_m != inst.price_gbp_m:
-        problems.append(
+        text = (
             "budget not applied: no order in the dataset states a contract value to price "
             "vehicles with"
         )
+        problems.append(Finding("budget", None, text))
     must = [p for p in options.must_use if p not in set(ids[cand.plant])]
     for plant in must:
         reason = "is not known" if plant not in set(ids) else "cannot build any need in the horizon"
-        problems.append(f"plant {plant} must be used but {reason}")
+        problems.append(Finding("plant", plant, f"plant {plant} must be used but {reason}"))
     return problems
 
 
@@ -149,6 +162,16 @@ def neighbourhood(
     return near
 
 
+#: The restricted MIPs of the staged solve, in order: whether a supported award may move to
+#: any capable plant (else it keeps its plant), and the share of the time left each may use
+#: (the rest is kept for the next stage and the full MIP).
+RESTRICTED_STAGES = ((False, 0.5), (True, 0.67))
+#: Least time given to a solver stage, seconds (HiGHS needs some time to start at all).
+MIN_STAGE_S = 0.5
+#: A candidate the relaxation takes at more than this is in its support.
+SUPPORT_TOL = 1e-6
+
+
 def _within(gap: float, options: Options) -> bool:
     return gap <= options.mip_gap
 
@@ -176,27 +199,28 @@ def solve_staged(
     if not lp.has_solution:
         # The relaxation used some of the time: the full MIP gets what is left, and the
         # time reported is the whole solve's.
-        res = solve(model, options, full_start(inst, cand, model, fallback),
-                    time_limit=max(left(), 0.5))
+        res = solve(
+            model, options, full_start(inst, cand, model, fallback), time_limit=max(left(), MIN_STAGE_S)
+        )
         return dataclasses.replace(res, seconds=time.perf_counter() - tic)
     weight = lp.values[: model.n_cand]
     plan = rounded(inst, cand, weight)
-    support = weight > 1e-6
+    support = weight > SUPPORT_TOL
     support[plan] = True
     step = award_step(options, len(inst.months))
     best = full_start(inst, cand, model, plan)
     objective = float(model.lp.col_cost_ @ best)
-    for any_plant, share in ((False, 0.5), (True, 0.67)):
+    for any_plant, share in RESTRICTED_STAGES:
         gap = (objective - lp.bound) / max(abs(objective), 1e-9)
-        if _within(gap, options) or left() <= 0.5:
+        if _within(gap, options) or left() <= MIN_STAGE_S:
             break
         allowed = neighbourhood(cand, support, step, any_plant) | (best[: model.n_cand] > 0.5)
-        sub = solve(model, options, best, allowed, time_limit=max(left() * share, 0.5))
+        sub = solve(model, options, best, allowed, time_limit=max(left() * share, MIN_STAGE_S))
         if sub.has_solution and float(model.lp.col_cost_ @ sub.values) < objective:
             best = sub.values
             objective = float(model.lp.col_cost_ @ best)
     gap = (objective - lp.bound) / max(abs(objective), 1e-9)
-    if _within(gap, options) or left() <= 0.5:
+    if _within(gap, options) or left() <= MIN_STAGE_S:
         status = "Optimal" if _within(gap, options) else "Time limit reached"
         return SolveResult(
             status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
@@ -220,10 +244,10 @@ def solve_staged(
 def optimize_instance(inst: Instance, options: Options) -> Optimised:
     """Run every stage on one instance (see the module docstring)."""
     cand = candidates(inst, options)
-    problems = explain(inst, cand, options)
+    findings = explain(inst, cand, options)
     model = build_model(inst, cand, options)
     plans = {"greedy": greedy(inst, cand), "as_procured": as_procured(inst, cand)}
-    impossible = any(p.startswith("plant ") for p in problems)
+    impossible = any(f.about == "plant" for f in findings)
     if impossible:
         result = SolveResult(
             "Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0)
@@ -233,12 +257,17 @@ def optimize_instance(inst: Instance, options: Options) -> Optimised:
     plans["optimised"] = chosen(result, model)
     terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
     return Optimised(
-        timetable=timetable(inst, cand, plans["optimised"], problems),
+        timetable=timetable(
+            inst,
+            cand,
+            plans["optimised"],
+            {f.key: f.text for f in findings if f.about == "need" and f.key is not None},
+        ),
         plants=plant_summary(inst, cand, plans),
         plant_months=plant_months(inst, cand, plans["optimised"]),
         terms=terms_table(terms),
         gaps=unclosed_gaps(inst, cand, plans["optimised"], award_step(options, len(inst.months))),
-        problems=problems,
+        problems=[f.text for f in findings],
         status=result.status,
         mip_gap=result.mip_gap,
         build_seconds=model.build_seconds,

@@ -42,9 +42,12 @@ def terms_table(terms: dict[str, Terms]) -> pd.DataFrame:
 
 
 def timetable(
-    inst: Instance, cand: Candidates, picked: np.ndarray, problems: list[str]
+    inst: Instance, cand: Candidates, picked: np.ndarray, why: dict[str, str]
 ) -> pd.DataFrame:
-    """One row per need: award month, plant and build window, or why it is unmet."""
+    """One row per need: award month, plant and build window, or why it is unmet.
+
+    ``why`` gives, by need_id, what the check stage found about a need.
+    """
     needs = inst.needs
     row_of = np.full(len(needs), -1)
     row_of[cand.need[picked]] = picked
@@ -66,7 +69,6 @@ def timetable(
 
     end = start[c] + duration[c] - 1
     late = np.maximum(end + inst.lag_months - needs["due_month"].to_numpy() + 1, 0)
-    why = {p.split(" ", 2)[1].rstrip(":"): p for p in problems if p.startswith("need ")}
     frame = pd.DataFrame(
         {
             "need_id": needs["need_id"].to_numpy(),
