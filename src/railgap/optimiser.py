@@ -200,7 +200,10 @@ def solve_staged(
         # The relaxation used some of the time: the full MIP gets what is left, and the
         # time reported is the whole solve's.
         res = solve(
-            model, options, full_start(inst, cand, model, fallback), time_limit=max(left(), MIN_STAGE_S)
+            model,
+            options,
+            full_start(inst, cand, model, fallback),
+            time_limit=max(left(), MIN_STAGE_S),
         )
         return dataclasses.replace(res, seconds=time.perf_counter() - tic)
     weight = lp.values[: model.n_cand]

@@ -10,7 +10,7 @@ one :class:`Instance`, so the three are measured on exactly the same terms.
   month) open in the months they build. Capacity, load and the minimum viable rate
   (``min_viable_share`` x capacity) are in vehicle-equivalents of the plant's stages; a new
   vehicle built at a plant is the sum of the shares of the stages it does there
-  (``stage_share``), as in :func:`railgap.scheduling.plant_capacity`.
+  (:func:`railgap.scheduling.stage_fraction`).
 - **Firm load**: the loading engine's scheduled vehicle-equivalents per plant and month,
   fixed. **Employees**: the latest headcount on or before each month, none after closure.
 - **Capability** (:func:`capability`): what each plant can build, by traction family and
@@ -30,7 +30,7 @@ from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.loading import Loading, closed_months, staff_by_month, staff_series
 from railgap.needs import family_of
-from railgap.scheduling import UNBUILT, date_months
+from railgap.scheduling import UNBUILT, date_months, stage_fraction
 
 #: Stages whose work makes a plant the builder of a fleet for capability purposes.
 BUILD_STAGES = ("assembly", "full")
@@ -163,14 +163,7 @@ def build_instance(
     else:
         capacity = np.full(len(ids), np.nan)
     capacity = np.where(np.isnan(capacity) | (capacity <= 0), 0.0, capacity)
-    shares = a.table("stage_share")
-    fraction = np.array(
-        [
-            sum(shares[s] for s in str(st).split(";")) if isinstance(st, str) and st else 1.0
-            for st in plants["stages"]
-        ],
-        dtype="float64",
-    )
+    fraction = stage_fraction(plants, a)
     yom = a.number("year_only_month")
     opened = date_months(plants, "opened", 1)
     closed = closed_months(plants, a)

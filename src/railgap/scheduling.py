@@ -312,14 +312,22 @@ def plant_capacity(plants: pd.DataFrame, a: Assumptions) -> pd.Series:
     that assembles and tests imported bodyshells has, in whole-vehicle work, its stated rate
     times the shares of assembly and test. A plant with no stages listed counts as doing all.
     """
-    shares = a.table("stage_share")
-    staged = [
-        sum(shares[stage] for stage in stages.split(";"))
-        if isinstance(stages, str) and stages
-        else 1.0
-        for stages in plants["stages"]
-    ]
     stated = plants["capacity_vehicles_per_month"].to_numpy(dtype="float64")
-    return pd.Series(
-        stated * np.array(staged, dtype="float64"), index=plants["plant_id"].to_numpy()
+    return pd.Series(stated * stage_fraction(plants, a), index=plants["plant_id"].to_numpy())
+
+
+def stage_fraction(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:
+    """Vehicle-equivalents of one vehicle's work at each plant: its stages' shares summed.
+
+    A plant with no stages listed counts as doing all (1.0).
+    """
+    shares = a.table("stage_share")
+    return np.array(
+        [
+            sum(shares[stage] for stage in stages.split(";"))
+            if isinstance(stages, str) and stages
+            else 1.0
+            for stages in plants["stages"]
+        ],
+        dtype="float64",
     )
