@@ -176,3 +176,16 @@ def print_result(result: OptimizeResult) -> None:
                 highlight=False,
             )
     console.print(stamp_line(result.stamp), markup=False, highlight=False)
+
+
+def table_csv(result: OptimizeResult, table: str) -> str:
+    """One of the answer's tables as stamped CSV: timetable, plants, terms or gaps."""
+    frames = {
+        "timetable": (result.timetable, TIMETABLE_COLUMNS),
+        "plants": (result.plants, PLANT_COLUMNS),
+        "terms": (result.terms.reset_index(), None),
+        "gaps": (result.gaps, None),
+    }
+    frame, columns = frames[table]
+    frame.attrs.update(result.stamp)  # reset_index may not carry the stamp
+    return render.to_csv(frame, columns)

@@ -266,6 +266,51 @@ def test_simulate_is_bounded(toy_client: TestClient):
         assert "traceback" not in response.text.lower()
 
 
+def test_optimize_json_is_the_cli_json(toy_client: TestClient, toy: Path):
+    query = "as_of=2022-06-01&to=2040&weights=jobs=1,overage=5"
+    response = toy_client.get(f"/api/optimize?{query}")
+    assert response.status_code == 200
+    body = response.json()
+    cli = _cli_json(
+        "optimize", "--as-of", TOY_DATE, "--to", "2040", "--weights", "jobs=1,overage=5",
+        "--time-limit", "10", "--data", str(toy),
+    )  # fmt: skip
+    for answer in (body, cli):  # timings differ from run to run
+        answer["solver"].pop("build_seconds")
+        answer["solver"].pop("solve_seconds")
+    assert body == cli
+    assert body["solver"]["weights"] == {"jobs": 1, "overage": 5, "smooth": 1}
+    placed = [row for row in body["timetable"] if row["plant_id"] == "toy_works"]
+    assert placed
+    assert all(row["status"] != "unmet" for row in placed)
+
+
+def test_optimize_csv_tables(toy_client: TestClient):
+    for table, key in (("timetable", "need_id"), ("plants", "plant_id"), ("terms", "plan")):
+        response = toy_client.get(f"/api/optimize?as_of={TOY_DATE}&format=csv&table={table}")
+        assert response.status_code == 200, table
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert rows, table
+        assert all(r[key] and r["as_of"] == TOY_DATE for r in rows), table
+    terms = toy_client.get(f"/api/optimize?as_of={TOY_DATE}&format=csv&table=terms").text
+    plans = {r["plan"]: float(r["objective"]) for r in csv.DictReader(io.StringIO(terms))}
+    assert plans["optimised"] <= min(plans["greedy"], plans["as_procured"]) + 1e-6
+
+
+def test_optimize_is_bounded_and_names_bad_input(toy_client: TestClient):
+    for query, field in (
+        ("time_limit=11", "time_limit"),
+        ("time_limit=0", "time_limit"),
+        ("weights=speed=1", "speed"),
+        ("weights=jobs=-1", "jobs"),
+        ("from=2030&to=2025", "from (2030) <= to (2025)"),
+        ("to=2101", "to"),
+    ):
+        response = toy_client.get(f"/api/optimize?as_of={TOY_DATE}&{query}")
+        assert response.status_code == 422, query
+        assert field in response.json()["detail"], (query, response.json())
+
+
 def test_loading_by_month_and_windows_are_the_engines(toy_client: TestClient, toy: Path):
     months = toy_client.get(f"/api/loading?as_of={TOY_DATE}").json()["months"]
     loading, _, _ = run(TOY_DATE, toy)

@@ -30,6 +30,9 @@ AsOf = Annotated[
         max_length=10,
     ),
 ]
+#: Longest solver time one web request may ask the optimiser for, seconds (the engine's
+#: whole run must also fit the app's time limit).
+MAX_WEB_SOLVE_S = 10.0
 #: Most draws one web request may ask for (the CLI allows far more).
 MAX_WEB_DRAWS = 20_000
 Draws = Annotated[
@@ -261,15 +264,18 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         )
 
     @router.get(
-        "/loading", summary="Every plant's monthly load, or its build windows",
+        "/loading",
+        summary="Every plant's monthly load, or its build windows",
         responses={200: {"content": CSV}},
     )
     async def loading(
         as_of: AsOf = None,
         table: Annotated[
             Literal["months", "windows"],
-            Query(description="months: load, capacity and jobs at risk by plant and month; "
-                  "windows: each work package's months at its plant."),
+            Query(
+                description="months: load, capacity and jobs at risk by plant and month; "
+                "windows: each work package's months at its plant."
+            ),
         ] = "months",
         format: Format = "json",
     ) -> Response:
@@ -375,6 +381,53 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         """As ``railgap simulate --scenario FILE --json``, on the scenario's date."""
         result = await engine.run(service.simulation, None, text, draws, seed, months)
         return _simulation_response(result, format, table)
+
+    @router.get(
+        "/optimize",
+        summary="The pipeline optimiser's timetable",
+        responses={200: {"content": CSV}},
+    )
+    async def optimize(
+        as_of: AsOf = None,
+        from_year: Annotated[
+            int | None,
+            Query(alias="from", ge=1990, le=2100, description="First year (default: as-of year)."),
+        ] = None,
+        to_year: Annotated[
+            int, Query(alias="to", ge=1990, le=2100, description="Last year of the horizon.")
+        ] = 2040,
+        weights: Annotated[
+            str | None,
+            Query(
+                max_length=200,
+                description="Objective weights, e.g. jobs=1,overage=10,smooth=1.",
+            ),
+        ] = None,
+        time_limit: Annotated[
+            float,
+            Query(
+                ge=1,
+                le=MAX_WEB_SOLVE_S,
+                description=f"Solver time limit, seconds (at most {MAX_WEB_SOLVE_S:g}).",
+            ),
+        ] = MAX_WEB_SOLVE_S,
+        table: Annotated[
+            Literal["timetable", "plants", "terms", "gaps"],
+            Query(description="CSV only: which of the answer's tables."),
+        ] = "timetable",
+        format: Format = "json",
+    ) -> Response:
+        """As ``railgap optimize --json``: timetable, plants before and after, terms, gaps."""
+        from railgap import optimize_view
+
+        date = service.date(as_of)
+        result = await engine.run(service.optimize, date, from_year, to_year, weights, time_limit)
+        return _send(
+            format,
+            lambda: optimize_view.as_json(result),
+            lambda: optimize_view.table_csv(result, table),
+            f"optimize-{table}-{date}.csv",
+        )
 
     @router.post(
         "/scenarios/run",

@@ -241,6 +241,24 @@ class Service:
         key = ("simulation", date if text is None else None, digest, draws, seed, months)
         return self._cached(key, compute)  # type: ignore[no-any-return]
 
+    def optimize(
+        self,
+        date: dt.date,
+        from_year: int | None,
+        to_year: int,
+        weights: str | None,
+        time_limit: float,
+    ) -> Any:
+        """The pipeline optimiser's answer on a date (as ``railgap optimize``)."""
+        from railgap.pipeline_options import Options, parse_weights
+
+        def compute() -> Any:
+            options = Options(weights=parse_weights(weights), time_limit_s=time_limit)
+            return analysis.optimize(date, from_year, to_year, options=options, data=self.source())
+
+        key = ("optimize", date, from_year, to_year, weights or "", time_limit)
+        return self._cached(key, compute)
+
 
 class UnknownTableError(RailgapError, KeyError):
     """A dataset table name that does not exist (a 404)."""
