@@ -17,7 +17,7 @@ from railgap.dates import month_label
 from railgap.errors import DataError, Problem, RailgapError
 from railgap.scenario import MAX_SCENARIO_BYTES
 from railgap.web.charts import PAGE_SIMULATION
-from railgap.web.limits import EngineLimiter, RequestError
+from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import ScenarioRun, Service
 
 Format = Annotated[
@@ -30,9 +30,6 @@ AsOf = Annotated[
         max_length=10,
     ),
 ]
-#: Longest solver time one web request may ask the optimiser for, seconds (the engine's
-#: whole run must also fit the app's time limit).
-MAX_WEB_SOLVE_S = 10.0
 #: Most draws one web request may ask for (the CLI allows far more).
 MAX_WEB_DRAWS = 20_000
 Draws = Annotated[

@@ -349,7 +349,10 @@ PAGE_SIMULATION = {"draws": 2000, "seed": 2024, "months": 240}
 
 
 def gap_chance(
-    gap: pd.Series, run_out: pd.Series, summary: dict[str, Any], attrs: dict[str, Any],
+    gap: pd.Series,
+    run_out: pd.Series,
+    summary: dict[str, Any],
+    attrs: dict[str, Any],
     csv_url: str,
 ) -> Chart:
     """A plant's Monte Carlo fan: chance of being in a gap each month, and of having run out."""
@@ -377,8 +380,9 @@ def gap_chance(
         "yaxis": {"title": {"text": "probability"}, "range": [0, 1], "tickformat": ".0%"},
         "xaxis": {"type": "date"},
     }
-    frame = pd.DataFrame({"month": months, "p_in_gap": gap.to_numpy(),
-                          "p_run_out_by": run_out.to_numpy()})
+    frame = pd.DataFrame(
+        {"month": months, "p_in_gap": gap.to_numpy(), "p_run_out_by": run_out.to_numpy()}
+    )
     columns, rows = _table(frame, ["month", "p_in_gap", "p_run_out_by"])
     p_gap = summary.get("p_gap")
     chance = "" if p_gap is None else f" Chance of a gap in the period: {p_gap:.0%}."
@@ -394,4 +398,99 @@ def gap_chance(
         csv_url,
         columns,
         rows,
+    )
+
+
+#: The optimiser's plans as the pipeline page names them, in the order its bars are drawn.
+PLAN_LABELS = {
+    "firm_only": "firm book only",
+    "as_procured": "as procured",
+    "greedy": "greedy",
+    "optimised": "optimised",
+}
+
+
+def plan_jobs(plants: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Jobs-at-risk-months at each GB plant: the firm book alone and under each plan."""
+    gb = plants[plants["country"] == "GB"]
+    columns = [f"jobs_at_risk_months_{plan}" for plan in PLAN_LABELS]
+    traces = [
+        {
+            "type": "bar",
+            "name": label,
+            "x": gb["name"].tolist(),
+            "y": [render.clean(round(v)) for v in gb[column]],
+            "hovertemplate": f"%{{x}}<br>{label}: %{{y:,}} job-months<extra></extra>",
+        }
+        for (plan, label), column in zip(PLAN_LABELS.items(), columns, strict=True)
+    ]
+    layout = {
+        **LAYOUT,
+        "barmode": "group",
+        "yaxis": {"title": {"text": "jobs-at-risk-months"}},
+        "xaxis": {"automargin": True},
+    }
+    table_columns, rows = _table(gb, ["plant_id", *columns])
+    return Chart(
+        "chart-plan-jobs",
+        "Jobs-at-risk-months at GB plants: firm book, as procured, greedy and optimised",
+        {"data": traces, "layout": layout},
+        "Grouped bar chart: for each GB plant, the job-months at risk with the firm order book "
+        "alone and with each plan's new orders.",
+        note(attrs),
+        csv_url,
+        table_columns,
+        rows,
+    )
+
+
+def timetable_gantt(
+    timetable: pd.DataFrame, names: dict[str, str], attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """The optimised timetable: each placed need's build window at its plant, by status."""
+    placed = timetable[timetable["plant_id"].notna()]
+    traces = []
+    for status, colour in (("on time", "#1b7837"), ("late", "#b2182b")):
+        rows = placed[placed["status"] == status]
+        starts, ends = rows["build_start"].tolist(), rows["build_end"].tolist()
+        plants = [names.get(p, p) for p in rows["plant_id"]]
+        label = [
+            f"{r['need_id']}: {render.fmt_int(r['vehicles'])} vehicles, awarded {r['award']}, "
+            f"due {r['due']}"
+            for r in rows.to_dict("records")
+        ]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": status,
+                "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
+                "y": [v for p in plants for v in (p, p, None)],
+                "text": [v for t in label for v in (t, t, None)],
+                "line": {"width": 10, "color": colour},
+                "hovertemplate": "%{text}<extra></extra>",
+                "connectgaps": False,
+            }
+        )
+    layout = {
+        **LAYOUT,
+        "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
+        "xaxis": {"type": "date"},
+        "yaxis": {"automargin": True},
+        "height": max(300, 40 * placed["plant_id"].nunique() + 120),
+    }
+    columns, rows_ = _table(
+        placed,
+        ["need_id", "vehicles", "due", "status", "award", "plant_id", "build_start", "build_end"],
+    )
+    return Chart(
+        "chart-timetable",
+        "The optimised timetable: each new order's build window at its plant",
+        {"data": traces, "layout": layout},
+        "Gantt chart: one bar per need the optimiser places, at its plant from the first to the "
+        "last month of production, green when in service on time, red when late.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows_,
     )

@@ -20,6 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_BODY_BYTES = 1_000_000
 #: Default time limit for the engine's work on one request (seconds).
 DEFAULT_TIME_LIMIT_S = 20.0
+#: Longest solver time one web request may give the optimiser, seconds (its whole run must
+#: also fit the time limit above).
+MAX_WEB_SOLVE_S = 10.0
 #: Engine computations run at once; more wait (within the time limit) for a slot.
 ENGINE_SLOTS = 2
 

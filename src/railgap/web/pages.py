@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
@@ -19,11 +20,13 @@ from fastapi.templating import Jinja2Templates
 from railgap import render
 from railgap.dates import date_month, month_label
 from railgap.web import charts
-from railgap.web.limits import EngineLimiter, RequestError
+from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import Service
 
 HERE = Path(__file__).parent
 AsOf = Annotated[str | None, Query(max_length=10)]
+#: The pipeline page's default horizon: this many years after the as-of year.
+PIPELINE_YEARS = 16
 
 
 def templates() -> Jinja2Templates:
@@ -165,6 +168,37 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
     }
 
 
+def pipeline_context(
+    service: Service, date: dt.date, to_year: int, weights: str | None
+) -> dict[str, Any]:
+    """Everything the pipeline page shows: the optimiser's answer on a date (as the API)."""
+    from railgap import optimize_view
+
+    result = service.optimize(date, None, to_year, weights, MAX_WEB_SOLVE_S)
+    attrs = dict(result.stamp)
+    q = f"as_of={date.isoformat()}&to={to_year}" + (f"&weights={quote(weights)}" if weights else "")
+    names = dict(zip(result.plants["plant_id"], result.plants["name"], strict=True))
+    return {
+        "as_of": date.isoformat(),
+        "to": to_year,
+        "weights": weights or "",
+        "query": q,
+        "stamp": attrs,
+        "solver": optimize_view.solver_report(result),
+        "problems": result.optimised.problems,
+        "terms": render.records(result.terms.reset_index()),
+        "gaps": render.records(result.gaps),
+        "timetable": render.records(result.timetable, optimize_view.TIMETABLE_COLUMNS),
+        "names": names,
+        "charts": [
+            charts.plan_jobs(result.plants, attrs, f"/api/optimize?{q}&format=csv&table=plants"),
+            charts.timetable_gantt(
+                result.timetable, names, attrs, f"/api/optimize?{q}&format=csv&table=timetable"
+            ),
+        ],
+    }
+
+
 def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Pages:
     """The dashboard routes (not in the OpenAPI schema: the API is)."""
     router = APIRouter(include_in_schema=False)
@@ -186,6 +220,18 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         date = service.date(as_of or None)
         context = await engine.run(plant_context, service, plant_id, date)
         return t.TemplateResponse(request, "plant.html", context)
+
+    @router.get("/pipeline", response_class=HTMLResponse)
+    async def pipeline(
+        request: Request,
+        as_of: AsOf = None,
+        to: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+        weights: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> Response:
+        date = service.date(as_of or None)
+        to_year = to if to is not None else min(date.year + PIPELINE_YEARS, 2100)
+        context = await engine.run(pipeline_context, service, date, to_year, weights or None)
+        return t.TemplateResponse(request, "pipeline.html", context)
 
     SavedId = Annotated[
         int | None, Query(ge=1, le=2**31 - 1, description="A saved scenario to brief under.")
