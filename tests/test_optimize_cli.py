@@ -121,6 +121,26 @@ def test_csv_and_table_outputs():
     assert "as procured" in result.stdout
 
 
+
+def test_a_database_gives_the_same_timetable(tmp_path):
+    from railgap.schema import data_dir
+    from railgap.store.location import normalise_url
+
+    url = normalise_url(str(tmp_path / "copy.sqlite"))
+    imported = run("data", "import", str(data_dir()), "--db", url)
+    assert imported.returncode == 0, imported.stderr
+    args = ("optimize", "--as-of", "2024-01-15", "--to", "2030", "--json")
+    stored = run(*args, "--db", url)
+    assert stored.returncode == 0, stored.stderr
+    embedded = run(*args)
+    body, reference = json.loads(stored.stdout), json.loads(embedded.stdout)
+    assert body["dataset"] == url
+    assert body["timetable"] == reference["timetable"]
+    api = railgap.optimize(as_of="2024-01-15", to_year=2030, db=url)
+    assert api.timetable.attrs["dataset"] == url
+    assert api.timetable["need_id"].tolist() == [r["need_id"] for r in reference["timetable"]]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -131,6 +151,7 @@ def test_csv_and_table_outputs():
         (["--as-of", "2024-13-01"], "2024-13-01"),
         (["--must-use", "nowhere_works"], "no plant 'nowhere_works' in the dataset"),
         (["--uk-share", "1.5"], "--uk-share"),
+        (["--data", "somewhere", "--db", "x.sqlite"], "choose one of --data and --db"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):

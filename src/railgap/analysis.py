@@ -602,11 +602,13 @@ def optimize(
     options: Any = None,
     data: str | Path | Dataset | None = None,
     assumptions: str | Path | Assumptions | None = None,
+    db: str | None = None,
 ) -> Any:
     """Optimise the pipeline: when and where each not-yet-ordered need is built.
 
     ``weights`` is ``"jobs=1,overage=10,smooth=1"`` or a dict; ``options`` a
-    :class:`railgap.pipeline_options.Options` (or a dict of its fields). Returns a
+    :class:`railgap.pipeline_options.Options` (or a dict of its fields); ``data`` and ``db``
+    choose the dataset as :func:`get_dataset` does. Returns a
     :class:`railgap.pipeline_run.OptimizeResult` whose ``timetable``, ``plants``,
     ``plant_months``, ``terms`` and ``gaps`` are stamped DataFrames.
     """
@@ -619,7 +621,7 @@ def optimize(
     elif weights is not None:
         opts = opts.model_copy(update={"weights": Weights.model_validate(weights)})
     date = _as_date(as_of)
-    dataset = get_dataset(data)
+    dataset = get_dataset(data, db)
     a = get_assumptions(assumptions)
     tables = (*LOADING_TABLES, "fleets")
     resolved = as_of_dataset(dataset, date, tables)

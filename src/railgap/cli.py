@@ -367,6 +367,7 @@ def optimize(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
     """The smooth procurement timetable: when and where each unordered need is built."""
@@ -383,7 +384,7 @@ def optimize(
         must_not_use=must_not_use or [],
     )
     result = analysis.optimize(
-        as_of, from_year, to_year, options=options, data=data, assumptions=assumptions
+        as_of, from_year, to_year, options=options, data=_dataset(data, db), assumptions=assumptions
     )
     if export_scenario is not None:
         optimize_view.write_scenario(result, export_scenario)
