@@ -610,7 +610,7 @@ def optimize(
     :class:`railgap.pipeline_options.Options` (or a dict of its fields); ``data`` and ``db``
     choose the dataset as :func:`get_dataset` does. Returns a
     :class:`railgap.pipeline_run.OptimizeResult` whose ``timetable``, ``plants``,
-    ``plant_months``, ``terms`` and ``gaps`` are stamped DataFrames.
+    ``plant_months``, ``terms``, ``gaps`` and ``tenders`` are stamped DataFrames.
     """
     from railgap.pipeline_options import Options, Weights, parse_weights
     from railgap.pipeline_run import run_optimize
@@ -623,7 +623,7 @@ def optimize(
     date = _as_date(as_of)
     dataset = get_dataset(data, db)
     a = get_assumptions(assumptions)
-    tables = (*LOADING_TABLES, "fleets")
+    tables = (*LOADING_TABLES, "fleets", "tenders")
     resolved = as_of_dataset(dataset, date, tables)
     stamp = _stamp(dataset, date, a).as_dict()
     first = date.year if from_year is None else from_year

@@ -370,7 +370,11 @@ def optimize(
     db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
-    """The smooth procurement timetable: when and where each unordered need is built."""
+    """The smooth procurement timetable: when and where each unordered need is built.
+
+    Compared with the as-procured pipeline (open tenders' needs at their expected award,
+    the rest just in time) and a greedy heuristic.
+    """
     _exclusive(as_json, as_csv)
     from railgap import analysis, optimize_view
     from railgap.pipeline_options import Options, parse_weights
