@@ -32,6 +32,16 @@ def newton_aycliffe_case(tmp_path_factory) -> tuple[dict, Path]:
     return json.loads(result.stdout), scenario
 
 
+def test_tenders_public_only_later_are_not_used(newton_aycliffe_case):
+    body, _ = newton_aycliffe_case
+    # tpe-fleet-2023 (expected award 2025-07) was first public in February 2024; no tender
+    # open on 15 January 2024 states an expected award, so every need is just in time.
+    tenders = {t["tender_id"]: t for t in body["tenders"]}
+    assert "tpe-fleet-2023" not in tenders
+    assert tenders["tpe-fleet-2022"]["reason"] == "states no expected award date"
+    assert {row["procured_by"] for row in body["timetable"]} == {"just in time"}
+
+
 def test_solved_to_the_gap_and_stamped(newton_aycliffe_case):
     body, _ = newton_aycliffe_case
     assert body["as_of"] == "2024-01-15"
@@ -114,11 +124,50 @@ def test_csv_and_table_outputs():
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows
-    assert {"need_id", "award", "plant_id", "as_of"} <= set(rows[0])
+    assert {"need_id", "award", "plant_id", "procured_by", "as_of"} <= set(rows[0])
     result = run("optimize", "--as-of", "2024-01-15", "--to", "2030")
     assert result.returncode == 0, result.stderr
     assert "Objective terms" in result.stdout
     assert "as procured" in result.stdout
+    assert "As procured (expected pipeline): 0 need(s) timed from an open tender" in result.stdout
+
+
+def test_the_expected_pipeline_is_printed_as_in_json():
+    args = ("optimize", "--as-of", "2024-03-01", "--to", "2030")
+    printed = run(*args)
+    assert printed.returncode == 0, printed.stderr
+    body = json.loads(run(*args, "--json").stdout)
+    tpe = {t["tender_id"]: t for t in body["tenders"]}["tpe-fleet-2023"]
+    assert tpe["needs"] == "2025-self-intercity-1"
+    text = " ".join(printed.stdout.split())
+    assert (
+        f"tpe-fleet-2023 (notice, expected award 2025-07): 145 vehicles procure "
+        f"2025-self-intercity-1; awarded 2025-07 at {tpe['plant_id']}"
+    ) in text
+    chiltern = "chiltern-lowemission-2023 (notice, expected award 2025-07): not used, states no"
+    assert f"{chiltern} traction" in text
+    timed = sum(row["procured_by"] != "just in time" for row in body["timetable"])
+    assert f"As procured (expected pipeline): {timed} need(s) timed" in text
+
+
+def test_a_database_gives_the_same_timetable(tmp_path):
+    from railgap.schema import data_dir
+    from railgap.store.location import normalise_url
+
+    url = normalise_url(str(tmp_path / "copy.sqlite"))
+    imported = run("data", "import", str(data_dir()), "--db", url)
+    assert imported.returncode == 0, imported.stderr
+    args = ("optimize", "--as-of", "2024-01-15", "--to", "2030", "--json")
+    stored = run(*args, "--db", url)
+    assert stored.returncode == 0, stored.stderr
+    embedded = run(*args)
+    body, reference = json.loads(stored.stdout), json.loads(embedded.stdout)
+    assert body["dataset"] == url
+    assert body["timetable"] == reference["timetable"]
+    assert body["tenders"] == reference["tenders"]
+    api = railgap.optimize(as_of="2024-01-15", to_year=2030, db=url)
+    assert api.timetable.attrs["dataset"] == url
+    assert api.timetable["need_id"].tolist() == [r["need_id"] for r in reference["timetable"]]
 
 
 @pytest.mark.parametrize(
@@ -131,6 +180,7 @@ def test_csv_and_table_outputs():
         (["--as-of", "2024-13-01"], "2024-13-01"),
         (["--must-use", "nowhere_works"], "no plant 'nowhere_works' in the dataset"),
         (["--uk-share", "1.5"], "--uk-share"),
+        (["--data", "somewhere", "--db", "x.sqlite"], "choose one of --data and --db"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):

@@ -602,13 +602,15 @@ def optimize(
     options: Any = None,
     data: str | Path | Dataset | None = None,
     assumptions: str | Path | Assumptions | None = None,
+    db: str | None = None,
 ) -> Any:
     """Optimise the pipeline: when and where each not-yet-ordered need is built.
 
     ``weights`` is ``"jobs=1,overage=10,smooth=1"`` or a dict; ``options`` a
-    :class:`railgap.pipeline_options.Options` (or a dict of its fields). Returns a
+    :class:`railgap.pipeline_options.Options` (or a dict of its fields); ``data`` and ``db``
+    choose the dataset as :func:`get_dataset` does. Returns a
     :class:`railgap.pipeline_run.OptimizeResult` whose ``timetable``, ``plants``,
-    ``plant_months``, ``terms`` and ``gaps`` are stamped DataFrames.
+    ``plant_months``, ``terms``, ``gaps`` and ``tenders`` are stamped DataFrames.
     """
     from railgap.pipeline_options import Options, Weights, parse_weights
     from railgap.pipeline_run import run_optimize
@@ -619,9 +621,9 @@ def optimize(
     elif weights is not None:
         opts = opts.model_copy(update={"weights": Weights.model_validate(weights)})
     date = _as_date(as_of)
-    dataset = get_dataset(data)
+    dataset = get_dataset(data, db)
     a = get_assumptions(assumptions)
-    tables = (*LOADING_TABLES, "fleets")
+    tables = (*LOADING_TABLES, "fleets", "tenders")
     resolved = as_of_dataset(dataset, date, tables)
     stamp = _stamp(dataset, date, a).as_dict()
     first = date.year if from_year is None else from_year

@@ -367,9 +367,14 @@ def optimize(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
+    db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
-    """The smooth procurement timetable: when and where each unordered need is built."""
+    """The smooth procurement timetable: when and where each unordered need is built.
+
+    Compared with the as-procured pipeline (open tenders' needs at their expected award,
+    the rest just in time) and a greedy heuristic.
+    """
     _exclusive(as_json, as_csv)
     from railgap import analysis, optimize_view
     from railgap.pipeline_options import Options, parse_weights
@@ -383,7 +388,7 @@ def optimize(
         must_not_use=must_not_use or [],
     )
     result = analysis.optimize(
-        as_of, from_year, to_year, options=options, data=data, assumptions=assumptions
+        as_of, from_year, to_year, options=options, data=_dataset(data, db), assumptions=assumptions
     )
     if export_scenario is not None:
         optimize_view.write_scenario(result, export_scenario)

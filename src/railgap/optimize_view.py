@@ -11,7 +11,7 @@ from rich.table import Table
 
 from railgap import render
 from railgap.errors import DataError, Problem
-from railgap.pipeline_report import TIMETABLE_COLUMNS
+from railgap.pipeline_report import TENDER_REPORT_COLUMNS, TIMETABLE_COLUMNS
 from railgap.pipeline_run import OptimizeResult, scenario_text
 from railgap.terminal import _add, console, stamp_line
 
@@ -54,6 +54,7 @@ def as_json(result: OptimizeResult) -> dict[str, Any]:
         "problems": result.optimised.problems,
         "objective_terms": render.records(terms),
         "timetable": render.records(result.timetable, TIMETABLE_COLUMNS),
+        "tenders": render.records(result.tenders, TENDER_REPORT_COLUMNS),
         "plants": render.records(result.plants, PLANT_COLUMNS),
         "gaps": render.records(result.gaps),
     }
@@ -86,6 +87,30 @@ def _text(value: Any) -> str:
     """A cell as text: missing values as a dash."""
     value = render.clean(value)
     return "-" if value is None else str(value)
+
+
+def print_procured(result: OptimizeResult) -> None:
+    """How the as-procured plan timed the needs: from each open tender, else just in time."""
+    by = result.timetable["procured_by"]
+    timed = int((by != "just in time").sum())
+    console.print(
+        f"As procured (expected pipeline): {timed} need(s) timed from an open tender's "
+        f"expected award, {len(by) - timed} just in time.",
+        markup=False,
+        highlight=False,
+    )
+    for record in result.tenders.to_dict("records"):
+        t = {str(k): render.clean(v) for k, v in record.items()}
+        head = f"  {t['tender_id']} ({t['stage']}"
+        head += f", expected award {t['expected_award']})" if t["expected_award"] else ")"
+        if t["reason"] is None:
+            text = (
+                f"{head}: {render.fmt_int(t['vehicles'])} vehicles procure {t['needs']}; "
+                f"awarded {t['award']} at {t['plant_id']}"
+            )
+        else:
+            text = f"{head}: not used, {t['reason']}"
+        console.print(text, markup=False, highlight=False)
 
 
 def print_result(result: OptimizeResult) -> None:
@@ -122,6 +147,7 @@ def print_result(result: OptimizeResult) -> None:
             build,
         )
     console.print(table)
+    print_procured(result)
     plants = Table(title="Jobs-at-risk-months by plant", title_justify="left")
     for name in (
         "plant",

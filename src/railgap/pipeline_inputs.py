@@ -17,6 +17,9 @@ one :class:`Instance`, so the three are measured on exactly the same terms.
   segment, from its own history of final assembly for GB fleets, else (assumption
   ``capability_from_manufacturer``) its manufacturer's; a plant whose stages exclude
   assembly (a bodyshell works) builds no train.
+- **Tenders** (:mod:`railgap.pipeline_tenders`): the open tenders known on the date that
+  state an expected award, mapped to the needs they are expected to procure, for the
+  as-procured baseline.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.loading import Loading, closed_months, staff_by_month, staff_series
 from railgap.needs import family_of
+from railgap.pipeline_tenders import TenderMap, expected_tenders, map_tenders
 from railgap.scheduling import UNBUILT, date_months, stage_fraction
 
 #: Stages whose work makes a plant the builder of a fleet for capability purposes.
@@ -55,6 +59,14 @@ class Instance:
     lag_months: int  # production month to passenger service
     rate: float  # vehicles a month one order is built at
     price_gbp_m: float  # contract value per vehicle (NaN when no order states one)
+    tenders: TenderMap | None = None  # open tenders mapped to needs (None: none known)
+
+    @property
+    def procurement(self) -> TenderMap:
+        """The tenders mapped to needs; with none, every need is procured just in time."""
+        if self.tenders is not None:
+            return self.tenders
+        return TenderMap.none(len(self.needs), len(self.plants))
 
     @property
     def first_month(self) -> int:
@@ -139,7 +151,8 @@ def build_instance(
     """Assemble the instance from the loading engine's answer and the needs table.
 
     ``first_award`` is the first month an award may be made (and the horizon's first
-    month); ``last_month`` the horizon's last.
+    month); ``last_month`` the horizon's last. ``resolved`` must hold the ``tenders`` and
+    ``fleets`` tables: the tenders open on its date are mapped to the needs.
     """
     if last_month < first_award:
         raise ValueError("the horizon must end after it starts")
@@ -194,6 +207,15 @@ def build_instance(
     frame["duration_months"] = duration.astype("int64")
     frame["latest_award"] = latest
     frame["earliest_award"] = np.maximum(latest - early, first_award)
+    frame = frame.reset_index(drop=True)
+    tenders = map_tenders(
+        expected_tenders(resolved, a),
+        frame,
+        capable,
+        plants["manufacturer_id"].to_numpy().astype(str),
+        first_award,
+        last_month,
+    )
     return Instance(
         months=months,
         plants=plants[["plant_id", "name", "manufacturer_id", "country", "stages"]],
@@ -204,10 +226,11 @@ def build_instance(
         employees=employees,
         firm=firm,
         open_=open_,
-        needs=frame.reset_index(drop=True),
+        needs=frame,
         capable=capable,
         lead_months=lead,
         lag_months=lag,
         rate=rate,
         price_gbp_m=contract_price(resolved["orders"]),
+        tenders=tenders,
     )

@@ -12,9 +12,13 @@ the plant loads it makes, exactly as the loading engine counts them:
 
 Baselines:
 
-- :func:`as_procured`: each need awarded at its latest on-time month (just in time, the
-  way renewals have been bought: when the old fleet is due), to the capable plant with the
-  most spare capacity over the build; if no plant has room, the next months are tried.
+- :func:`as_procured`: the expected pipeline. A need an open tender is expected to
+  procure (:mod:`railgap.pipeline_tenders`) is awarded at the tender's expected award (the
+  first candidate month at or after it), at the plant that builds the tender's earlier
+  needs, else a shortlisted bidder's, else the capable plant with the most spare capacity
+  over the build. Every other need is awarded at its latest on-time month (just in time,
+  the way renewals have been bought: when the old fleet is due), to the capable plant with
+  the most spare capacity. If no plant has room, the next months are tried.
 - :func:`greedy`: earliest deadline first: needs in order of due date, each given the
   candidate that is on time (or least late) and relieves most jobs at risk, within spare
   capacity.
@@ -144,26 +148,34 @@ def greedy(inst: Instance, cand: Candidates) -> np.ndarray:
 
 
 def as_procured(inst: Instance, cand: Candidates) -> np.ndarray:
-    """Just-in-time plan: each need at its latest on-time award, most spare plant first."""
+    """Expected-pipeline plan: tenders' needs at their expected award, the rest just in time."""
     spare = np.maximum(inst.capacity[:, None] - inst.firm, 0.0)
     picked = []
     options_of = _by_need(cand, len(inst.needs))
     latest = inst.needs["latest_award"].to_numpy()
     earliest = inst.needs["earliest_award"].to_numpy()
+    tenders = inst.procurement
+    builder: dict[int, int] = {}  # plant building each tender's first need placed
     for n in np.argsort(inst.needs["due_month"].to_numpy(), kind="stable"):
         options = options_of[n]
-        jit = max(int(latest[n]), int(earliest[n]))
-        options = options[cand.award[options] >= jit]
+        k = int(tenders.tender[n])
+        start = int(tenders.award[n]) if k >= 0 else max(int(latest[n]), int(earliest[n]))
+        options = options[cand.award[options] >= start]
         if not len(options):
             continue
         options = options[_fits(inst, cand, spare, options)]
         if not len(options):
             continue
         room = _window_sum(inst, cand, options, spare)
-        key = np.lexsort((-room, cand.award[options]))
+        plant = cand.plant[options]
+        same = plant == builder.get(k, -1)
+        shortlisted = tenders.shortlisted[n, plant]
+        key = np.lexsort((-room, ~shortlisted, ~same, cand.award[options]))
         pick = int(options[key[0]])
         picked.append(pick)
         _place(inst, cand, spare, pick)
+        if k >= 0:
+            builder.setdefault(k, int(cand.plant[pick]))
     return np.array(sorted(picked), dtype=np.int64)
 
 

@@ -29,6 +29,20 @@ TIMETABLE_COLUMNS = [
     "in_service_end",
     "late_months",
     "overage_vehicle_years",
+    "procured_by",
+    "reason",
+]
+#: Columns of :func:`tender_table`, one row per tender open on the as-of date.
+TENDER_REPORT_COLUMNS = [
+    "tender_id",
+    "stage",
+    "expected_award",
+    "family",
+    "segment",
+    "vehicles",
+    "needs",
+    "award",
+    "plant_id",
     "reason",
 ]
 PLAN_NAMES = ("optimised", "greedy", "as_procured")
@@ -89,6 +103,7 @@ def timetable(
             "in_service_end": when_got(label(end + inst.lag_months)),
             "late_months": np.where(got, late, np.nan),
             "overage_vehicle_years": np.where(got, overage[c], cand.unmet_overage).round(1),
+            "procured_by": inst.procurement.procured_by,
             "reason": [
                 None
                 if g or due > inst.last_month
@@ -102,6 +117,40 @@ def timetable(
         }
     )
     return frame.sort_values(["due", "need_id"]).reset_index(drop=True)
+
+
+def tender_table(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.DataFrame:
+    """Per open tender: the needs it procures, when and where ``picked`` awards them, or why none.
+
+    ``picked`` is the as-procured plan (:func:`railgap.pipeline_plans.as_procured`).
+    """
+    tenders = inst.procurement
+    table = tenders.table
+    ids = inst.plants["plant_id"].to_numpy().astype(str)
+    rows = []
+    for k, t in enumerate(table.to_dict("records")):
+        mine = picked[tenders.tender[cand.need[picked]] == k]
+        awards = sorted({month_label(int(a)) for a in cand.award[mine]})
+        plants = list(dict.fromkeys(ids[cand.plant[mine]]))
+        reason = None if pd.isna(t["reason"]) else t["reason"]
+        if reason is None and not len(mine):
+            reason = "no capable plant can build its needs from its expected award in the horizon"
+        expected = t["expected_award"]
+        rows.append(
+            {
+                "tender_id": t["tender_id"],
+                "stage": t["stage"],
+                "expected_award": None if pd.isna(expected) else month_label(int(expected)),
+                "family": t["family"],
+                "segment": t["segment"],
+                "vehicles": t["vehicles"],
+                "needs": None if pd.isna(t["needs"]) else t["needs"],
+                "award": ";".join(awards) or None,
+                "plant_id": ";".join(plants) or None,
+                "reason": reason,
+            }
+        )
+    return pd.DataFrame(rows, columns=TENDER_REPORT_COLUMNS)
 
 
 def plant_months(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from railgap.needs import needs_table, retiring_need
 from railgap.optimiser import Optimised, optimize_instance
 from railgap.pipeline_inputs import Instance, build_instance
 from railgap.pipeline_options import Options
+from railgap.pipeline_report import tender_table
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class OptimizeResult:
     def gaps(self) -> pd.DataFrame:
         """Months GB plants stay below their viable rate, and whether any plan could help."""
         return self._stamped(self.optimised.gaps)
+
+    @property
+    def tenders(self) -> pd.DataFrame:
+        """Per tender open on the date: the needs the as-procured plan times by it, or why none."""
+        opt = self.optimised
+        return self._stamped(tender_table(self.instance, opt.cand, opt.picked["as_procured"]))
 
     @property
     def needs(self) -> pd.DataFrame:

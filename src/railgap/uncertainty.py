@@ -299,6 +299,11 @@ def tender_size(tender: Any, resolved: Dataset, a: Assumptions) -> TenderSize:
     return TenderSize(units, vehicles, cars)
 
 
+def open_rows(tenders: pd.DataFrame) -> pd.DataFrame:
+    """The tenders (resolved on a date) still open: at an open stage and with no outcome."""
+    return tenders[tenders["stage"].isin(OPEN_STAGES) & ~tenders["outcome"].isin(DECIDED)]
+
+
 def open_tenders(
     resolved: Dataset, history: TenderHistory, a: Assumptions, notes: list[str]
 ) -> pd.DataFrame:
@@ -315,7 +320,7 @@ def open_tenders(
     manufacturers = [str(m) for m in resolved["manufacturers"]["manufacturer_id"]]
     open_bidders = _open_bidders(resolved, resolved.as_of, a)
     rows = []
-    live = tenders[tenders["stage"].isin(OPEN_STAGES) & ~tenders["outcome"].isin(DECIDED)]
+    live = open_rows(tenders)
     expected = date_months(live, "expected_award", yom)
     notice = date_months(live, "notice_date", yom)
     known = date_months(live, "known_from", yom)
