@@ -173,6 +173,7 @@ def pipeline_context(
 ) -> dict[str, Any]:
     """Everything the pipeline page shows: the optimiser's answer on a date (as the API)."""
     from railgap import optimize_view
+    from railgap.pipeline_report import TIMETABLE_COLUMNS
 
     result = service.optimize(date, None, to_year, weights, MAX_WEB_SOLVE_S)
     attrs = dict(result.stamp)
@@ -188,7 +189,7 @@ def pipeline_context(
         "problems": result.optimised.problems,
         "terms": render.records(result.terms.reset_index()),
         "gaps": render.records(result.gaps),
-        "timetable": render.records(result.timetable, optimize_view.TIMETABLE_COLUMNS),
+        "timetable": render.records(result.timetable, TIMETABLE_COLUMNS),
         "names": names,
         "charts": [
             charts.plan_jobs(result.plants, attrs, f"/api/optimize?{q}&format=csv&table=plants"),
