@@ -321,3 +321,37 @@ def test_levers_from_the_form_and_an_uploaded_file(
         "() => document.getElementById('result-stamp').textContent.includes('Uploaded')"
     )
     assert page.errors == []
+
+
+def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
+    base, _ = server
+    page.goto(f"{base}/pipeline?as_of={AS_OF}&to=2040", timeout=60_000)
+    api = _api(base, f"/api/optimize?as_of={AS_OF}&to=2040")
+    assert page.locator("#solver").get_attribute("data-status") == api["solver"]["status"]
+    for term in api["objective_terms"]:
+        cell = page.locator(f'#terms tr[data-plan="{term["plan"]}"] [data-field="objective"]')
+        assert cell.inner_text() == f"{round(term['objective']):,}"
+    # Jobs-at-risk bars: the API's plants, one series per plan.
+    gb = [p for p in api["plants"] if p["country"] == "GB"]
+    bars = _figure(page, "chart-plan-jobs")
+    assert [t["name"] for t in bars] == ["firm book only", "as procured", "greedy", "optimised"]
+    for trace, plan in zip(bars, ("firm_only", "as_procured", "greedy", "optimised"), strict=True):
+        assert trace["y"] == [round(p[f"jobs_at_risk_months_{plan}"]) for p in gb], plan
+    # The Gantt chart draws one bar per placed need, from its build start to its end.
+    drawn = [
+        (x0, x1)
+        for t in _figure(page, "chart-timetable")
+        for x0, x1 in zip(t["x"][0::3], t["x"][1::3], strict=True)
+    ]
+    placed = [r for r in api["timetable"] if r["plant_id"]]
+    assert sorted(drawn) == sorted((r["build_start"], r["build_end"]) for r in placed)
+    assert page.locator("#timetable tbody tr").count() == len(api["timetable"])
+    _shot(page, "pipeline-2024-01-15")
+    assert page.errors == []
+
+    # The form asks again for a shorter horizon.
+    with page.expect_navigation(timeout=60_000):
+        page.fill("#to", "2030")
+        page.click("form.date button")
+    assert page.locator("#horizon-shown").inner_text() == "2024-2030"
+    assert page.errors == []

@@ -427,6 +427,7 @@ def plan_jobs(plants: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Char
     layout = {
         **LAYOUT,
         "barmode": "group",
+        "legend": {"orientation": "h", "y": 1.12},  # above: the plants' long names are below
         "yaxis": {"title": {"text": "jobs-at-risk-months"}},
         "xaxis": {"automargin": True},
     }
