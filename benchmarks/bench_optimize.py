@@ -3,7 +3,7 @@
 Run with ``make bench`` (or ``python benchmarks/bench_optimize.py``). The national instance
 is the embedded dataset as of 2025-01-01, monthly, 2025-2055, solved to a 1% MIP gap on
 two threads. Prints: model build time (target < 2 s), time to solution and gap reached
-(target: 1% within 30 s), the objective against the greedy and just-in-time plans, and the
+(target: 1% within 30 s), the objective against the greedy and as-procured plans, and the
 same model built with PuLP and solved with its bundled CBC (same gap, threads and time
 limit) - the route a user would otherwise take (target: HiGHS faster).
 """
