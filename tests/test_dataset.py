@@ -26,6 +26,22 @@ def test_toy_dataset_loads(toy):
     assert len(dataset.digest) == 12
 
 
+def test_the_hash_is_of_the_rows_not_the_files_formatting(toy):
+    before = load_dataset(toy).digest
+    # The same rows written with CRLF line endings and every cell quoted.
+    for file in toy.glob("*.csv"):
+        rows = list(csv.reader(file.open(newline="", encoding="utf-8")))
+        with file.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    assert load_dataset(toy).digest == before
+
+    def edit(rows):
+        rows[1][rows[0].index("units")] = str(int(rows[1][rows[0].index("units")]) + 1)
+
+    _rewrite(toy, "orders", edit)
+    assert load_dataset(toy).digest != before
+
+
 def test_bad_date_names_file_line_and_column(toy):
     def edit(rows):
         col = rows[0].index("signed")

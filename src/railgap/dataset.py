@@ -11,6 +11,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -256,6 +258,33 @@ def _reference_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def cell_text(value: Any) -> str:
+    """A typed cell as the CSV text that parses back to it ("" when empty)."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def content_digest(tables: dict[str, pd.DataFrame]) -> str:
+    """A hash of every table's rows as canonical cells, in order: equal rows, equal hash.
+
+    The same rows read from CSV files, a workbook or a database hash alike, whatever their
+    formatting there (quoting, ``1.0`` for ``1``, line endings).
+    """
+    digest = hashlib.sha256()
+    for table in TABLES:
+        frame = tables[table]
+        names = schema(table).names
+        columns = [frame[name].tolist() for name in names]
+        for row in zip(*columns, strict=True):
+            digest.update(json.dumps([table, *map(cell_text, row)]).encode())
+    return digest.hexdigest()[:12]
+
+
 def load_dataset(folder: str | Path | None = None) -> Dataset:
     """Read and validate every table of a dataset folder (the embedded one by default).
 
@@ -267,7 +296,6 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         raise DataError([Problem(str(path), None, None, "is not a folder")])
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    digest = hashlib.sha256()
     for table in TABLES:
         file = path / f"{table}.csv"
         table_schema = schema(table)
@@ -276,7 +304,6 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
             tables[table] = _frame(table_schema, [])
             continue
         raw = file.read_bytes()
-        digest.update(table.encode() + b"\0" + raw)
         try:
             text = _decode(file, raw)
         except DataError as exc:
@@ -292,7 +319,7 @@ def load_dataset(folder: str | Path | None = None) -> Dataset:
         problems += _reference_problems(tables)
     if problems:
         raise DataError(problems)
-    return Dataset(tables=tables, folder=str(path), digest=digest.hexdigest()[:12])
+    return Dataset(tables=tables, folder=str(path), digest=content_digest(tables))
 
 
 #: Dated counts (a snapshot as of the row's known_from), carried with their date.

@@ -20,6 +20,14 @@ from railgap.store.location import normalise_url
 from railgap.store.reading import read_dataset
 
 
+def test_the_embedded_rows_hash_alike_from_csv_and_from_a_database(db_url: str) -> None:
+    stored = read_dataset(open_engine(db_url))
+    embedded = analysis.get_dataset()
+    assert stored.digest == embedded.digest
+    for date in ("2019-06-01", "2024-01-15"):
+        assert analysis.outlook(date, data=stored).attrs["dataset_hash"] == embedded.digest
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "datapackage"])
 def test_export_imports_into_a_fresh_database_with_the_same_answers(
     db_url: str, tmp_path: Path, fmt: str

@@ -12,11 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from railgap.dataset import read_cells
+from railgap.dataset import cell_text, read_cells
 from railgap.errors import DataError, Problem
 from railgap.schema import TABLES, schema
 from railgap.store import revisions
-from railgap.store.export import cell_text
 from railgap.store.formats import TableRows
 from railgap.store.reading import ensure_current
 from railgap.store.schema import DATA_TABLES

@@ -11,15 +11,12 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import shutil
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from railgap import __version__
-from railgap.dataset import Dataset
+from railgap.dataset import Dataset, cell_text
 from railgap.errors import RailgapError
 from railgap.schema import ID_PATTERN, TABLES, Column, data_dir, schema
 
@@ -35,17 +32,6 @@ DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 class ExportError(RailgapError):
     """An export cannot be written where asked."""
-
-
-def cell_text(value: Any) -> str:
-    """A value as CSV text that parses back to the same value."""
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
 
 
 def table_rows(dataset: Dataset, table: str) -> list[list[str]]:

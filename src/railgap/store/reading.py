@@ -8,10 +8,6 @@ public on the same day, as line order does in a CSV). Results are cached per dat
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
-
 from sqlalchemy import Connection, Engine, func, select
 
 from railgap.dataset import (
@@ -19,12 +15,13 @@ from railgap.dataset import (
     _duplicate_revisions,
     _frame,
     _reference_problems,
+    cell_text,
+    content_digest,
     read_cells,
 )
 from railgap.errors import DataError, Problem
 from railgap.schema import TABLES, schema
 from railgap.store.engine import display_url
-from railgap.store.export import cell_text
 from railgap.store.revisions import (
     embedded_digest,
     get_meta,
@@ -45,17 +42,6 @@ def ensure_current(engine: Engine) -> None:
         with engine.begin() as connection:
             lock_for_writing(connection)
             sync_embedded(connection)
-
-
-def content_digest(tables: dict[str, list[dict[str, Any]]]) -> str:
-    """A hash of the rows' values in order: equal data, equal hash, whatever the database."""
-    digest = hashlib.sha256()
-    for table in TABLES:
-        names = schema(table).names
-        for row in tables[table]:
-            values = [row.get(name) for name in names]
-            digest.update(json.dumps([table, *values], default=str).encode())
-    return digest.hexdigest()[:12]
 
 
 def _version(connection: Connection) -> str:
@@ -101,7 +87,7 @@ def read_dataset(engine: Engine) -> Dataset:
     dataset = Dataset(
         tables=tables,
         folder=display_url(key),
-        digest=content_digest(rows),
+        digest=content_digest(tables),
     )
     _cache[key] = (version, dataset)
     return dataset
