@@ -182,9 +182,11 @@ def _frame(table_schema: TableSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     ).astype("datetime64[ns]")
     for count in COUNTS:
         if count in frame.columns:
-            # The date of a count is its row's known_from: carried with the count.
-            stated_month = frame["known_from_y"] * 12 + frame["known_from_mo"].fillna(7) - 1
-            frame[f"{count}_at_m"] = stated_month.where(frame[count].notna())
+            # The date of a count is its row's known_from: carried with the count, as a
+            # date column's year and month (``<count>_at``; read with ``date_months``).
+            stated = frame[count].notna()
+            frame[f"{count}_at_y"] = frame["known_from_y"].where(stated)
+            frame[f"{count}_at_mo"] = frame["known_from_mo"].where(stated)
     return frame
 
 
@@ -329,10 +331,14 @@ COUNTS = ("units_in_service", "units_delivered")
 def _carried(column: str) -> bool:
     """Columns recording what happened: once public, a fact stays known.
 
-    ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at_m`` month of the
+    ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at`` date of the
     row that stated them) are kept from earlier revisions when a later one leaves them empty.
     """
-    return column.startswith("actual_") or column in COUNTS or column.endswith("_at_m")
+    return (
+        column.startswith("actual_")
+        or column in COUNTS
+        or any(column == f"{count}_at_{part}" for count in COUNTS for part in ("y", "mo"))
+    )
 
 
 def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:

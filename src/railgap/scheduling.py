@@ -114,7 +114,7 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
     # last delivery, from the stated count at its date when there is one.
     in_service = date_months(orders, "actual_entry_into_service", yom) <= as_of_month
     # The date of the stated count is that of the row that stated it (carried with it).
-    stated_month = orders["units_delivered_at_m"].to_numpy(dtype="float64")
+    stated_month = date_months(orders, "units_delivered_at", yom)
     stated_at = np.where(
         np.isnan(stated_month), date_months(orders, "known_from", yom), stated_month
     )

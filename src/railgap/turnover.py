@@ -159,7 +159,7 @@ def retirement_years(
     planned = _year(fleets, "withdrawal_planned")[fleet_index]
     units = fleets["units"].to_numpy(dtype="float64", na_value=np.nan)[fleet_index]
     in_service = fleets["units_in_service"].to_numpy(dtype="float64", na_value=np.nan)[fleet_index]
-    counted = (fleets["units_in_service_at_m"].to_numpy(dtype="float64") // 12)[fleet_index]
+    counted = fleets["units_in_service_at_y"].to_numpy(dtype="float64")[fleet_index]
     # Rank of each cohort within its fleet (0 = oldest) and its share of the fleet.
     order = np.lexsort((built, fleet_index))
     rank = np.empty_like(built)
