@@ -179,19 +179,6 @@ def fleet(
     _emit(frame, "fleets", FLEET_COLUMNS, as_json, as_csv, terminal.print_fleet)
 
 
-def _parse_lives(values: list[str] | None) -> dict[str, float]:
-    lives: dict[str, float] = {}
-    for value in values or []:
-        traction, sep, years = value.partition("=")
-        try:
-            lives[traction.strip()] = float(years)
-        except ValueError:
-            raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS") from None
-        if not sep or not 0 < lives[traction.strip()] < 200:
-            raise typer.BadParameter(f"--life '{value}' is not TRACTION=YEARS (0 < years < 200)")
-    return lives
-
-
 @app.command()
 def forecast(
     from_year: Annotated[
@@ -214,9 +201,10 @@ def forecast(
     """National fleet by year: size, average age, retirements, deliveries and unordered need."""
     _exclusive(as_json, as_csv)
     from railgap import analysis, answers, terminal
+    from railgap.turnover import parse_lives
 
     result, stamp = analysis.run_forecast(
-        from_year, to_year, as_of, _parse_lives(life), _dataset(data, db), assumptions
+        from_year, to_year, as_of, parse_lives(life, "--life"), _dataset(data, db), assumptions
     )
     if as_json:
         body = answers.forecast_body(result, stamp)

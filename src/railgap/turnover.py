@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from railgap.assumptions import Assumptions
+from railgap.errors import DataError, Problem
 
 DIESEL_ONLY = ("dmu", "demu", "hst", "loco_diesel")
 
@@ -366,3 +367,27 @@ def replacement_waves(
         }
     )
     return out.sort_values(["from", "vehicles"], ascending=[True, False]).reset_index(drop=True)
+
+
+def parse_lives(
+    values: list[str] | None, where: str, field: str | None = None
+) -> dict[str, float]:
+    """``TRACTION=YEARS`` service-life overrides (``--life dmu=40``), checked.
+
+    Raises :class:`DataError` naming ``where`` and ``field`` (``--life``, or ``query`` and
+    ``life``) and the value that is not ``TRACTION=YEARS`` with 0 < years < 200. Unknown
+    tractions are checked where the lives are applied.
+    """
+    lives: dict[str, float] = {}
+    for value in values or []:
+        traction, sep, years = value.partition("=")
+        try:
+            number = float(years)
+        except ValueError:
+            number = float("nan")
+        if not sep or not 0 < number < 200:
+            raise DataError(
+                [Problem(where, None, field, f"'{value}' is not TRACTION=YEARS (0 < years < 200)")]
+            )
+        lives[traction.strip()] = number
+    return lives

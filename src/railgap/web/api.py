@@ -16,6 +16,7 @@ from railgap import answers, render
 from railgap.dates import month_label
 from railgap.errors import DataError, Problem, RailgapError
 from railgap.scenario import MAX_SCENARIO_BYTES
+from railgap.turnover import parse_lives
 from railgap.web.charts import PAGE_SIMULATION
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import ScenarioRun, Service
@@ -249,7 +250,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         format: Format = "json",
     ) -> Response:
         """Fleet size, average age, retirements, deliveries and unordered need by year."""
-        lives = _lives(life or [])
+        lives = parse_lives(life, "query", "life")
         result, stamp = await engine.run(
             service.forecast, service.date(as_of), from_year, to_year, lives
         )
@@ -574,27 +575,6 @@ def _table(
     if fmt == "csv":
         return _csv(answers.table_csv(frame, columns), filename)
     return _json(answers.table_body(frame, key, columns))
-
-
-def _lives(values: list[str]) -> dict[str, float]:
-    """``TRACTION=YEARS`` overrides (as ``railgap forecast --life``)."""
-    lives: dict[str, float] = {}
-    for value in values:
-        traction, sep, years = value.partition("=")
-        try:
-            number = float(years)
-        except ValueError:
-            number = float("nan")
-        if not sep or not 0 < number < 200:
-            raise DataError(
-                [
-                    Problem(
-                        "query", None, "life", f"'{value}' is not TRACTION=YEARS (0 < years < 200)"
-                    )
-                ]
-            )
-        lives[traction.strip()] = number
-    return lives
 
 
 __all__ = ["RailgapError", "build_router"]
