@@ -12,6 +12,7 @@ from railgap.dates import month_label
 from railgap.pipeline_inputs import Instance
 from railgap.pipeline_model import Candidates
 from railgap.pipeline_plans import Terms, fits_alone, jobs_at_risk, new_load
+from railgap.pipeline_tenders import TENDER_COLUMNS
 
 #: Columns of the timetable, one row per need.
 TIMETABLE_COLUMNS = [
@@ -33,18 +34,9 @@ TIMETABLE_COLUMNS = [
     "reason",
 ]
 #: Columns of :func:`tender_table`, one row per tender open on the as-of date.
-TENDER_REPORT_COLUMNS = [
-    "tender_id",
-    "stage",
-    "expected_award",
-    "family",
-    "segment",
-    "vehicles",
-    "needs",
-    "award",
-    "plant_id",
-    "reason",
-]
+#: The tender's own columns (as :func:`~railgap.pipeline_tenders.expected_tenders` gives them),
+#: then what the as-procured plan did with it.
+TENDER_REPORT_COLUMNS = [*TENDER_COLUMNS[:6], "needs", "award", "plant_id", "reason"]
 PLAN_NAMES = ("optimised", "greedy", "as_procured")
 
 

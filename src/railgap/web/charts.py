@@ -173,29 +173,47 @@ def national_loading(
     )
 
 
-def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
-    """Each order's build window at each plant: a Gantt chart of the order books."""
-    starts = windows["build_start"].tolist()
-    ends = windows["build_end"].tolist()
-    trace = {
+def gantt_trace(
+    name: str,
+    starts: list[Any],
+    ends: list[Any],
+    rows: list[str],
+    labels: list[str],
+    colour: str | None = None,
+) -> dict[str, Any]:
+    """One Plotly trace drawing a bar per (start, end) on its row, with its label on hover."""
+    return {
         "type": "scatter",
         "mode": "lines",
-        "name": "orders",
+        "name": name,
         "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
-        "y": [v for p in windows["plant"].tolist() for v in (p, p, None)],
-        "text": [v for t in windows["label"].tolist() for v in (t, t, None)],
-        "line": {"width": 10},
+        "y": [v for r in rows for v in (r, r, None)],
+        "text": [v for t in labels for v in (t, t, None)],
+        "line": {"width": 10, **({"color": colour} if colour else {})},
         "hovertemplate": "%{text}<extra></extra>",
         "connectgaps": False,
     }
-    layout = {
+
+
+def gantt_layout(n_rows: int, legend: bool = False) -> dict[str, Any]:
+    """A Gantt chart's layout: months across, one row per plant, tall enough for them all."""
+    return {
         **LAYOUT,
         "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
         "xaxis": {"type": "date"},
         "yaxis": {"automargin": True},
-        "showlegend": False,
-        "height": max(300, 40 * windows["plant"].nunique() + 100),
+        "height": max(300, 40 * n_rows + (120 if legend else 100)),
     }
+
+
+def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Each order's build window at each plant: a Gantt chart of the order books."""
+    starts = windows["build_start"].tolist()
+    ends = windows["build_end"].tolist()
+    trace = gantt_trace(
+        "orders", starts, ends, windows["plant"].tolist(), windows["label"].tolist()
+    )
+    layout = {**gantt_layout(windows["plant"].nunique()), "showlegend": False}
     columns, rows = _table(
         windows, ["plant", "order_id", "class", "stage", "vehicles", "build_start", "build_end"]
     )
@@ -460,26 +478,8 @@ def timetable_gantt(
             f"due {r['due']}"
             for r in rows.to_dict("records")
         ]
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": status,
-                "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
-                "y": [v for p in plants for v in (p, p, None)],
-                "text": [v for t in label for v in (t, t, None)],
-                "line": {"width": 10, "color": colour},
-                "hovertemplate": "%{text}<extra></extra>",
-                "connectgaps": False,
-            }
-        )
-    layout = {
-        **LAYOUT,
-        "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
-        "xaxis": {"type": "date"},
-        "yaxis": {"automargin": True},
-        "height": max(300, 40 * placed["plant_id"].nunique() + 120),
-    }
+        traces.append(gantt_trace(status, starts, ends, plants, label, colour))
+    layout = gantt_layout(placed["plant_id"].nunique(), legend=True)
     columns, rows_ = _table(
         placed,
         ["need_id", "vehicles", "due", "status", "award", "plant_id", "build_start", "build_end"],
