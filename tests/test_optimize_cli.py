@@ -119,12 +119,34 @@ def test_exported_scenario_can_be_stress_tested_by_the_monte_carlo(newton_ayclif
     assert expected_jobs(planned.stdout) < expected_jobs(bare.stdout)
 
 
+def test_monthly_loading_adds_up_to_the_plants_table(newton_aycliffe_case):
+    body, _ = newton_aycliffe_case
+    months = body["loading"]
+    assert {r["month"] for r in months} >= {"2024-02", "2040-12"}
+    for row in months:
+        assert row["firm"] + row["new"] <= row["capacity"] + 1e-6, row
+    for plant in body["plants"]:
+        mine = [r for r in months if r["plant_id"] == plant["plant_id"]]
+        before = sum(r["jobs_at_risk_before"] for r in mine)
+        after = sum(r["jobs_at_risk"] for r in mine)
+        assert before == pytest.approx(plant["jobs_at_risk_months_firm_only"], abs=0.5)
+        assert after == pytest.approx(plant["jobs_at_risk_months_optimised"], abs=0.5)
+        assert (sum(r["new"] for r in mine) > 0) == (plant["vehicles_optimised"] > 0)
+
+
 def test_csv_and_table_outputs():
     result = run("optimize", "--as-of", "2024-01-15", "--to", "2030", "--csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows
     assert {"need_id", "award", "plant_id", "procured_by", "as_of"} <= set(rows[0])
+    loading = run(
+        "optimize", "--as-of", "2024-01-15", "--to", "2030", "--csv", "--table", "loading"
+    )
+    assert loading.returncode == 0, loading.stderr
+    rows = list(csv.DictReader(io.StringIO(loading.stdout)))
+    assert {r["plant_id"] for r in rows} >= {"hitachi_newton_aycliffe", "alstom_derby"}
+    assert run("optimize", "--table", "loading").returncode == 2  # a CSV table: needs --csv
     result = run("optimize", "--as-of", "2024-01-15", "--to", "2030")
     assert result.returncode == 0, result.stderr
     assert "Objective terms" in result.stdout

@@ -352,6 +352,14 @@ def optimize(
         Path | None,
         typer.Option("--export-scenario", help="Write the timetable as a scenario YAML file."),
     ] = None,
+    table: Annotated[
+        str,
+        typer.Option(
+            "--table",
+            help="With --csv: which table (timetable; plants; terms; gaps; tenders; loading: "
+            "each plant's monthly load before and after).",
+        ),
+    ] = "timetable",
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
@@ -366,6 +374,11 @@ def optimize(
     _exclusive(as_json, as_csv)
     from railgap import analysis, optimize_view
     from railgap.pipeline_options import Options, parse_weights
+
+    if table not in optimize_view.TABLES:
+        raise typer.BadParameter(f"--table must be one of {', '.join(optimize_view.TABLES)}")
+    if table != "timetable" and not as_csv:
+        raise typer.BadParameter("--table chooses a CSV table: use it with --csv")
 
     options = Options(
         weights=parse_weights(weights),
@@ -383,7 +396,7 @@ def optimize(
     if as_json:
         typer.echo(json.dumps(optimize_view.as_json(result), indent=2, ensure_ascii=False))
     elif as_csv:
-        typer.echo(optimize_view.timetable_csv(result), nl=False)
+        typer.echo(optimize_view.table_csv(result, table), nl=False)
     else:
         optimize_view.print_result(result)
 

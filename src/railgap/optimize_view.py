@@ -7,9 +7,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from rich.table import Table
 
 from railgap import render
+from railgap.dates import month_label
 from railgap.errors import DataError, Problem
 from railgap.pipeline_report import TENDER_REPORT_COLUMNS, TIMETABLE_COLUMNS
 from railgap.pipeline_run import OptimizeResult, scenario_text
@@ -45,6 +47,33 @@ def solver_report(result: OptimizeResult) -> dict[str, Any]:
     }
 
 
+#: Columns of the monthly loading table: the firm book's load and the optimised plan's new
+#: load (vehicle-equivalents a month), capacity, viable rate, jobs at risk before and after.
+LOADING_COLUMNS = [
+    "plant_id",
+    "month",
+    "firm",
+    "new",
+    "capacity",
+    "viable",
+    "jobs_at_risk_before",
+    "jobs_at_risk",
+]
+#: What ``--csv --table`` (and the API's ``table``) can give.
+TABLES = ("timetable", "plants", "terms", "gaps", "tenders", "loading")
+
+
+def loading_table(result: OptimizeResult) -> pd.DataFrame:
+    """Each plant's monthly load before and after the optimised plan, where it builds.
+
+    Plants with no capacity (that build nothing) are left out; months are labelled.
+    """
+    frame = result.plant_months
+    frame = frame[frame["capacity"] > 0].copy()
+    frame["month"] = [month_label(int(m)) for m in frame["month"]]
+    return frame.reset_index(drop=True)
+
+
 def as_json(result: OptimizeResult) -> dict[str, Any]:
     """Everything the command shows, for machines."""
     terms = result.terms.reset_index()
@@ -57,12 +86,8 @@ def as_json(result: OptimizeResult) -> dict[str, Any]:
         "tenders": render.records(result.tenders, TENDER_REPORT_COLUMNS),
         "plants": render.records(result.plants, PLANT_COLUMNS),
         "gaps": render.records(result.gaps),
+        "loading": render.records(loading_table(result), LOADING_COLUMNS),
     }
-
-
-def timetable_csv(result: OptimizeResult) -> str:
-    """The timetable as stamped CSV."""
-    return render.to_csv(result.timetable, TIMETABLE_COLUMNS)
 
 
 def write_scenario(result: OptimizeResult, path: Path) -> None:
@@ -205,12 +230,14 @@ def print_result(result: OptimizeResult) -> None:
 
 
 def table_csv(result: OptimizeResult, table: str) -> str:
-    """One of the answer's tables as stamped CSV: timetable, plants, terms or gaps."""
+    """One of the answer's tables (:data:`TABLES`) as stamped CSV."""
     frames = {
         "timetable": (result.timetable, TIMETABLE_COLUMNS),
         "plants": (result.plants, PLANT_COLUMNS),
         "terms": (result.terms.reset_index(), None),
         "gaps": (result.gaps, None),
+        "tenders": (result.tenders, TENDER_REPORT_COLUMNS),
+        "loading": (loading_table(result), LOADING_COLUMNS),
     }
     frame, columns = frames[table]
     frame.attrs.update(result.stamp)  # reset_index may not carry the stamp

@@ -410,8 +410,11 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
             ),
         ] = MAX_WEB_SOLVE_S,
         table: Annotated[
-            Literal["timetable", "plants", "terms", "gaps"],
-            Query(description="CSV only: which of the answer's tables."),
+            Literal["timetable", "plants", "terms", "gaps", "tenders", "loading"],
+            Query(
+                description="CSV only: which of the answer's tables (loading: each plant's "
+                "monthly load before and after)."
+            ),
         ] = "timetable",
         format: Format = "json",
     ) -> Response:
