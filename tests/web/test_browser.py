@@ -346,6 +346,15 @@ def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
     placed = [r for r in api["timetable"] if r["plant_id"]]
     assert sorted(drawn) == sorted((r["build_start"], r["build_end"]) for r in placed)
     assert page.locator("#timetable tbody tr").count() == len(api["timetable"])
+    # The monthly load of the first GB plant shows at first: the API's loading rows.
+    first = gb[0]["plant_id"]
+    mine = [r for r in api["loading"] if r["plant_id"] == first]
+    shown = _figure(page, "chart-plan-loading")[:3]
+    names = ["firm book", "new orders (optimised)", "minimum viable rate"]
+    assert [t["name"] for t in shown] == names
+    assert shown[0]["x"] == [r["month"] for r in mine]
+    for trace, column in zip(shown, ("firm", "new", "viable"), strict=True):
+        assert trace["y"] == pytest.approx([r[column] for r in mine], abs=1e-3), column
     _shot(page, "pipeline-2024-01-15")
     assert page.errors == []
 

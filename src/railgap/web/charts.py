@@ -495,3 +495,67 @@ def timetable_gantt(
         columns,
         rows_,
     )
+
+
+def plan_loading(
+    loading: pd.DataFrame, names: dict[str, str], attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """GB plants' monthly load: firm book and the optimised plan's new orders, stacked.
+
+    With the minimum viable rate; a menu shows one plant at a time (the first at first).
+    """
+    gb = loading[loading["plant_id"].isin(names)]
+    plants = list(dict.fromkeys(gb["plant_id"]))
+    traces: list[dict[str, Any]] = []
+    for i, plant in enumerate(plants):
+        rows = gb[gb["plant_id"] == plant]
+        months = rows["month"].tolist()
+        for name, column, style in (
+            ("firm book", "firm", {"stackgroup": "load", "line": {"color": "#4575b4"}}),
+            ("new orders (optimised)", "new", {"stackgroup": "load", "line": {"color": "#1b7837"}}),
+            ("minimum viable rate", "viable", {"line": {"dash": "dot", "color": "#b2182b"}}),
+        ):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": name,
+                    "legendgroup": column,
+                    "meta": plant,
+                    "visible": i == 0,
+                    "x": months,
+                    "y": [round(float(v), 3) for v in rows[column]],
+                    "hovertemplate": "%{x}: %{y:.1f} veh.-eq.<extra>%{fullData.name}</extra>",
+                    **style,
+                }
+            )
+    buttons = [
+        {
+            "label": names[plant],
+            "method": "update",
+            "args": [{"visible": [t["meta"] == plant for t in traces]}],
+        }
+        for plant in plants
+    ]
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+        "updatemenus": [{"buttons": buttons, "x": 0, "y": 1.15, "xanchor": "left"}],
+        "margin": {**LAYOUT["margin"], "t": 60},
+    }
+    columns, rows_ = _table(
+        gb, ["plant_id", "month", "firm", "new", "viable", "jobs_at_risk_before", "jobs_at_risk"]
+    )
+    return Chart(
+        "chart-plan-loading",
+        "Monthly load at a GB plant: the firm book and the optimised timetable's new orders",
+        {"data": traces, "layout": layout},
+        "Stacked area chart of one GB plant's work each month (choose the plant in the menu): "
+        "the firm order book and the optimised timetable's new orders, with the minimum "
+        "viable rate as a dotted line.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows_,
+    )

@@ -179,6 +179,7 @@ def pipeline_context(
     attrs = dict(result.stamp)
     q = f"as_of={date.isoformat()}&to={to_year}" + (f"&weights={quote(weights)}" if weights else "")
     names = dict(zip(result.plants["plant_id"], result.plants["name"], strict=True))
+    gb = result.plants.loc[result.plants["country"] == "GB", "plant_id"].tolist()
     return {
         "as_of": date.isoformat(),
         "to": to_year,
@@ -195,6 +196,12 @@ def pipeline_context(
             charts.plan_jobs(result.plants, attrs, f"/api/optimize?{q}&format=csv&table=plants"),
             charts.timetable_gantt(
                 result.timetable, names, attrs, f"/api/optimize?{q}&format=csv&table=timetable"
+            ),
+            charts.plan_loading(
+                optimize_view.loading_table(result),
+                {p: names[p] for p in gb},
+                attrs,
+                f"/api/optimize?{q}&format=csv&table=loading",
             ),
         ],
     }
