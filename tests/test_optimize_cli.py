@@ -233,6 +233,17 @@ def test_python_api_returns_dataframes(toy):
     assert set(result.terms.index) == {"optimised", "greedy", "as_procured"}
 
 
+def test_progress_is_told_each_stage_in_order(toy):
+    stages: list[str] = []
+    railgap.optimize(as_of="2024-01-15", to_year=2040, data=toy, progress=stages.append)
+    assert stages[:3] == [
+        "forecasting the needs and loading the plants",
+        "building the model",
+        "solving the linear relaxation (the lower bound)",
+    ]
+    assert stages[-1] == "reporting"
+
+
 def test_an_impossible_must_use_is_reported_in_words(toy):
     # toy_overseas only makes bodyshells: it can build no need.
     result = run(

@@ -603,12 +603,14 @@ def optimize(
     data: str | Path | Dataset | None = None,
     assumptions: str | Path | Assumptions | None = None,
     db: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Any:
     """Optimise the pipeline: when and where each not-yet-ordered need is built.
 
     ``weights`` is ``"jobs=1,overage=10,smooth=1"`` or a dict; ``options`` a
     :class:`railgap.pipeline_options.Options` (or a dict of its fields); ``data`` and ``db``
-    choose the dataset as :func:`get_dataset` does. Returns a
+    choose the dataset as :func:`get_dataset` does; ``progress`` is told each stage in words
+    as it starts (the command shows it on a terminal). Returns a
     :class:`railgap.pipeline_run.OptimizeResult` whose ``timetable``, ``plants``,
     ``plant_months``, ``terms``, ``gaps`` and ``tenders`` are stamped DataFrames.
     """
@@ -627,4 +629,4 @@ def optimize(
     resolved = as_of_dataset(dataset, date, tables)
     stamp = _stamp(dataset, date, a).as_dict()
     first = date.year if from_year is None else from_year
-    return run_optimize(resolved, a, first, to_year, opts, stamp)
+    return run_optimize(resolved, a, first, to_year, opts, stamp, progress)

@@ -388,9 +388,26 @@ def optimize(
         must_use=must_use or [],
         must_not_use=must_not_use or [],
     )
-    result = analysis.optimize(
-        as_of, from_year, to_year, options=options, data=_dataset(data, db), assumptions=assumptions
-    )
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        "[progress.description]{task.description}",
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as status:
+        task = status.add_task("optimising", total=None)
+        result = analysis.optimize(
+            as_of,
+            from_year,
+            to_year,
+            options=options,
+            data=_dataset(data, db),
+            assumptions=assumptions,
+            progress=lambda stage: status.update(task, description=stage),
+        )
     if export_scenario is not None:
         optimize_view.write_scenario(result, export_scenario)
     if as_json:

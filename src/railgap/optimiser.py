@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -176,8 +177,21 @@ def _within(gap: float, options: Options) -> bool:
     return gap <= options.mip_gap
 
 
+#: Told, in words, which stage the optimiser has reached (e.g. a terminal's status line).
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """Progress that shows nothing."""
+
+
 def solve_staged(
-    inst: Instance, cand: Candidates, model: Model, options: Options, fallback: np.ndarray
+    inst: Instance,
+    cand: Candidates,
+    model: Model,
+    options: Options,
+    fallback: np.ndarray,
+    progress: Progress = _quiet,
 ) -> SolveResult:
     """Solve to the gap fast: relaxation, rounding, restricted MIPs, then the full MIP.
 
@@ -195,8 +209,10 @@ def solve_staged(
     def left() -> float:
         return options.time_limit_s - (time.perf_counter() - tic)
 
+    progress("solving the linear relaxation (the lower bound)")
     lp = relax(model, options)
     if not lp.has_solution:
+        progress("the relaxation ran out of time: full MIP from the greedy plan")
         # The relaxation used some of the time: the full MIP gets what is left, and the
         # time reported is the whole solve's.
         res = solve(
@@ -213,10 +229,14 @@ def solve_staged(
     step = award_step(options, len(inst.months))
     best = full_start(inst, cand, model, plan)
     objective = float(model.lp.col_cost_ @ best)
-    for any_plant, share in RESTRICTED_STAGES:
+    for stage, (any_plant, share) in enumerate(RESTRICTED_STAGES, start=1):
         gap = (objective - lp.bound) / max(abs(objective), 1e-9)
         if _within(gap, options) or left() <= MIN_STAGE_S:
             break
+        progress(
+            f"restricted MIP {stage} of {len(RESTRICTED_STAGES)} (best plan {100 * gap:.1f}% "
+            "above the bound)"
+        )
         allowed = neighbourhood(cand, support, step, any_plant) | (best[: model.n_cand] > 0.5)
         sub = solve(model, options, best, allowed, time_limit=max(left() * share, MIN_STAGE_S))
         if sub.has_solution and float(model.lp.col_cost_ @ sub.values) < objective:
@@ -228,6 +248,7 @@ def solve_staged(
         return SolveResult(
             status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
         )
+    progress(f"full MIP (best plan {100 * gap:.1f}% above the bound)")
     full = solve(model, options, best, time_limit=left())
     if not full.has_solution or full.objective > objective:
         return SolveResult(
@@ -244,8 +265,9 @@ def solve_staged(
     )
 
 
-def optimize_instance(inst: Instance, options: Options) -> Optimised:
-    """Run every stage on one instance (see the module docstring)."""
+def optimize_instance(inst: Instance, options: Options, progress: Progress = _quiet) -> Optimised:
+    """Run every stage on one instance (see the module docstring), telling ``progress``."""
+    progress("building the model")
     cand = candidates(inst, options)
     findings = explain(inst, cand, options)
     model = build_model(inst, cand, options)
@@ -256,7 +278,8 @@ def optimize_instance(inst: Instance, options: Options) -> Optimised:
             "Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0)
         )
     else:
-        result = solve_staged(inst, cand, model, options, plans["greedy"])
+        result = solve_staged(inst, cand, model, options, plans["greedy"], progress)
+    progress("reporting")
     plans["optimised"] = chosen(result, model)
     terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
     return Optimised(

@@ -21,7 +21,7 @@ from railgap.dataset import Dataset
 from railgap.dates import date_month, month_label
 from railgap.errors import DateError, UnknownPlantError
 from railgap.needs import needs_table, retiring_need
-from railgap.optimiser import Optimised, optimize_instance
+from railgap.optimiser import Optimised, Progress, optimize_instance
 from railgap.pipeline_inputs import Instance, build_instance
 from railgap.pipeline_options import Options
 from railgap.pipeline_report import tender_table
@@ -97,8 +97,14 @@ def run_optimize(
     to_year: int,
     options: Options,
     stamp: dict[str, Any],
+    progress: Progress | None = None,
 ) -> OptimizeResult:
-    """Optimise the pipeline as known on the resolved dataset's date (module docstring)."""
+    """Optimise the pipeline as known on the resolved dataset's date (module docstring).
+
+    ``progress`` is told each stage in words as it starts.
+    """
+    tell = progress or (lambda stage: None)
+    tell("forecasting the needs and loading the plants")
     from railgap.analysis import order_years
     from railgap.loading import run_loading
     from railgap.turnover import cohorts, forecast
@@ -131,7 +137,7 @@ def run_optimize(
     needs = needs_table(retiring, fleets, a, options.lot_vehicles)
     first_award = max(date_month(date) + 1, from_year * 12)
     inst = build_instance(loading, resolved, needs, a, first_award, to_year * 12 + 11)
-    return OptimizeResult(optimize_instance(inst, options), inst, options, a, date, stamp)
+    return OptimizeResult(optimize_instance(inst, options, tell), inst, options, a, date, stamp)
 
 
 def _levers(result: OptimizeResult) -> list[dict[str, Any]]:
