@@ -9,8 +9,9 @@ valid token.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
-from functools import partial
 from typing import Any, TypeVar
 
 import anyio
@@ -25,6 +26,8 @@ DEFAULT_TIME_LIMIT_S = 20.0
 MAX_WEB_SOLVE_S = 10.0
 #: Engine computations run at once; more wait (within the time limit) for a slot.
 ENGINE_SLOTS = 2
+#: How often a request waiting for a slot looks again (seconds).
+SLOT_POLL_S = 0.01
 
 T = TypeVar("T")
 
@@ -102,27 +105,63 @@ class BodyLimitMiddleware:
                 await _reply(send, exc.status, exc.code, str(exc))
 
 
+class _GaveUp(Exception):
+    """Raised in a thread whose request gave up before it started (nobody sees it)."""
+
+
 class EngineLimiter:
-    """Runs engine work in worker threads: a few at once, each within a time limit."""
+    """Runs engine work in worker threads: a few at once, each within a time limit.
+
+    A slot is held until the work really ends, even when its request has timed out: Python
+    cannot stop a thread, so a timed-out computation still counts against the slots, and no
+    number of timed-out requests can run more than ``slots`` computations at once.
+    """
 
     def __init__(self, time_limit_s: float = DEFAULT_TIME_LIMIT_S, slots: int = ENGINE_SLOTS):
         self.time_limit_s = time_limit_s
-        self.limiter = anyio.CapacityLimiter(slots)
+        self.slots = threading.BoundedSemaphore(slots)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` in a worker thread; 408 past the time limit.
 
         Waiting for a free slot counts towards the limit. A thread past it is left to finish
-        on its own and its result dropped (Python cannot stop a thread).
+        on its own, holding its slot, and its result dropped.
         """
+        deadline = time.monotonic() + self.time_limit_s
+        while not self.slots.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise self._timeout()
+            await anyio.sleep(SLOT_POLL_S)
+
+        # The slot passes to the thread when it starts; if the request gives up first, the
+        # request gives the slot back and the thread, when it starts, does nothing.
+        claim = threading.Lock()
+        taken = [False]
+
+        def take() -> bool:
+            with claim:
+                first = not taken[0]
+                taken[0] = True
+                return first
+
+        def work() -> T:
+            if not take():
+                raise _GaveUp
+            try:
+                return fn(*args)
+            finally:
+                self.slots.release()
+
         try:
-            with anyio.fail_after(self.time_limit_s):
-                return await anyio.to_thread.run_sync(
-                    partial(fn, *args), limiter=self.limiter, abandon_on_cancel=True
-                )
+            with anyio.fail_after(max(deadline - time.monotonic(), 0.0)):
+                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         except TimeoutError:
-            raise RequestError(
-                408,
-                "time_limit",
-                f"the answer took longer than the {self.time_limit_s:g} s time limit",
-            ) from None
+            raise self._timeout() from None
+        finally:
+            if take():  # the thread never started: its slot is still the request's
+                self.slots.release()
+
+    def _timeout(self) -> RequestError:
+        return RequestError(
+            408, "time_limit", f"the answer took longer than the {self.time_limit_s:g} s time limit"
+        )

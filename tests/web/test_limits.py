@@ -1,0 +1,107 @@
+"""The engine limiter: a few computations at once, each within a time limit, 408 past it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import anyio
+import pytest
+
+from railgap.web.limits import EngineLimiter, RequestError
+
+
+class Work:
+    """A computation that takes ``seconds`` and records how many ran at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most = 0
+        self.ended: list[float] = []
+        self.started: list[float] = []
+
+    def __call__(self, seconds: float) -> str:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.started.append(time.monotonic())
+        time.sleep(seconds)
+        with self.lock:
+            self.running -= 1
+            self.ended.append(time.monotonic())
+        return "done"
+
+
+def test_no_more_than_the_slots_run_at_once():
+    work = Work()
+    limiter = EngineLimiter(time_limit_s=10, slots=2)
+    answers: list[str] = []
+
+    async def main() -> None:
+        async def one() -> None:
+            answers.append(await limiter.run(work, 0.15))
+
+        async with anyio.create_task_group() as group:
+            for _ in range(6):
+                group.start_soon(one)
+
+    anyio.run(main)
+    assert answers == ["done"] * 6
+    assert work.most == 2
+
+
+def test_a_timed_out_computation_keeps_its_slot_until_it_ends():
+    work = Work()
+    limiter = EngineLimiter(time_limit_s=0.5, slots=1)
+
+    async def main() -> str:
+        with pytest.raises(RequestError) as timed_out:
+            await limiter.run(work, 0.7)
+        assert timed_out.value.status == 408
+        # The first computation still runs: the next waits for it, then runs within its limit.
+        return await limiter.run(work, 0.01)
+
+    assert anyio.run(main) == "done"
+    assert work.most == 1
+    assert work.started[1] >= work.ended[0]
+
+
+def test_waiting_for_a_slot_counts_towards_the_limit():
+    work = Work()
+    limiter = EngineLimiter(time_limit_s=0.6, slots=1)
+    outcomes: list[object] = []
+
+    async def main() -> None:
+        async def one(seconds: float) -> None:
+            try:
+                outcomes.append(await limiter.run(work, seconds))
+            except RequestError as exc:
+                outcomes.append(exc.status)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(one, 0.25)
+            await anyio.sleep(0.05)
+            group.start_soon(one, 0.01)
+
+    anyio.run(main)
+    # The second waits 0.2 s for the slot, then runs: both within 0.6 s of asking.
+    assert outcomes == ["done", "done"]
+    limiter_short = EngineLimiter(time_limit_s=0.1, slots=1)
+
+    async def crowded() -> list[object]:
+        got: list[object] = []
+
+        async def one(seconds: float) -> None:
+            try:
+                got.append(await limiter_short.run(work, seconds))
+            except RequestError as exc:
+                got.append(exc.status)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(one, 0.5)
+            await anyio.sleep(0.02)
+            group.start_soon(one, 0.01)
+        return got
+
+    assert sorted(map(str, anyio.run(crowded))) == ["408", "408"]
