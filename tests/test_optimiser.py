@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
 import pytest
 
-from railgap.optimiser import explain, optimize_instance
+from railgap.optimiser import explain, full_start, optimize_instance
 from railgap.pipeline_model import build_model, candidates
 from railgap.pipeline_options import Options, Weights
 from railgap.pipeline_plans import as_procured, evaluate, greedy, jobs_at_risk
-from railgap.pipeline_solve import relax
+from railgap.pipeline_solve import feasible, relax, solve
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
@@ -163,3 +164,77 @@ def test_neighbourhood_is_same_need_and_plant_within_one_step():
     close = np.abs(cand.award - cand.award[pick]) <= 3
     assert np.array_equal(near, same & close)
     assert near.sum() >= 2
+
+
+def _thirds(capacity: float, thirds: str) -> list[float]:
+    return [capacity * int(k) / 3 for k in thirds]
+
+
+def test_a_solution_is_checked_not_taken_on_trust():
+    # An instance (found by a reviewer's fuzzing) where HiGHS, given a starting plan,
+    # reported a better plan's objective with the starting plan's values.
+    firm = np.array(
+        [
+            _thirds(5.0, "330120323322111223133113023221"),
+            [0.0] * 30,
+            _thirds(4.0, "132102203212333223231022132132"),
+        ]
+    )
+    capable = np.array([[0, 1, 0], [0, 1, 1], [1, 1, 1], [1, 1, 1], [0, 1, 1]], dtype=bool)
+    inst = tiny_instance(
+        [10.0, 8.0, 6.0, 14.0, 9.0], [34, 14, 24, 28, 14], [5.0, 3.0, 4.0], [139.0, 17.0, 33.0],
+        months=30, firm=firm, capable=capable, early_months=5,
+    )  # fmt: skip
+    open_ = inst.open_.copy()
+    open_[1, :15] = False
+    inst = dataclasses.replace(inst, open_=open_)
+    weights = {"jobs": 0.0, "overage": 10.0, "smooth": 0.0}
+    options = Options.model_validate(
+        {"mip_gap": 0.01, "award_step_months": 1, "time_limit_s": 30, "weights": weights}
+    )
+    cand = candidates(inst, options)
+    model = build_model(inst, cand, options)
+    exact = solve(model, Options.model_validate({**EXACT, "weights": weights}))
+    assert exact.status == "Optimal"
+    started = solve(model, options, full_start(inst, cand, model, greedy(inst, cand)))
+    assert started.objective == pytest.approx(float(model.lp.col_cost_ @ started.values))
+    assert feasible(model, started.values)
+    result = optimize_instance(inst, options)
+    got = result.terms.loc["optimised", "objective"]
+    assert result.status == "Optimal"
+    assert exact.objective - 1e-6 <= got <= exact.objective * 1.01 + 1e-6
+
+
+@pytest.mark.parametrize("extra", [{"budget_gbp_m_per_year": 10.0}, {"must_use": ["plant1"]}])
+def test_the_staged_solve_keeps_the_options_rows(extra):
+    # One 8-vehicle need. A GBP 10m budget at GBP 2m a vehicle cannot buy it (it stays
+    # unmet); must_use forces it to plant1 though plant0 would do as well.
+    capable = np.array([[True, True]])
+    inst = tiny_instance([8.0], [14], [8.0, 8.0], [100.0, 100.0], months=30, early_months=6,
+                         capable=capable)  # fmt: skip
+    inst = dataclasses.replace(inst, price_gbp_m=2.0)
+    options = Options.model_validate(
+        {"mip_gap": 0.01, "award_step_months": 1, "time_limit_s": 30, **extra}
+    )
+    result = optimize_instance(inst, options)
+    model = build_model(inst, result.cand, options)
+    exact = solve(model, options.model_copy(update={"mip_gap": 0.0}))
+    picked = result.picked["optimised"]
+    assert feasible(model, full_start(inst, result.cand, model, picked))
+    got = result.terms.loc["optimised", "objective"]
+    assert exact.objective - 1e-6 <= got <= exact.objective * 1.01 + 1e-6
+    placed = result.timetable.set_index("need_id").loc["need0"]
+    if "budget_gbp_m_per_year" in extra:
+        assert placed["status"] == "unmet"
+    else:
+        assert placed["plant_id"] == "plant1"
+
+
+def test_a_must_use_plant_with_no_room_is_reported_before_solving():
+    # plant1's firm book fills it every month: nothing fits there.
+    firm = np.array([[0.0] * 24, [4.0] * 24])
+    inst = tiny_instance([8.0], [14], [4.0, 4.0], [100.0, 100.0], firm=firm,
+                         capable=np.array([[True, True]]))  # fmt: skip
+    result = optimize_instance(inst, Options(must_use=["plant1"]))
+    assert result.status == "Infeasible (checked before solving)"
+    assert any("plant1 must be used but has no spare capacity" in p for p in result.problems)

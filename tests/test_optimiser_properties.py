@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from railgap.dates import month_of
-from railgap.optimiser import optimize_instance
+from railgap.optimiser import full_start, optimize_instance
 from railgap.pipeline_model import build_model, candidates
 from railgap.pipeline_options import Options, Weights
-from railgap.pipeline_solve import relax, solve
+from railgap.pipeline_solve import feasible, relax, solve
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
@@ -102,3 +104,27 @@ def test_capacity_covers_cut_off_no_plan(inst):
     assert plain.status == covered.status == "Optimal"
     assert covered.objective == pytest.approx(plain.objective, rel=1e-7, abs=1e-6)
     assert relax(covered_model, options).bound <= plain.objective + 1e-6
+
+
+SIDE_OPTIONS = [{}, {"budget_gbp_m_per_year": 10.0}, {"must_use": ["plant0"]}]
+
+
+@SETTINGS
+@given(instances(), st.sampled_from(SIDE_OPTIONS))
+def test_the_staged_solve_meets_every_row_and_its_gap(inst, extra):
+    """Whatever the options' rows, the plan meets them and "Optimal" is within the gap."""
+    inst = dataclasses.replace(inst, price_gbp_m=2.0)
+    options = Options.model_validate(
+        {"mip_gap": 0.01, "award_step_months": 1, "time_limit_s": 60, **extra}
+    )
+    result = optimize_instance(inst, options)
+    model = build_model(inst, result.cand, options)
+    exact = solve(model, options.model_copy(update={"mip_gap": 0.0}))
+    if result.status.startswith("Infeasible"):
+        assert exact.status == "Infeasible"
+        return
+    assert feasible(model, full_start(inst, result.cand, model, result.picked["optimised"]))
+    got = result.terms.loc["optimised", "objective"]
+    assert got >= exact.objective - 1e-6
+    if result.status == "Optimal":
+        assert got <= exact.objective * 1.01 + 1e-6

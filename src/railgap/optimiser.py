@@ -44,7 +44,7 @@ from railgap.pipeline_report import (
     timetable,
     unclosed_gaps,
 )
-from railgap.pipeline_solve import SolveResult, chosen, relax, solve
+from railgap.pipeline_solve import SolveResult, chosen, feasible, relax, solve
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,14 @@ def explain(inst: Instance, cand: Candidates, options: Options) -> list[Finding]
             "vehicles with"
         )
         problems.append(Finding("budget", None, text))
-    must = [p for p in options.must_use if p not in set(ids[cand.plant])]
-    for plant in must:
-        reason = "is not known" if plant not in set(ids) else "cannot build any need in the horizon"
+    usable = set(ids[cand.plant[fits]])  # plants with a candidate that fits on its own
+    for plant in (p for p in options.must_use if p not in usable):
+        if plant not in set(ids):
+            reason = "is not known"
+        elif plant in set(ids[cand.plant]):
+            reason = "has no spare capacity for any need it could build in the horizon"
+        else:
+            reason = "cannot build any need in the horizon"
         problems.append(Finding("plant", plant, f"plant {plant} must be used but {reason}"))
     return problems
 
@@ -212,7 +217,12 @@ def solve_staged(
     progress("solving the linear relaxation (the lower bound)")
     lp = relax(model, options)
     if not lp.has_solution:
-        progress("the relaxation ran out of time: full MIP from the greedy plan")
+        if lp.status == "Infeasible":
+            progress("the relaxation is infeasible: no plan meets the options")
+            return SolveResult(
+                "Infeasible", np.inf, np.nan, np.nan, time.perf_counter() - tic, np.zeros(0)
+            )
+        progress(f"the relaxation stopped ({lp.status}): full MIP from the greedy plan")
         # The relaxation used some of the time: the full MIP gets what is left, and the
         # time reported is the whole solve's.
         res = solve(
@@ -227,42 +237,56 @@ def solve_staged(
     support = weight > SUPPORT_TOL
     support[plan] = True
     step = award_step(options, len(inst.months))
+    # The incumbent: the rounded plan if it meets every row (the options' rows included),
+    # else none yet (the restricted MIPs find one).
     best = full_start(inst, cand, model, plan)
-    objective = float(model.lp.col_cost_ @ best)
+    if not feasible(model, best):
+        best = np.zeros(0)
+    objective = float(model.lp.col_cost_ @ best) if best.size else np.inf
+
+    def gap_of(value: float, bound: float) -> float:
+        return max((value - bound) / max(abs(value), 1e-9), 0.0) if value < np.inf else np.inf
+
     for stage, (any_plant, share) in enumerate(RESTRICTED_STAGES, start=1):
-        gap = (objective - lp.bound) / max(abs(objective), 1e-9)
+        gap = gap_of(objective, lp.bound)
         if _within(gap, options) or left() <= MIN_STAGE_S:
             break
         progress(
-            f"restricted MIP {stage} of {len(RESTRICTED_STAGES)} (best plan {100 * gap:.1f}% "
-            "above the bound)"
+            f"restricted MIP {stage} of {len(RESTRICTED_STAGES)} (best plan "
+            + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "not found yet)")
         )
-        allowed = neighbourhood(cand, support, step, any_plant) | (best[: model.n_cand] > 0.5)
-        sub = solve(model, options, best, allowed, time_limit=max(left() * share, MIN_STAGE_S))
-        if sub.has_solution and float(model.lp.col_cost_ @ sub.values) < objective:
-            best = sub.values
-            objective = float(model.lp.col_cost_ @ best)
-    gap = (objective - lp.bound) / max(abs(objective), 1e-9)
+        allowed = neighbourhood(cand, support, step, any_plant)
+        if best.size:
+            allowed |= best[: model.n_cand] > 0.5
+        sub = solve(
+            model,
+            options,
+            best if best.size else None,
+            allowed,
+            time_limit=max(left() * share, MIN_STAGE_S),
+        )
+        if sub.has_solution and sub.objective < objective:
+            best, objective = sub.values, sub.objective
+    gap = gap_of(objective, lp.bound)
     if _within(gap, options) or left() <= MIN_STAGE_S:
         status = "Optimal" if _within(gap, options) else "Time limit reached"
-        return SolveResult(
-            status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
-        )
-    progress(f"full MIP (best plan {100 * gap:.1f}% above the bound)")
-    full = solve(model, options, best, time_limit=left())
-    if not full.has_solution or full.objective > objective:
-        return SolveResult(
-            full.status, max(gap, 0.0), objective, lp.bound, time.perf_counter() - tic, best
-        )
-    bound = max(full.bound, lp.bound)
-    return SolveResult(
-        full.status,
-        max((full.objective - bound) / max(abs(full.objective), 1e-9), 0.0),
-        full.objective,
-        bound,
-        time.perf_counter() - tic,
-        full.values,
+        return SolveResult(status, gap, objective, lp.bound, time.perf_counter() - tic, best)
+    progress(
+        "full MIP (best plan "
+        + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "not found yet)")
     )
+    full = solve(model, options, best if best.size else None, time_limit=left())
+    bound = max(full.bound, lp.bound) if full.bound == full.bound else lp.bound
+    if full.has_solution and full.objective < objective:
+        best, objective = full.values, full.objective
+    gap = gap_of(objective, bound)
+    if not best.size:
+        status = full.status
+    elif _within(gap, options):
+        status = "Optimal"
+    else:
+        status = "Time limit reached" if left() <= MIN_STAGE_S else full.status
+    return SolveResult(status, gap, objective, bound, time.perf_counter() - tic, best)
 
 
 def optimize_instance(inst: Instance, options: Options, progress: Progress = _quiet) -> Optimised:

@@ -112,6 +112,68 @@ def columns(lp: highspy.HighsLp, keep: np.ndarray) -> highspy.HighsLp:
     return sub
 
 
+#: Largest violation of a row, a bound or integrality a plan may have (HiGHS's own
+#: feasibility tolerance is 1e-7; scaled rows may be off by a little more).
+FEASIBILITY_TOL = 1e-6
+
+
+def violation(model: Model, values: np.ndarray) -> float:
+    """The largest amount by which ``values`` break a row, a bound or integrality."""
+    lp = model.lp
+    start = np.asarray(lp.a_matrix_.start_)
+    column = np.repeat(np.arange(lp.num_col_), np.diff(start))
+    activity = np.bincount(
+        np.asarray(lp.a_matrix_.index_),
+        weights=np.asarray(lp.a_matrix_.value_) * values[column],
+        minlength=lp.num_row_,
+    )
+    parts = [
+        np.asarray(lp.row_lower_) - activity,
+        activity - np.asarray(lp.row_upper_),
+        np.asarray(lp.col_lower_) - values,
+        values - np.asarray(lp.col_upper_),
+        np.abs(values[model.integer] - np.round(values[model.integer])),
+    ]
+    return float(max((p.max() for p in parts if p.size), default=0.0))
+
+
+def feasible(model: Model, values: np.ndarray) -> bool:
+    """Whether ``values`` (one per variable) meet every row, bound and integrality."""
+    return values.size == model.lp.num_col_ and violation(model, values) <= FEASIBILITY_TOL
+
+
+def _run(
+    model: Model,
+    options: Options,
+    keep: np.ndarray,
+    start: np.ndarray | None,
+    time_limit: float,
+) -> tuple[str, np.ndarray, float, float]:
+    """One HiGHS run: status, values at full length (empty if none), objective and bound."""
+    lp = model.lp if keep.all() else columns(model.lp, keep)
+    integer = np.flatnonzero(np.isin(np.flatnonzero(keep), model.integer)).astype(np.int32)
+    h = _highs(options, time_limit)
+    h.passModel(lp)
+    if len(integer):
+        kinds = np.full(len(integer), 1, dtype=np.uint8)
+        h.changeColsIntegrality(len(integer), integer, kinds)
+    if start is not None and feasible(model, start):
+        values = start[keep]
+        h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    values = np.zeros(0)
+    if info.primal_solution_status == highspy.kSolutionStatusFeasible:
+        values = np.zeros(model.lp.num_col_)
+        values[keep] = np.asarray(h.getSolution().col_value, dtype="float64")
+    reported = float(info.objective_function_value)
+    # With no integer variable left HiGHS solves an LP and gives no MIP bound: its optimum
+    # is its own bound.
+    bound = float(info.mip_dual_bound) if len(integer) or status != "Optimal" else reported
+    return status, values, reported, bound
+
+
 def solve(
     model: Model,
     options: Options,
@@ -121,40 +183,45 @@ def solve(
 ) -> SolveResult:
     """Solve the MIP with HiGHS within the time limit and gap; never raises on an outcome.
 
-    ``start`` (a value for every variable) is given to HiGHS as a starting solution;
-    ``allowed`` (a mask over candidates) keeps only those candidates: a restricted MIP,
-    built without the other columns, whose values come back at full length.
+    ``start`` (a value for every variable) is given to HiGHS as a starting solution when it
+    is feasible; ``allowed`` (a mask over candidates) keeps only those candidates: a
+    restricted MIP, built without the other columns, whose values come back at full length.
+
+    The answer is checked, not taken on trust: the objective is that of the values HiGHS
+    returns, and values that break a row or whose objective is not the one HiGHS reports
+    (HiGHS 1.x can return its starting solution's values with a better plan's objective)
+    are solved again without the start. The gap is recomputed from the objective and the
+    bound, and "Optimal" is kept only when it is within ``mip_gap``.
     """
     keep = np.ones(model.lp.num_col_, dtype=bool)
     if allowed is not None:
         keep[: model.n_cand] = allowed
-    lp = model.lp if allowed is None else columns(model.lp, keep)
-    integer = np.flatnonzero(np.isin(np.flatnonzero(keep), model.integer)).astype(np.int32)
-    h = _highs(options, options.time_limit_s if time_limit is None else time_limit)
+    limit = options.time_limit_s if time_limit is None else time_limit
     tic = time.perf_counter()
-    h.passModel(lp)
-    if len(integer):
-        kinds = np.full(len(integer), 1, dtype=np.uint8)
-        h.changeColsIntegrality(len(integer), integer, kinds)
-    if start is not None and len(start) == model.lp.num_col_:
-        values = start[keep]
-        h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
-    h.run()
+    status, values, reported, bound = _run(model, options, keep, start, limit)
+    cost = np.asarray(model.lp.col_cost_)
+
+    def consistent(found: np.ndarray, claimed: float) -> bool:
+        if not feasible(model, found):
+            return False
+        return abs(float(cost @ found) - claimed) <= 1e-6 * max(1.0, abs(claimed))
+
+    if values.size and not consistent(values, reported):
+        left = limit - (time.perf_counter() - tic)
+        again = _run(model, options, keep, None, max(left, 0.1))
+        if again[1].size and consistent(again[1], again[2]):
+            status, values, reported, bound = again
+        elif not feasible(model, values):
+            values = np.zeros(0)
     seconds = time.perf_counter() - tic
-    status = h.modelStatusToString(h.getModelStatus())
-    info = h.getInfo()
-    found = info.primal_solution_status == highspy.kSolutionStatusFeasible
-    values = np.zeros(model.lp.num_col_)
-    if found:
-        values[keep] = np.asarray(h.getSolution().col_value, dtype="float64")
-    return SolveResult(
-        status=status,
-        mip_gap=float(info.mip_gap) if found else float("inf"),
-        objective=float(info.objective_function_value) if found else float("nan"),
-        bound=float(info.mip_dual_bound),
-        seconds=seconds,
-        values=values if found else np.zeros(0),
-    )
+    if not values.size:
+        return SolveResult(status, float("inf"), float("nan"), bound, seconds, values)
+    objective = float(cost @ values)
+    gap = max((objective - bound) / max(abs(objective), 1e-9), 0.0)
+    # HiGHS's own test: relative gap within mip_gap, or an absolute gap within 1e-6.
+    if status == "Optimal" and objective - bound > options.mip_gap * abs(objective) + 1e-6:
+        status = "Feasible (gap above the target)"
+    return SolveResult(status, gap, objective, bound, seconds, values)
 
 
 def chosen(result: SolveResult, model: Model) -> np.ndarray:
