@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from railgap.dataset import as_of, load_dataset
@@ -166,3 +167,23 @@ def test_an_actual_date_later_than_the_as_of_date_is_not_seen(tmp_path):
 
     problems = check_facts_not_after_known_from(dataset)
     assert any("is after the row's known_from 2019-07-01" in p.message for p in problems)
+
+
+def test_a_dated_count_is_carried_with_its_own_date():
+    from railgap.dataset import resolve, typed_rows
+
+    base = dict(TOY_ROWS["orders"][0])
+    base.pop("known_from")
+    base["source"] = "https://example.org/toy"
+    rows = [
+        {**base, "units_delivered": 5, "known_from": "2020-02-01"},
+        {**base, "units_delivered": 10, "known_from": "2021"},  # a year-only date
+        {**base, "known_from": "2022-03-01"},  # a later revision that states no count
+    ]
+    frame = typed_rows("orders", rows, "orders.csv")
+    row = resolve(frame, ["order_id"], dt.date(2022, 6, 1)).iloc[0]
+    assert row["units_delivered"] == 10
+    assert row["units_delivered_at_y"] == 2021
+    assert np.isnan(row["units_delivered_at_mo"])  # year only: not the 2020 row's February
+    earlier = resolve(frame, ["order_id"], dt.date(2020, 6, 1)).iloc[0]
+    assert (earlier["units_delivered"], earlier["units_delivered_at_mo"]) == (5, 2)

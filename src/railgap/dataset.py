@@ -334,11 +334,12 @@ def _carried(column: str) -> bool:
     ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at`` date of the
     row that stated them) are kept from earlier revisions when a later one leaves them empty.
     """
-    return (
-        column.startswith("actual_")
-        or column in COUNTS
-        or any(column == f"{count}_at_{part}" for count in COUNTS for part in ("y", "mo"))
-    )
+    return column.startswith("actual_") or column in COUNTS or _count_date(column)
+
+
+def _count_date(column: str) -> bool:
+    """Whether a column is the year or month of a dated count (carried with its count)."""
+    return any(column == f"{count}_at_{part}" for count in COUNTS for part in ("y", "mo"))
 
 
 def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:
@@ -351,11 +352,24 @@ def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame
     cutoff = np.datetime64(as_of, "ns")
     visible = frame[frame["_known_by"].to_numpy() <= cutoff]
     ordered = visible.sort_values(["_known_by", "_line"], kind="stable")
-    carried = [c for c in ordered.columns if _carried(c)]
+    carried = [c for c in ordered.columns if _carried(c) and not _count_date(c)]
     if carried and len(ordered):
         ordered = ordered.copy()
         filled = ordered.groupby(key, sort=False)[carried].ffill()
         ordered[carried] = filled
+        # A dated count is carried whole: the count and its date come from the same
+        # (latest earlier) row that stated it, never a year from one and a month from another.
+        for count in COUNTS:
+            if count not in ordered.columns or f"{count}_at_y" not in ordered.columns:
+                continue
+            stated = visible.loc[ordered.index, count].notna().to_numpy()
+            row = pd.Series(np.where(stated, np.arange(len(ordered)), np.nan), index=ordered.index)
+            source = row.groupby([ordered[k] for k in key], sort=False).ffill().to_numpy()
+            has = ~np.isnan(source)
+            at = np.where(has, source, 0).astype(int)
+            for part in ("_at_y", "_at_mo"):
+                column = ordered[f"{count}{part}"].to_numpy(dtype="float64")
+                ordered[f"{count}{part}"] = np.where(has, column[at], np.nan)
     latest = ordered.drop_duplicates(key, keep="last").sort_values("_line", kind="stable")
     return _forget_future_facts(latest, as_of)
 
