@@ -94,3 +94,63 @@ def test_waiting_for_a_slot_counts_towards_the_limit():
     # Here the first holds the slot past the second's limit: both are 408s.
     short = EngineLimiter(time_limit_s=0.15, slots=1)
     assert anyio.run(_outcomes, short, work, 0.5, 0.01) == [408, 408]
+
+
+def test_waiting_requests_are_served_in_turn():
+    limiter = EngineLimiter(time_limit_s=5, slots=1)
+    order: list[int] = []
+
+    def note(i: int) -> int:
+        order.append(i)
+        time.sleep(0.02)
+        return i
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for i in range(6):
+                group.start_soon(limiter.run, note, i)
+                await anyio.sleep(0.005)
+
+    anyio.run(main)
+    assert order == list(range(6))
+    assert limiter.slots.borrowed_tokens == 0
+
+
+def test_slots_come_back_after_errors_and_timeouts():
+    limiter = EngineLimiter(time_limit_s=0.1, slots=2)
+
+    def fail() -> None:
+        raise ValueError("engine error")
+
+    async def main() -> None:
+        with pytest.raises(ValueError, match="engine error"):
+            await limiter.run(fail)
+        with pytest.raises(RequestError):
+            await limiter.run(time.sleep, 0.3)
+        await anyio.sleep(0.4)  # the timed-out computation ends and gives its slot back
+
+    anyio.run(main)
+    assert limiter.slots.borrowed_tokens == 0
+
+
+def test_heavy_work_leaves_a_slot_for_the_rest():
+    work = Work()
+    limiter = EngineLimiter(time_limit_s=5, slots=2, heavy_slots=1)
+    quick: list[float] = []
+
+    async def main() -> None:
+        async def light() -> None:
+            tic = time.monotonic()
+            await limiter.run(time.sleep, 0.01)
+            quick.append(time.monotonic() - tic)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(lambda: limiter.run(work, 0.3, heavy=True))
+            group.start_soon(lambda: limiter.run(work, 0.3, heavy=True))
+            await anyio.sleep(0.05)
+            group.start_soon(light)
+
+    anyio.run(main)
+    assert work.most == 1  # the second heavy request waited for the first
+    assert quick[0] < 0.2  # the light one did not wait behind them
+    assert limiter.slots.borrowed_tokens == limiter.heavy_slots.borrowed_tokens == 0

@@ -422,7 +422,9 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         from railgap import optimize_view
 
         date = service.date(as_of)
-        result = await engine.run(service.optimize, date, from_year, to_year, weights, time_limit)
+        result = await engine.run(
+            service.optimize, date, from_year, to_year, weights, time_limit, heavy=True
+        )
         return _send(
             format,
             lambda: optimize_view.as_json(result),

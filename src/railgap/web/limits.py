@@ -8,9 +8,9 @@ valid token.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,8 +26,8 @@ DEFAULT_TIME_LIMIT_S = 20.0
 MAX_WEB_SOLVE_S = 10.0
 #: Engine computations run at once; more wait (within the time limit) for a slot.
 ENGINE_SLOTS = 2
-#: How often a request waiting for a slot looks again (seconds).
-SLOT_POLL_S = 0.01
+#: Of those, how many may run heavy work (the optimiser) at once.
+HEAVY_SLOTS = 1
 
 T = TypeVar("T")
 
@@ -110,31 +110,35 @@ class _GaveUp(Exception):
 
 
 class EngineLimiter:
-    """Runs engine work in worker threads: a few at once, each within a time limit.
+    """Runs engine work in worker threads: a few at once, in turn, each within a time limit.
 
-    A slot is held until the work really ends, even when its request has timed out: Python
-    cannot stop a thread, so a timed-out computation still counts against the slots, and no
-    number of timed-out requests can run more than ``slots`` computations at once.
+    Requests wait for a slot first come, first served. A slot is held until the work really
+    ends, even when its request has timed out: Python cannot stop a thread, so a timed-out
+    computation still counts, and no number of timed-out requests can run more than
+    ``slots`` computations at once. Heavy work (the optimiser) also needs one of
+    ``heavy_slots``, so it can never take every slot from the rest of the API.
     """
 
-    def __init__(self, time_limit_s: float = DEFAULT_TIME_LIMIT_S, slots: int = ENGINE_SLOTS):
+    def __init__(
+        self,
+        time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+        slots: int = ENGINE_SLOTS,
+        heavy_slots: int = HEAVY_SLOTS,
+    ):
         self.time_limit_s = time_limit_s
-        self.slots = threading.BoundedSemaphore(slots)
+        self.slots = anyio.CapacityLimiter(slots)
+        self.heavy_slots = anyio.CapacityLimiter(heavy_slots)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run(self, fn: Callable[..., T], *args: Any, heavy: bool = False) -> T:
         """Run ``fn(*args)`` in a worker thread; 408 past the time limit.
 
-        Waiting for a free slot counts towards the limit. A thread past it is left to finish
-        on its own, holding its slot, and its result dropped.
+        Waiting for a slot counts towards the limit. A thread past it is left to finish on
+        its own, holding its slots, and its result dropped.
         """
-        deadline = time.monotonic() + self.time_limit_s
-        while not self.slots.acquire(blocking=False):
-            if time.monotonic() >= deadline:
-                raise self._timeout()
-            await anyio.sleep(SLOT_POLL_S)
-
-        # The slot passes to the thread when it starts; if the request gives up first, the
-        # request gives the slot back and the thread, when it starts, does nothing.
+        token = object()
+        held: list[anyio.CapacityLimiter] = []
+        # The slots pass to the thread when it starts; if the request gives up first, the
+        # request gives them back and the thread, when it starts, does nothing.
         claim = threading.Lock()
         taken = [False]
 
@@ -144,24 +148,32 @@ class EngineLimiter:
                 taken[0] = True
                 return first
 
+        def give_back() -> None:
+            while held:
+                held.pop().release_on_behalf_of(token)
+
         def work() -> T:
             if not take():
                 raise _GaveUp
             try:
                 return fn(*args)
             finally:
-                self.slots.release()
+                # If the event loop has ended there is nothing left to share.
+                with contextlib.suppress(RuntimeError):
+                    anyio.from_thread.run_sync(give_back)
 
         try:
-            with anyio.fail_after(max(deadline - time.monotonic(), 0.0)):
+            with anyio.fail_after(self.time_limit_s):
+                for lane in (self.heavy_slots, self.slots) if heavy else (self.slots,):
+                    await lane.acquire_on_behalf_of(token)
+                    held.append(lane)
                 return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         except TimeoutError:
-            raise self._timeout() from None
+            raise RequestError(
+                408,
+                "time_limit",
+                f"the answer took longer than the {self.time_limit_s:g} s time limit",
+            ) from None
         finally:
-            if take():  # the thread never started: its slot is still the request's
-                self.slots.release()
-
-    def _timeout(self) -> RequestError:
-        return RequestError(
-            408, "time_limit", f"the answer took longer than the {self.time_limit_s:g} s time limit"
-        )
+            if take():  # the thread never started: the slots are still the request's
+                give_back()

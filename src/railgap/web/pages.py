@@ -238,7 +238,9 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
     ) -> Response:
         date = service.date(as_of or None)
         to_year = to if to is not None else min(date.year + PIPELINE_YEARS, 2100)
-        context = await engine.run(pipeline_context, service, date, to_year, weights or None)
+        context = await engine.run(
+            pipeline_context, service, date, to_year, weights or None, heavy=True
+        )
         return t.TemplateResponse(request, "pipeline.html", context)
 
     SavedId = Annotated[
