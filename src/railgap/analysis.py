@@ -597,7 +597,7 @@ def run_simulation(
 def optimize(
     as_of: str | dt.date | None = None,
     from_year: int | None = None,
-    to_year: int = 2040,
+    to_year: int | None = None,
     weights: str | dict[str, float] | None = None,
     options: Any = None,
     data: str | Path | Dataset | None = None,
@@ -614,7 +614,7 @@ def optimize(
     :class:`railgap.pipeline_run.OptimizeResult` whose ``timetable``, ``plants``,
     ``plant_months``, ``terms``, ``gaps`` and ``tenders`` are stamped DataFrames.
     """
-    from railgap.pipeline_options import Options, Weights, parse_weights
+    from railgap.pipeline_options import Options, Weights, default_to_year, parse_weights
     from railgap.pipeline_run import run_optimize
 
     opts = options if isinstance(options, Options) else Options.model_validate(options or {})
@@ -629,4 +629,5 @@ def optimize(
     resolved = as_of_dataset(dataset, date, tables)
     stamp = _stamp(dataset, date, a).as_dict()
     first = date.year if from_year is None else from_year
-    return run_optimize(resolved, a, first, to_year, opts, stamp, progress)
+    last = default_to_year(date.year) if to_year is None else to_year
+    return run_optimize(resolved, a, first, last, opts, stamp, progress)

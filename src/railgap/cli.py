@@ -319,7 +319,12 @@ def optimize(
     from_year: Annotated[
         int | None, typer.Option("--from", help="First year of the horizon (default: as-of year).")
     ] = None,
-    to_year: Annotated[int, typer.Option("--to", help="Last year of the horizon.")] = 2040,
+    to_year: Annotated[
+        int | None,
+        typer.Option(
+            "--to", help="Last year of the horizon (default: 2040, or 16 years on if later)."
+        ),
+    ] = None,
     weights: Annotated[
         str | None,
         typer.Option(

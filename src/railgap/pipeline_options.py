@@ -11,6 +11,7 @@ Weights turn the three objective terms into one number; their units are those of
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from railgap.errors import DataError, Problem
 
 NonNegative = Annotated[float, Field(ge=0, le=1e6)]
+#: A plain decimal number (no nan, inf or digit separators), as weights are written.
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 class Weights(BaseModel):
@@ -69,18 +72,26 @@ def parse_weights(text: str | None, base: Weights | None = None) -> Weights:
             raise DataError(
                 [Problem("--weights", None, name or part, f"is not one of {', '.join(values)}")]
             )
-        try:
-            values[name] = float(value)
-        except ValueError:
-            raise DataError(
-                [Problem("--weights", None, name, f"'{value}' is not a number")]
-            ) from None
+        if not NUMBER.fullmatch(value.strip()):
+            raise DataError([Problem("--weights", None, name, f"'{value}' is not a number")])
+        values[name] = float(value)
     try:
         return Weights.model_validate(values)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
         raise DataError([Problem("--weights", None, field, err["msg"])]) from None
+
+
+#: The horizon's last year when none is given: 2040, or this many years after the as-of
+#: year when that is later (16 years: as of January 2024, 2024-2040).
+DEFAULT_TO_YEAR = 2040
+DEFAULT_HORIZON_YEARS = 16
+
+
+def default_to_year(as_of_year: int) -> int:
+    """The last year of the horizon when none is given (see :data:`DEFAULT_TO_YEAR`)."""
+    return min(max(DEFAULT_TO_YEAR, as_of_year + DEFAULT_HORIZON_YEARS), 2100)
 
 
 def award_step(options: Options, n_months: int) -> int:

@@ -285,6 +285,16 @@ def test_optimize_json_is_the_cli_json(toy_client: TestClient, toy: Path):
     assert all(row["status"] != "unmet" for row in placed)
 
 
+def test_optimize_default_horizon_is_the_clis_and_the_pages(toy_client: TestClient, toy: Path):
+    for as_of, horizon in (("2022-06-01", "2022-2040"), ("2045-03-01", "2045-2061")):
+        body = toy_client.get(f"/api/optimize?as_of={as_of}").json()
+        assert body["solver"]["horizon"] == horizon
+        cli = _cli_json("optimize", "--as-of", as_of, "--data", str(toy))
+        assert cli["solver"]["horizon"] == horizon
+        page = toy_client.get(f"/pipeline?as_of={as_of}").text
+        assert f'<span id="horizon-shown">{horizon}</span>' in page
+
+
 def test_optimize_csv_tables(toy_client: TestClient):
     for table, key in (("timetable", "need_id"), ("plants", "plant_id"), ("terms", "plan")):
         response = toy_client.get(f"/api/optimize?as_of={TOY_DATE}&format=csv&table={table}")
@@ -303,6 +313,8 @@ def test_optimize_is_bounded_and_names_bad_input(toy_client: TestClient):
         ("time_limit=0", "time_limit"),
         ("weights=speed=1", "speed"),
         ("weights=jobs=-1", "jobs"),
+        ("weights=jobs=nan", "'nan' is not a number"),
+        ("weights=jobs=1_0", "'1_0' is not a number"),
         ("from=2030&to=2025", "from (2030) <= to (2025)"),
         ("to=2101", "to"),
     ):

@@ -357,6 +357,17 @@ def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
         assert trace["y"] == pytest.approx([r[column] for r in mine], abs=1e-3), column
     _shot(page, "pipeline-2024-01-15")
     assert page.errors == []
+    # The weights field's pattern compiles as the browser reads it (flag v) and tells good
+    # weights from bad.
+    check = """text => {
+        const box = document.getElementById('weights');
+        new RegExp(box.pattern, 'v');
+        box.value = text;
+        return box.checkValidity();
+    }"""
+    assert page.evaluate(check, "jobs=1, overage=0.5")
+    assert not page.evaluate(check, "jobs=abc")
+    page.fill("#weights", "")
 
     # The form asks again for a shorter horizon.
     with page.expect_navigation(timeout=60_000):

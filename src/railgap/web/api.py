@@ -392,8 +392,14 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
             Query(alias="from", ge=1990, le=2100, description="First year (default: as-of year)."),
         ] = None,
         to_year: Annotated[
-            int, Query(alias="to", ge=1990, le=2100, description="Last year of the horizon.")
-        ] = 2040,
+            int | None,
+            Query(
+                alias="to",
+                ge=1990,
+                le=2100,
+                description="Last year of the horizon (default: 2040, or 16 years on if later).",
+            ),
+        ] = None,
         weights: Annotated[
             str | None,
             Query(
@@ -420,10 +426,12 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
     ) -> Response:
         """As ``railgap optimize --json``: timetable, plants before and after, terms, gaps."""
         from railgap import optimize_view
+        from railgap.pipeline_options import default_to_year
 
         date = service.date(as_of)
+        last = default_to_year(date.year) if to_year is None else to_year
         result = await engine.run(
-            service.optimize, date, from_year, to_year, weights, time_limit, heavy=True
+            service.optimize, date, from_year, last, weights, time_limit, heavy=True
         )
         return _send(
             format,

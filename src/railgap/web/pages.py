@@ -19,14 +19,13 @@ from fastapi.templating import Jinja2Templates
 
 from railgap import render
 from railgap.dates import date_month, month_label
+from railgap.pipeline_options import default_to_year
 from railgap.web import charts
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import Service
 
 HERE = Path(__file__).parent
 AsOf = Annotated[str | None, Query(max_length=10)]
-#: The pipeline page's default horizon: this many years after the as-of year.
-PIPELINE_YEARS = 16
 
 
 def templates() -> Jinja2Templates:
@@ -237,7 +236,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         weights: Annotated[str | None, Query(max_length=200)] = None,
     ) -> Response:
         date = service.date(as_of or None)
-        to_year = to if to is not None else min(date.year + PIPELINE_YEARS, 2100)
+        to_year = to if to is not None else default_to_year(date.year)
         context = await engine.run(
             pipeline_context, service, date, to_year, weights or None, heavy=True
         )
