@@ -188,3 +188,23 @@ def test_the_transpennine_tender_is_mapped_end_to_end(march_2024):
     assert tpe["plant_id"] == inst.plants["plant_id"].iloc[opt.cand.plant[pick[0]]]
     assert tenders.loc["chiltern-lowemission-2023", "reason"] == "states no traction"
     assert result.tenders.attrs["as_of"] == "2024-03-01"
+
+
+def test_a_tenders_need_the_plan_cannot_place_is_marked_not_placed():
+    # One plant, 4 vehicles a month, its firm book filling it from month 7. A 16-vehicle
+    # tender expected in month 3 takes both 8-vehicle needs, but from month 3 only one
+    # two-month build fits before month 7: the other cannot be placed.
+    firm = np.zeros((1, 24))
+    firm[0, 7:] = 4.0
+    base = tiny_instance([8, 8], [14, 20], [4.0], [0], months=24, early_months=12, firm=firm)
+    inst = with_tenders(base, [tender(vehicles=16.0)])
+    result = optimize_instance(inst, Options.model_validate(MONTHLY))
+    by = dict(zip(result.timetable["need_id"], result.timetable["procured_by"], strict=True))
+    placed = inst.needs["need_id"].iloc[result.cand.need[result.picked["as_procured"]]].tolist()
+    assert len(placed) == 1
+    lost = "need1" if placed == ["need0"] else "need0"
+    assert by == {placed[0]: "t1", lost: "t1 (not placed)"}
+    row = tender_table(inst, result.cand, result.picked["as_procured"]).iloc[0]
+    assert row["reason"] == (
+        "1 of its 2 needs could not be placed from its expected award in the horizon"
+    )

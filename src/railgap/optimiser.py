@@ -312,6 +312,7 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
             cand,
             plans["optimised"],
             {f.key: f.text for f in findings if f.about == "need" and f.key is not None},
+            plans["as_procured"],
         ),
         plants=plant_summary(inst, cand, plans),
         plant_months=plant_months(inst, cand, plans["optimised"]),

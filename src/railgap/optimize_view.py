@@ -118,9 +118,11 @@ def print_procured(result: OptimizeResult) -> None:
     """How the as-procured plan timed the needs: from each open tender, else just in time."""
     by = result.timetable["procured_by"]
     timed = int((by != "just in time").sum())
+    lost = int(by.str.endswith("(not placed)").sum())
     console.print(
         f"As procured (expected pipeline): {timed} need(s) timed from an open tender's "
-        f"expected award, {len(by) - timed} just in time.",
+        f"expected award{f' ({lost} of them could not be placed)' if lost else ''}, "
+        f"{len(by) - timed} just in time.",
         markup=False,
         highlight=False,
     )
@@ -128,11 +130,13 @@ def print_procured(result: OptimizeResult) -> None:
         t = {str(k): render.clean(v) for k, v in record.items()}
         head = f"  {t['tender_id']} ({t['stage']}"
         head += f", expected award {t['expected_award']})" if t["expected_award"] else ")"
-        if t["reason"] is None:
+        if t["award"]:
             text = (
                 f"{head}: {render.fmt_int(t['vehicles'])} vehicles procure {t['needs']}; "
                 f"awarded {t['award']} at {t['plant_id']}"
             )
+            if t["reason"]:
+                text += f" ({t['reason']})"
         else:
             text = f"{head}: not used, {t['reason']}"
         console.print(text, markup=False, highlight=False)

@@ -48,11 +48,17 @@ def terms_table(terms: dict[str, Terms]) -> pd.DataFrame:
 
 
 def timetable(
-    inst: Instance, cand: Candidates, picked: np.ndarray, why: dict[str, str]
+    inst: Instance,
+    cand: Candidates,
+    picked: np.ndarray,
+    why: dict[str, str],
+    procured: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One row per need: award month, plant and build window, or why it is unmet.
 
-    ``why`` gives, by need_id, what the check stage found about a need.
+    ``why`` gives, by need_id, what the check stage found about a need; ``procured`` is the
+    as-procured plan, so that ``procured_by`` marks a tender's need that plan could not
+    place ("<tender> (not placed)").
     """
     needs = inst.needs
     row_of = np.full(len(needs), -1)
@@ -95,7 +101,7 @@ def timetable(
             "in_service_end": when_got(label(end + inst.lag_months)),
             "late_months": np.where(got, late, np.nan),
             "overage_vehicle_years": np.where(got, overage[c], cand.unmet_overage).round(1),
-            "procured_by": inst.procurement.procured_by,
+            "procured_by": _procured_by(inst, cand, procured),
             "reason": [
                 None
                 if g or due > inst.last_month
@@ -109,6 +115,18 @@ def timetable(
         }
     )
     return frame.sort_values(["due", "need_id"]).reset_index(drop=True)
+
+
+def _procured_by(inst: Instance, cand: Candidates, procured: np.ndarray | None) -> np.ndarray:
+    """Per need: the tender the as-procured plan times it from, or ``just in time``."""
+    by = inst.procurement.procured_by.astype(object)
+    if procured is None:
+        return by
+    placed = np.zeros(len(inst.needs), dtype=bool)
+    placed[cand.need[procured]] = True
+    lost = (inst.procurement.tender >= 0) & ~placed
+    by[lost] = [f"{b} (not placed)" for b in by[lost]]
+    return by
 
 
 def tender_table(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.DataFrame:
@@ -125,8 +143,14 @@ def tender_table(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.Dat
         awards = sorted({month_label(int(a)) for a in cand.award[mine]})
         plants = list(dict.fromkeys(ids[cand.plant[mine]]))
         reason = None if pd.isna(t["reason"]) else t["reason"]
+        mapped = int((tenders.tender == k).sum())
         if reason is None and not len(mine):
             reason = "no capable plant can build its needs from its expected award in the horizon"
+        elif reason is None and len(mine) < mapped:
+            reason = (
+                f"{mapped - len(mine)} of its {mapped} needs could not be placed from its "
+                "expected award in the horizon"
+            )
         expected = t["expected_award"]
         rows.append(
             {
