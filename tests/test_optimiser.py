@@ -238,3 +238,20 @@ def test_a_must_use_plant_with_no_room_is_reported_before_solving():
     result = optimize_instance(inst, Options(must_use=["plant1"]))
     assert result.status == "Infeasible (checked before solving)"
     assert any("plant1 must be used but has no spare capacity" in p for p in result.problems)
+
+
+def test_a_room_left_only_by_rounding_gets_no_cover_row():
+    # Capacity 0.1 + 0.2 less a firm load of 0.3 leaves 5.6e-17 "room": a cover row there
+    # would count a build as 1e16 parts, which HiGHS refuses.
+    capacity = 0.1 + 0.2
+    firm = np.full((2, 24), 0.0)
+    firm[0, :] = 0.3
+    capable = np.ones((2, 2), dtype=bool)
+    inst = tiny_instance([4, 4], [12, 16], [capacity, 4.0], [100, 100], months=24, firm=firm,
+                         capable=capable, early_months=6)  # fmt: skip
+    options = Options.model_validate(EXACT)
+    cand = candidates(inst, options)
+    covered = solve(build_model(inst, cand, options), options)
+    plain = solve(build_model(inst, cand, options, cover_parts=()), options)
+    assert covered.status == plain.status == "Optimal"
+    assert covered.objective == pytest.approx(plain.objective)

@@ -167,11 +167,16 @@ def add_covers(
     down by a tolerance keeps every count at or below its exact value, so the row stays
     valid; rows in which fewer than two builds count are left out (they cut nothing).
     """
+    # A room that is zero but for rounding (capacity less a firm load equal to it) gets no
+    # row: its capacity row already keeps every build out, and dividing by it would give
+    # counts HiGHS refuses.
+    roomy = room[pt] > 1e-9
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(room[pt] > 0, e_v / room[pt], 0.0)
+        share = np.where(roomy, e_v / np.where(roomy, room[pt], 1.0), 0.0)
     n_l = len(room)
     for q in parts:
-        count = np.ceil(q * share - 1e-6) - 1
+        # A count of q or more keeps a build out alone, as the capacity row does: capped.
+        count = np.minimum(np.ceil(q * share - 1e-6) - 1, q)
         counts = count > 0
         rows = np.flatnonzero(np.bincount(pt[counts], minlength=n_l) >= 2)
         index = np.full(n_l, -1)

@@ -18,6 +18,9 @@ import numpy as np
 from railgap.pipeline_model import Model
 from railgap.pipeline_options import Options
 
+#: The status when HiGHS refuses the model's arrays (e.g. a coefficient over 1e15).
+MODEL_REFUSED = "Model refused by HiGHS"
+
 
 @dataclass(frozen=True)
 class SolveResult:
@@ -69,7 +72,9 @@ def relax(model: Model, options: Options) -> SolveResult:
     """Solve the linear relaxation: its optimum is a lower bound on every plan's objective."""
     h = _highs(options, options.time_limit_s)
     tic = time.perf_counter()
-    h.passModel(model.lp)
+    if h.passModel(model.lp) == highspy.HighsStatus.kError:
+        nan = float("nan")
+        return SolveResult(MODEL_REFUSED, float("inf"), nan, float("-inf"), 0.0, np.zeros(0))
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
@@ -153,7 +158,8 @@ def _run(
     lp = model.lp if keep.all() else columns(model.lp, keep)
     integer = np.flatnonzero(np.isin(np.flatnonzero(keep), model.integer)).astype(np.int32)
     h = _highs(options, time_limit)
-    h.passModel(lp)
+    if h.passModel(lp) == highspy.HighsStatus.kError:
+        return MODEL_REFUSED, np.zeros(0), float("nan"), float("nan")
     if len(integer):
         kinds = np.full(len(integer), 1, dtype=np.uint8)
         h.changeColsIntegrality(len(integer), integer, kinds)
