@@ -149,6 +149,8 @@ def _csc(
 
 #: Parts a plant-month's room is split into by the capacity covers (2b in ``build_model``).
 COVER_PARTS = (2, 3)
+#: Least room (vehicle-equivalents a month) a plant-month needs to get capacity covers.
+COVER_MIN_ROOM = 1e-3
 
 
 def add_covers(
@@ -167,16 +169,17 @@ def add_covers(
     down by a tolerance keeps every count at or below its exact value, so the row stays
     valid; rows in which fewer than two builds count are left out (they cut nothing).
     """
-    # A room that is zero but for rounding (capacity less a firm load equal to it) gets no
-    # row: its capacity row already keeps every build out, and dividing by it would give
-    # counts HiGHS refuses.
-    roomy = room[pt] > 1e-9
+    # A room under COVER_MIN_ROOM (e.g. zero but for rounding: capacity less a firm load
+    # equal to it) gets no row: the covers are cuts, not needed for a correct model, and
+    # dividing by such a room gives counts HiGHS refuses (1e16 at a room of 5e-17).
+    roomy = room[pt] > COVER_MIN_ROOM
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(roomy, e_v / np.where(roomy, room[pt], 1.0), 0.0)
     n_l = len(room)
     for q in parts:
-        # A count of q or more keeps a build out alone, as the capacity row does: capped.
-        count = np.minimum(np.ceil(q * share - 1e-6) - 1, q)
+        # A count of q or more keeps a build out of the month alone, as the capacity row
+        # does; left uncapped, it also keeps the relaxation's fraction of it small.
+        count = np.ceil(q * share - 1e-6) - 1
         counts = count > 0
         rows = np.flatnonzero(np.bincount(pt[counts], minlength=n_l) >= 2)
         index = np.full(n_l, -1)
