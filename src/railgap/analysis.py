@@ -46,14 +46,18 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
 
 
-def get_dataset(data: str | Path | Dataset | None = None, db: str | None = None) -> Dataset:
+def get_dataset(
+    data: str | Path | Dataset | None = None, db: str | None = None, create: bool = False
+) -> Dataset:
     """Return a validated dataset: the one given, a folder's, the database's, or the embedded one.
 
     Every command that reads data comes through here. In order: a ``Dataset`` or a folder
     (``data``); else the database named by ``db`` or ``$RAILGAP_DATABASE_URL``, or the
     default SQLite file when it exists (see ``railgap.store.location.configured_url``); else
     the embedded dataset. Folders are cached by their files' sizes and modification times,
-    databases by the version every write changes, so edited data is read again.
+    databases by the version every write changes, so edited data is read again. A named
+    SQLite file that does not exist is an error (a mistyped path would otherwise become a
+    new database), unless ``create`` (the web app, which keeps its scenarios there).
     """
     if isinstance(data, Dataset):
         return data
@@ -67,7 +71,7 @@ def get_dataset(data: str | Path | Dataset | None = None, db: str | None = None)
             from railgap.store.engine import get_engine
             from railgap.store.reading import read_dataset
 
-            return read_dataset(get_engine(url))
+            return read_dataset(get_engine(url, create=create))
     folder = Path(data) if data is not None else data_dir()
     return _cached_dataset(str(data) if data is not None else None, _fingerprint(folder))
 
@@ -132,7 +136,13 @@ def outlook(
     any plant with GB work in the two years before the date or after it, or with units
     still to deliver. ``all_plants=True`` lists every plant known on the date.
     """
-    loading, stamp, resolved = run(as_of, data, assumptions)
+    return outlook_of(*run(as_of, data, assumptions), all_plants)
+
+
+def outlook_of(
+    loading: Loading, stamp: Stamp, resolved: Dataset, all_plants: bool = False
+) -> pd.DataFrame:
+    """The outlook table (see :func:`outlook`) from a loading run already made."""
     frame = loading.outlook
     if not all_plants and len(frame):
         frame = frame[relevant_plants(loading, resolved)]
@@ -430,18 +440,7 @@ def run_scenario(
     from railgap.scenario import read_scenario
 
     spec, levers = read_scenario(path)
-    return run_parsed_scenario(spec, levers, str(path), data, assumptions)
-
-
-def run_parsed_scenario(
-    spec: Scenario,
-    levers: list[tuple[str, Lever]],
-    where: str,
-    data: str | Path | Dataset | None = None,
-    assumptions: str | Path | Assumptions | None = None,
-) -> pd.DataFrame:
-    """Run a scenario already parsed (e.g. from uploaded text); as :func:`run_scenario`."""
-    return scenario_whatif(spec, levers, where, data, assumptions)[0]
+    return scenario_whatif(spec, levers, str(path), data, assumptions)[0]
 
 
 def scenario_whatif(
@@ -625,8 +624,7 @@ def optimize(
     date = _as_date(as_of)
     dataset = get_dataset(data, db)
     a = get_assumptions(assumptions)
-    tables = (*LOADING_TABLES, "fleets", "tenders")
-    resolved = as_of_dataset(dataset, date, tables)
+    resolved = as_of_dataset(dataset, date, SCENARIO_TABLES)
     stamp = _stamp(dataset, date, a).as_dict()
     first = date.year if from_year is None else from_year
     last = default_to_year(date.year) if to_year is None else to_year

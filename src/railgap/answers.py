@@ -84,13 +84,6 @@ def table_body(frame: pd.DataFrame, key: str, columns: list[str] | None) -> dict
     }
 
 
-def table_csv(frame: pd.DataFrame, columns: list[str] | None) -> str:
-    """A stamped table as CSV, each row carrying as_of, assumptions and dataset hash."""
-    from railgap import render
-
-    return render.to_csv(frame, columns)
-
-
 def plant_body(report: PlantReport) -> dict[str, Any]:
     """One plant's answer as JSON: stamp, outlook row, orders, months and sources."""
     from railgap import render, terminal

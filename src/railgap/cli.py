@@ -88,13 +88,13 @@ def _emit(
     show: Callable[[pd.DataFrame], None],
 ) -> None:
     """Print a stamped table as JSON (the stamp, then ``key``: rows), CSV, or for people."""
-    from railgap import answers
+    from railgap import answers, render
 
     if as_json:
         body = answers.table_body(frame, key, columns)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
     elif as_csv:
-        typer.echo(answers.table_csv(frame, columns), nl=False)
+        typer.echo(render.to_csv(frame, columns), nl=False)
     else:
         show(frame)
 

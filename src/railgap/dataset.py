@@ -331,15 +331,10 @@ COUNTS = ("units_in_service", "units_delivered")
 def _carried(column: str) -> bool:
     """Columns recording what happened: once public, a fact stays known.
 
-    ``actual_*`` dates and dated counts (``COUNTS``, with the ``<count>_at`` date of the
-    row that stated them) are kept from earlier revisions when a later one leaves them empty.
+    ``actual_*`` dates and dated counts (``COUNTS``) are kept from earlier revisions when a
+    later one leaves them empty; :func:`resolve` carries a count's date with it.
     """
-    return column.startswith("actual_") or column in COUNTS or _count_date(column)
-
-
-def _count_date(column: str) -> bool:
-    """Whether a column is the year or month of a dated count (carried with its count)."""
-    return any(column == f"{count}_at_{part}" for count in COUNTS for part in ("y", "mo"))
+    return column.startswith("actual_") or column in COUNTS
 
 
 def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame:
@@ -352,7 +347,7 @@ def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame
     cutoff = np.datetime64(as_of, "ns")
     visible = frame[frame["_known_by"].to_numpy() <= cutoff]
     ordered = visible.sort_values(["_known_by", "_line"], kind="stable")
-    carried = [c for c in ordered.columns if _carried(c) and not _count_date(c)]
+    carried = [c for c in ordered.columns if _carried(c)]
     if carried and len(ordered):
         ordered = ordered.copy()
         filled = ordered.groupby(key, sort=False)[carried].ffill()

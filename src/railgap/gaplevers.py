@@ -22,7 +22,7 @@ from railgap.dataset import Dataset
 from railgap.dates import date_month
 from railgap.loading import Loading
 from railgap.scenario import MAX_LEVER_UNITS, VaryOrder
-from railgap.uncertainty import OPEN_STAGES
+from railgap.uncertainty import open_rows
 from railgap.whatif import run_whatif
 
 #: How many of the plant's most recent orders a variation is tried on.
@@ -79,9 +79,7 @@ def variation_candidates(
     per_vehicle = (mine["vehicle_equivalents"] / mine["vehicles"]).groupby(mine["order_id"]).max()
     orders = resolved["orders"].set_index("order_id")
     latest_first = mine.sort_values("end", ascending=False)["order_id"].drop_duplicates()
-    recent = [
-        o for o in latest_first if o in orders.index and orders.loc[o, "status"] != "cancelled"
-    ]
+    recent = [o for o in latest_first if o in orders.index]  # windows hold built orders only
     start = loading.as_of + dt.timedelta(days=1)
     rows: list[dict[str, Any]] = []
     for order_id in recent[:MAX_VARIATIONS]:
@@ -120,8 +118,7 @@ def open_tenders(resolved: Dataset, manufacturer_id: str | None = None) -> pd.Da
 
     With a manufacturer: those it is shortlisted for, or whose bidders are not yet known.
     """
-    tenders = resolved["tenders"]
-    open_ = tenders[tenders["stage"].isin(OPEN_STAGES)].copy()
+    open_ = open_rows(resolved["tenders"]).copy()  # at an open stage, with no outcome
     if manufacturer_id:
         bidders = open_["shortlisted_bidders"].fillna("").str.lower()
         open_ = open_[(bidders == "") | bidders.str.contains(manufacturer_id.lower(), regex=False)]

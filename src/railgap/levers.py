@@ -85,6 +85,8 @@ def _packages(
                 "plant_id": share.plant,
                 "stage": share.stage,
                 "vehicles": round(vehicles * share.share),
+                "build_start": share.build_start,
+                "build_end": share.build_end,
                 "source": source,
                 "known_from": known,
             }

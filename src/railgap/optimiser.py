@@ -40,11 +40,20 @@ from railgap.pipeline_report import (
     PLAN_NAMES,
     plant_months,
     plant_summary,
+    tender_table,
     terms_table,
     timetable,
     unclosed_gaps,
 )
-from railgap.pipeline_solve import SolveResult, chosen, feasible, relax, solve
+from railgap.pipeline_solve import (
+    SolveResult,
+    chosen,
+    feasible,
+    relative_gap,
+    relax,
+    solve,
+    within_gap,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Optimised:
     plant_months: pd.DataFrame
     terms: pd.DataFrame
     gaps: pd.DataFrame
+    tenders: pd.DataFrame  # per open tender: what the as-procured plan did with it
     problems: list[str]
     status: str
     mip_gap: float
@@ -178,10 +188,6 @@ MIN_STAGE_S = 0.5
 SUPPORT_TOL = 1e-6
 
 
-def _within(gap: float, options: Options) -> bool:
-    return gap <= options.mip_gap
-
-
 #: Told, in words, which stage the optimiser has reached (e.g. a terminal's status line).
 Progress = Callable[[str], None]
 
@@ -244,12 +250,9 @@ def solve_staged(
         best = np.zeros(0)
     objective = float(model.lp.col_cost_ @ best) if best.size else np.inf
 
-    def gap_of(value: float, bound: float) -> float:
-        return max((value - bound) / max(abs(value), 1e-9), 0.0) if value < np.inf else np.inf
-
     for stage, (any_plant, share) in enumerate(RESTRICTED_STAGES, start=1):
-        gap = gap_of(objective, lp.bound)
-        if _within(gap, options) or left() <= MIN_STAGE_S:
+        gap = relative_gap(objective, lp.bound)
+        if within_gap(objective, lp.bound, options) or left() <= MIN_STAGE_S:
             break
         progress(
             f"restricted MIP {stage} of {len(RESTRICTED_STAGES)} (best plan "
@@ -267,9 +270,10 @@ def solve_staged(
         )
         if sub.has_solution and sub.objective < objective:
             best, objective = sub.values, sub.objective
-    gap = gap_of(objective, lp.bound)
-    if _within(gap, options) or left() <= MIN_STAGE_S:
-        status = "Optimal" if _within(gap, options) else "Time limit reached"
+    gap = relative_gap(objective, lp.bound)
+    done = within_gap(objective, lp.bound, options)
+    if done or left() <= MIN_STAGE_S:
+        status = "Optimal" if done else "Time limit reached"
         return SolveResult(status, gap, objective, lp.bound, time.perf_counter() - tic, best)
     progress(
         "full MIP (best plan "
@@ -279,10 +283,10 @@ def solve_staged(
     bound = max(full.bound, lp.bound) if full.bound == full.bound else lp.bound
     if full.has_solution and full.objective < objective:
         best, objective = full.values, full.objective
-    gap = gap_of(objective, bound)
+    gap = relative_gap(objective, bound)
     if not best.size:
         status = full.status
-    elif _within(gap, options):
+    elif within_gap(objective, bound, options):
         status = "Optimal"
     else:
         status = "Time limit reached" if left() <= MIN_STAGE_S else full.status
@@ -318,6 +322,7 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
         plant_months=plant_months(inst, cand, plans["optimised"]),
         terms=terms_table(terms),
         gaps=unclosed_gaps(inst, cand, plans["optimised"], award_step(options, len(inst.months))),
+        tenders=tender_table(inst, cand, plans["as_procured"]),
         problems=[f.text for f in findings],
         status=result.status,
         mip_gap=result.mip_gap,

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from rich.table import Table
 
 from railgap import render
 from railgap.dates import month_label
 from railgap.errors import DataError, Problem
 from railgap.pipeline_report import TENDER_REPORT_COLUMNS, TIMETABLE_COLUMNS
 from railgap.pipeline_run import OptimizeResult, scenario_text
-from railgap.terminal import _add, console, stamp_line
+from railgap.terminal import _add, console, new_table, stamp_line
 
 PLANT_COLUMNS = [
     "plant_id",
@@ -156,9 +155,10 @@ def print_result(result: OptimizeResult) -> None:
     )
     for problem in result.optimised.problems:
         console.print(f"  cannot place: {problem}", markup=False, highlight=False)
-    table = Table(title="Timetable (not-yet-ordered needs)", title_justify="left")
-    for name in ("need", "vehicles", "replaces", "due", "status", "award", "plant", "build"):
-        table.add_column(name)
+    table = new_table(
+        "Timetable (not-yet-ordered needs)",
+        ("need", "vehicles", "replaces", "due", "status", "award", "plant", "build"),
+    )
     for raw in result.timetable.to_dict("records"):
         cells = {str(k): _text(v) for k, v in raw.items()}
         build = f"{cells['build_start']} to {cells['build_end']}"
@@ -177,17 +177,8 @@ def print_result(result: OptimizeResult) -> None:
         )
     console.print(table)
     print_procured(result)
-    plants = Table(title="Jobs-at-risk-months by plant", title_justify="left")
-    for name in (
-        "plant",
-        "country",
-        "firm book only",
-        "as procured",
-        "greedy",
-        "optimised",
-        "vehicles",
-    ):
-        plants.add_column(name, justify="left" if name in ("plant", "country") else "right")
+    numbers = ("firm book only", "as procured", "greedy", "optimised", "vehicles")
+    plants = new_table("Jobs-at-risk-months by plant", ("plant", "country", *numbers), numbers)
     for record in result.plants.to_dict("records"):
         row = {str(k): v for k, v in record.items()}
         _add(
@@ -201,15 +192,8 @@ def print_result(result: OptimizeResult) -> None:
             render.fmt_int(row["vehicles_optimised"]),
         )
     console.print(plants)
-    terms = Table(title="Objective terms", title_justify="left")
-    for name in (
-        "plan",
-        "jobs-at-risk-months",
-        "over-age vehicle-years",
-        "rate changes",
-        "objective",
-    ):
-        terms.add_column(name, justify="left" if name == "plan" else "right")
+    amounts = ("jobs-at-risk-months", "over-age vehicle-years", "rate changes", "objective")
+    terms = new_table("Objective terms", ("plan", *amounts), amounts)
     for plan, values in result.terms.iterrows():
         _add(
             terms,

@@ -24,7 +24,6 @@ from railgap.needs import needs_table, retiring_need
 from railgap.optimiser import Optimised, Progress, optimize_instance
 from railgap.pipeline_inputs import Instance, build_instance
 from railgap.pipeline_options import Options
-from railgap.pipeline_report import tender_table
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,7 @@ class OptimizeResult:
     @property
     def tenders(self) -> pd.DataFrame:
         """Per tender open on the date: the needs the as-procured plan times by it, or why none."""
-        opt = self.optimised
-        return self._stamped(tender_table(self.instance, opt.cand, opt.picked["as_procured"]))
+        return self._stamped(self.optimised.tenders)
 
     @property
     def needs(self) -> pd.DataFrame:
@@ -159,6 +157,7 @@ def _levers(result: OptimizeResult) -> list[dict[str, Any]]:
             stages = ["full"]
         first = int(cand.start[c])
         last = first + int(cand.duration[c]) - 1
+        window = {"build_start": month_label(first), "build_end": month_label(last)}
         levers.append(
             {
                 "direct_order": {
@@ -169,11 +168,15 @@ def _levers(result: OptimizeResult) -> list[dict[str, Any]]:
                     "signed": dt.date(int(cand.award[c]) // 12, int(cand.award[c]) % 12 + 1, 1),
                     "units": max(round(float(need["vehicles"])), 1),
                     "cars_per_unit": 1,
-                    # Assembly runs from first delivery less its lead to last less handover.
+                    # Deliveries as the scheduling rule derives them from the build
+                    # (never the last before the first); every stage's work is stated to
+                    # run in the optimiser's build window, so the loading engine builds it
+                    # exactly where and when the plan does.
                     "first_delivery": month_label(first + lead),
-                    "last_delivery": month_label(last + lag),
+                    "last_delivery": month_label(max(last + lag, first + lead)),
                     "plants": [
-                        {"plant": str(plant["plant_id"]), "stage": s, "share": 1.0} for s in stages
+                        {"plant": str(plant["plant_id"]), "stage": s, "share": 1.0, **window}
+                        for s in stages
                     ],
                 }
             }

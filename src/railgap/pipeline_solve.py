@@ -122,6 +122,24 @@ def columns(lp: highspy.HighsLp, keep: np.ndarray) -> highspy.HighsLp:
 FEASIBILITY_TOL = 1e-6
 
 
+#: An absolute gap this small counts as closed whatever the relative gap (HiGHS's own rule).
+ABSOLUTE_GAP = 1e-6
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """How far a plan's objective is above a lower bound, relative to it (inf: no plan)."""
+    if not objective < np.inf:
+        return float("inf")
+    return max((objective - bound) / max(abs(objective), 1e-9), 0.0)
+
+
+def within_gap(objective: float, bound: float, options: Options) -> bool:
+    """Whether a plan is within ``mip_gap`` of the bound (or within :data:`ABSOLUTE_GAP`)."""
+    if not objective < np.inf:
+        return False
+    return objective - bound <= options.mip_gap * abs(objective) + ABSOLUTE_GAP
+
+
 def violation(model: Model, values: np.ndarray) -> float:
     """The largest amount by which ``values`` break a row, a bound or integrality."""
     lp = model.lp
@@ -223,9 +241,8 @@ def solve(
     if not values.size:
         return SolveResult(status, float("inf"), float("nan"), bound, seconds, values)
     objective = float(cost @ values)
-    gap = max((objective - bound) / max(abs(objective), 1e-9), 0.0)
-    # HiGHS's own test: relative gap within mip_gap, or an absolute gap within 1e-6.
-    if status == "Optimal" and objective - bound > options.mip_gap * abs(objective) + 1e-6:
+    gap = relative_gap(objective, bound)
+    if status == "Optimal" and not within_gap(objective, bound, options):
         status = "Feasible (gap above the target)"
     return SolveResult(status, gap, objective, bound, seconds, values)
 

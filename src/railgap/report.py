@@ -9,6 +9,7 @@ the figures' data, lists every source, and carries the provenance stamp; the wor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,11 +70,21 @@ class Brief:
 
     def months(self) -> pd.DataFrame:
         """The plant's months from five years before the as-of date (labels, not indices)."""
-        return _recent(self.report.months, self.report.stamp)
+        return recent_months(self.report.months, dt.date.fromisoformat(self.report.stamp.as_of))
 
     def scenario_months(self) -> pd.DataFrame | None:
         """The scenario's months, as :meth:`months`."""
-        return _recent(self.scenario.months, self.scenario.stamp) if self.scenario else None
+        if self.scenario is None:
+            return None
+        return recent_months(self.scenario.months, dt.date.fromisoformat(self.scenario.stamp.as_of))
+
+
+@functools.cache
+def _inline_plotly() -> str:
+    """Plotly.js (4.6 MB) as text safe inside a <script> element, read once per process."""
+    from railgap.web.app import plotly_js
+
+    return plotly_js().read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 def _shown(value: Any, key: str) -> Any:
@@ -86,9 +97,14 @@ def _shown(value: Any, key: str) -> Any:
     return value
 
 
-def _recent(months: pd.DataFrame, stamp: Stamp) -> pd.DataFrame:
-    d = date_month(dt.date.fromisoformat(stamp.as_of))
-    out = months[months["month"] >= d - 60].copy()
+#: Months before the as-of date a plant's monthly figures are shown from (page and brief).
+RECENT_MONTHS = 60
+
+
+def recent_months(months: pd.DataFrame, date: dt.date) -> pd.DataFrame:
+    """A plant's months from :data:`RECENT_MONTHS` before ``date`` on, labelled."""
+    d = date_month(date)
+    out = months[months["month"] >= d - RECENT_MONTHS].copy()
     out["month"] = out["month"].map(month_label)
     return out.reset_index(drop=True)
 
@@ -173,11 +189,10 @@ def brief_html(
     data: str | Path | Dataset | None = None,
 ) -> str:
     """The briefing as one self-contained HTML page (Plotly.js and all data inlined)."""
-    from railgap.web.app import plotly_js
     from railgap.web.pages import templates
 
     brief = build_brief(plant_id, as_of, scenario, data)
-    script = plotly_js().read_text(encoding="utf-8").replace("</script", "<\\/script")
+    script = _inline_plotly()
     final = brief.scenario or brief.report
     template = templates().env.get_template("brief.html")
     return template.render(

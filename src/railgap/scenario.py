@@ -78,11 +78,18 @@ class Lever(BaseModel):
 
 
 class PlantShare(Lever):
-    """A plant's part of a new order: which stage it does for what share of the vehicles."""
+    """A plant's part of a new order: which stage it does for what share of the vehicles.
+
+    ``build_start`` and ``build_end`` (``YYYY-MM``), when given, state the months of this
+    work at the plant, as a work package's own dates do; else they are derived from the
+    order's deliveries.
+    """
 
     plant: str
     stage: Stage = "full"
     share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    build_start: str | None = None
+    build_end: str | None = None
 
 
 class VaryOrder(Lever):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, OverflowMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -24,6 +25,19 @@ def _add(table: Table, *cells: Any) -> None:
     table.add_row(*(escape(cell) if isinstance(cell, str) else cell for cell in cells))
 
 
+def new_table(
+    title: str,
+    columns: Iterable[str],
+    right: Collection[str] = (),
+    overflow: OverflowMethod = "ellipsis",
+) -> Table:
+    """A table titled on the left, with ``columns`` (those in ``right`` right-justified)."""
+    table = Table(title=title, title_justify="left")
+    for name in columns:
+        table.add_column(name, justify="right" if name in right else "left", overflow=overflow)
+    return table
+
+
 def stamp_line(attrs: dict[str, Any]) -> str:
     """One line naming what produced an answer: as-of, dataset, assumptions, version."""
     return (
@@ -34,19 +48,12 @@ def stamp_line(attrs: dict[str, Any]) -> str:
 
 def print_outlook(frame: pd.DataFrame) -> None:
     """Print the plant outlook as a table, with how to read it and its stamp."""
-    table = Table(title=f"Plant outlook as of {frame.attrs['as_of']}", title_justify="left")
-    for name, justify in (
-        ("plant", "left"),
-        ("country", "left"),
-        ("staff", "right"),
-        ("book (units)", "left"),
-        ("vehicles", "right"),
-        ("run-out", "left"),
-        ("next work", "left"),
-        ("gap (months)", "right"),
-        ("jobs at risk (peak)", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = new_table(
+        f"Plant outlook as of {frame.attrs['as_of']}",
+        ("plant", "country", "staff", "book (units)", "vehicles", "run-out", "next work",
+         "gap (months)", "jobs at risk (peak)"),
+        right=("staff", "vehicles", "gap (months)", "jobs at risk (peak)"),
+    )  # fmt: skip
     for raw in frame.to_dict("records"):
         row = {k: render.clean(v) for k, v in raw.items()}
         book = ", ".join(f"{k}×{v}" for k, v in row["backlog_by_class"].items())
@@ -101,9 +108,10 @@ def print_plant(report: Any) -> None:
         f"{render.fmt_int(s['jobs_at_risk_peak'])}",
         markup=False,
     )
-    orders = Table(title="Work at this plant", title_justify="left")
-    for col in ("order", "class", "operator", "stage", "vehicles", "window", "basis", "units left"):
-        orders.add_column(col)
+    orders = new_table(
+        "Work at this plant",
+        ("order", "class", "operator", "stage", "vehicles", "window", "basis", "units left"),
+    )
     for row in report.orders.to_dict("records"):
         _add(
             orders,
@@ -146,9 +154,7 @@ def print_plant(report: Any) -> None:
             render.fmt_int(group["jobs_at_risk"].max()),
         )
     console.print(chart)
-    sources = Table(title="Sources", title_justify="left")
-    for col in ("table", "row", "known from", "source"):
-        sources.add_column(col, overflow="fold")
+    sources = new_table("Sources", ("table", "row", "known from", "source"), overflow="fold")
     for row in report.sources.to_dict("records"):
         _add(sources, row["table"], row["row"], row["known_from"], row["source"])
     console.print(sources)
@@ -202,9 +208,11 @@ def print_forecast(result: Any, stamp: Any) -> None:
 
 def print_fleet(frame: pd.DataFrame) -> None:
     """Print the fleet register: one row per fleet with size, build years, age and status."""
-    table = Table(title=f"Fleet register as of {frame.attrs['as_of']}", title_justify="left")
-    for col in ("fleet", "traction", "units", "vehicles", "built", "age", "status", "operators"):
-        table.add_column(col, justify="right" if col in ("units", "vehicles", "age") else "left")
+    table = new_table(
+        f"Fleet register as of {frame.attrs['as_of']}",
+        ("fleet", "traction", "units", "vehicles", "built", "age", "status", "operators"),
+        right=("units", "vehicles", "age"),
+    )
     for raw in frame.to_dict("records"):
         row = {k: render.clean(v) for k, v in raw.items()}
         built = (
@@ -250,17 +258,12 @@ def print_scenario(frame: pd.DataFrame) -> None:
     console.print(f"[bold]{escape(str(frame.attrs['scenario']))}[/bold]")
     for note in frame.attrs.get("levers", []):
         console.print(f"  {note}", markup=False)
-    table = Table(title="Scenario against baseline", title_justify="left")
-    for col in (
-        "plant",
-        "book (units)",
-        "run-out",
-        "next work",
-        "gap (months)",
-        "jobs at risk (job-months)",
-        "levers",
-    ):
-        table.add_column(col, overflow="fold")
+    table = new_table(
+        "Scenario against baseline",
+        ("plant", "book (units)", "run-out", "next work", "gap (months)",
+         "jobs at risk (job-months)", "levers"),
+        overflow="fold",
+    )  # fmt: skip
     changed = frame[frame["changed"].astype(bool)]
     for row in changed.to_dict("records"):
         _add(
@@ -285,10 +288,8 @@ def print_comparison(frame: pd.DataFrame) -> None:
     pivot = frame.pivot_table(
         index="name", columns="scenario", values="jobs_at_risk_months", aggfunc="first"
     )
-    table = Table(title="Jobs at risk (job-months) by scenario", title_justify="left")
-    table.add_column("plant")
-    for name in pivot.columns:
-        table.add_column(str(name), justify="right")
+    names = [str(name) for name in pivot.columns]
+    table = new_table("Jobs at risk (job-months) by scenario", ["plant", *names], right=names)
     for plant, row in pivot.iterrows():
         _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
     console.print(table)
@@ -309,23 +310,15 @@ def print_simulation(sim: Any) -> None:
     """Print a Monte Carlo run: per plant, chance of a gap, run-out and gap ranges, jobs."""
     summary = sim.summary
     history = sim.history
-    table = Table(
-        title=(
-            f"Monte Carlo as of {sim.stamp.as_of}: {history['draws']:,} draws, "
-            f"seed {history['seed']}, {history['months']} months"
-        ),
-        title_justify="left",
-    )
-    for name, justify in (
-        ("plant", "left"),
-        ("P(gap)", "right"),
-        ("run-out: P50 (P10 to P90)", "left"),
-        ("gap months: P50 (P10 to P90)", "left"),
-        ("P(no next work)", "right"),
-        ("jobs-at-risk-months (mean)", "right"),
-        ("as planned: run-out / gap", "left"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    numbers = ("P(gap)", "P(no next work)", "jobs-at-risk-months (mean)")
+    table = new_table(
+        f"Monte Carlo as of {sim.stamp.as_of}: {history['draws']:,} draws, "
+        f"seed {history['seed']}, {history['months']} months",
+        ("plant", "P(gap)", "run-out: P50 (P10 to P90)", "gap months: P50 (P10 to P90)",
+         "P(no next work)", "jobs-at-risk-months (mean)", "as planned: run-out / gap"),
+        right=numbers,
+        overflow="fold",
+    )  # fmt: skip
     for raw in summary.to_dict("records"):
         row = {k: render.clean(v) for k, v in raw.items()}
         gap = row["gap_months_as_planned"]
@@ -342,9 +335,11 @@ def print_simulation(sim: Any) -> None:
             + ("none known" if gap is None else f"{gap:.0f}"),
         )
     console.print(table)
-    tenders = Table(title="Open tenders drawn", title_justify="left")
-    for name in ("tender", "stage", "award between", "size", "bidders (plant owner)"):
-        tenders.add_column(name, overflow="fold")
+    tenders = new_table(
+        "Open tenders drawn",
+        ("tender", "stage", "award between", "size", "bidders (plant owner)"),
+        overflow="fold",
+    )
     for t in sim.tenders.to_dict("records"):
         _add(tenders, t["tender_id"], t["stage"], f"{t['award_from']} and {t['award_to']}",
              t["size"], t["bidders"])

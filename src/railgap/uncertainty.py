@@ -27,7 +27,7 @@ import pandas as pd
 from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.dates import date_month, month_label
-from railgap.scheduling import date_months
+from railgap.scheduling import UNBUILT, date_months
 
 #: Tender stages at which a procurement is still open (may yet be awarded).
 OPEN_STAGES = (
@@ -164,7 +164,7 @@ def winner_templates(resolved: Dataset, a: Assumptions) -> dict[str, Template]:
     owner = dict(zip(plants["plant_id"], plants["manufacturer_id"], strict=True))
     placed = packages[packages["plant_id"].isin(owner)]
     by_order = {str(k): v for k, v in placed.groupby("order_id", sort=False)}
-    firm = orders[orders["status"].isin(["firm", "option", "variation"])]
+    firm = orders[~orders["status"].isin(UNBUILT)]
     signed = date_months(firm, "signed", yom)
     when = np.where(np.isnan(signed), date_months(firm, "known_from", yom), signed)
     firm = firm.assign(_when=when)
@@ -387,7 +387,7 @@ def slipping_orders(profile: pd.DataFrame, windows: pd.DataFrame, as_of_month: i
     """
     live = windows[windows["end"] >= as_of_month]["order_id"]
     rows = profile.reindex(pd.unique(live))
-    waiting = rows["status"].isin(["firm", "option", "variation"]) & (
+    waiting = ~rows["status"].isin(UNBUILT) & (
         rows["first_delivery"] > as_of_month
     )
     return [str(o) for o in rows.index[waiting]]

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from railgap.cli import app
 from railgap.dates import known_by
+from railgap.store.engine import StoreError
 from railgap.store.location import normalise_url
 
 RAILGAP = [sys.executable, "-m", "railgap.cli"]
@@ -96,9 +97,13 @@ def test_bad_import_exits_2_naming_the_cell_and_writes_nothing(db_url: str, tmp_
 def test_every_reading_command_takes_db(command: str, tmp_path: Path) -> None:
     db = str(tmp_path / "r.sqlite")
     as_of = [] if command == "data check" else ["--as-of", "2024-01-15"]
+    missing = CliRunner().invoke(app, [*command.split(), *as_of, "--db", db])
+    assert isinstance(missing.exception, StoreError)  # railgap's main prints it, exit 2
+    assert "no database at" in str(missing.exception)
+    assert not Path(db).exists()  # a mistyped path does not become a new database
+    assert CliRunner().invoke(app, ["data", "init", "--db", db]).exit_code == 0
     result = CliRunner().invoke(app, [*command.split(), *as_of, "--db", db])
     assert result.exit_code == 0, result.output
-    assert Path(db).is_file()
     if command == "outlook":
         assert f"dataset sqlite:///{Path(db).resolve()}" in result.output
 

@@ -1,8 +1,7 @@
-"""Where the database is and how to open it: URL resolution, SQLite settings, migrations.
+"""Opening a database: engines per URL, SQLite settings and migrations on first open.
 
-The URL is, in order: the ``--db`` option, the ``RAILGAP_DATABASE_URL`` environment variable,
-else a SQLite file ``railgap.sqlite`` in the user's data folder (``platformdirs``). A
-database is created and migrated to the current schema when first opened for writing.
+Which URL a command uses is decided in :mod:`railgap.store.location`. A SQLite file is
+created when opened with ``create`` (writes, the web app); readers refuse a missing one.
 """
 
 from __future__ import annotations
@@ -92,7 +91,9 @@ def get_engine(url: str, create: bool = True) -> Engine:
     path = sqlite_path(url)
     if path is not None and not path.exists():
         if not create:
-            raise StoreError(f"no database at {path}")
+            raise StoreError(
+                f"no database at {path} (make one with: railgap data init --db {path})"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -17,8 +17,9 @@ from typing import Any
 
 from railgap import __version__
 from railgap.dataset import Dataset, cell_text
+from railgap.dates import PARTIAL_DATE
 from railgap.errors import RailgapError
-from railgap.schema import ID_PATTERN, TABLES, Column, data_dir, schema
+from railgap.schema import COUNTRY_PATTERN, ID_PATTERN, TABLES, Column, data_dir, schema
 
 FORMATS = ("csv", "xlsx", "datapackage")
 DATA_LICENCE = {
@@ -27,7 +28,6 @@ DATA_LICENCE = {
     "title": "Creative Commons Attribution 4.0 International",
 }
 ATTRIBUTION = "railgap dataset, railgap developers"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 class ExportError(RailgapError):
@@ -153,11 +153,11 @@ def field(column: Column) -> dict[str, Any]:
     elif kind == "id":
         constraints["pattern"] = ID_PATTERN.pattern.strip("^$")
     elif kind == "date":
-        constraints["pattern"] = DATE_PATTERN.strip("^$")
+        constraints["pattern"] = PARTIAL_DATE.pattern.strip("^$")
     elif kind == "url":
         spec["format"] = "uri"
     elif kind == "country":
-        constraints["pattern"] = "[A-Z]{2}"
+        constraints["pattern"] = COUNTRY_PATTERN.pattern.strip("^$")
     spec["constraints"] = constraints
     if column.unit:
         spec["unit"] = column.unit

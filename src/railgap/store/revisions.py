@@ -40,11 +40,6 @@ class WriteResult:
     added: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
 
-    @property
-    def total_added(self) -> int:
-        """Rows added in all tables."""
-        return sum(self.added.values())
-
 
 def identity(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
     """A row's identity: its key values and ``known_from``."""
@@ -93,7 +88,11 @@ def get_meta(connection: Connection, name: str) -> str | None:
 
 @cache
 def embedded_digest() -> str:
-    """The hash of the packaged dataset's files (as ``load_dataset`` computes it)."""
+    """A quick hash of the packaged CSV files' bytes, to notice a new railgap release.
+
+    Not the dataset's content hash (``railgap.dataset.content_digest``): it only tells
+    whether the packaged rows must be synced again, without parsing them.
+    """
     digest = hashlib.sha256()
     for table in TABLES:
         digest.update(table.encode() + b"\0" + (data_dir() / f"{table}.csv").read_bytes())

@@ -149,7 +149,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         def compute() -> bytes:
             frame = service.outlook(date, all)
             if format == "csv":
-                return answers.table_csv(frame, render.OUTLOOK_COLUMNS).encode()
+                return render.to_csv(frame, render.OUTLOOK_COLUMNS).encode()
             body = answers.table_body(frame, "plants", render.OUTLOOK_COLUMNS)
             return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
 
@@ -223,7 +223,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         variations = variations.copy()
         variations.attrs.update(report.stamp.as_dict())
         if format == "csv":
-            return _csv(answers.table_csv(variations, None), f"{plant_id}-levers.csv")
+            return _csv(render.to_csv(variations, None), f"{plant_id}-levers.csv")
         body = answers.table_body(variations, "variations", None)
         body["open_tenders"] = render.records(tenders)
         return _json(body)
@@ -568,7 +568,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
 
 def _scenario_response(run: ScenarioRun, months: bool, fmt: str) -> Response:
     if fmt == "csv":
-        return _csv(answers.table_csv(run.table, answers.SCENARIO_COLUMNS), "scenario.csv")
+        return _csv(render.to_csv(run.table, answers.SCENARIO_COLUMNS), "scenario.csv")
     return _json(scenario_rows(run, months))
 
 
@@ -586,7 +586,7 @@ def _table(
     frame: Any, key: str, fmt: str, filename: str, columns: list[str] | None = None
 ) -> Response:
     if fmt == "csv":
-        return _csv(answers.table_csv(frame, columns), filename)
+        return _csv(render.to_csv(frame, columns), filename)
     return _json(answers.table_body(frame, key, columns))
 
 

@@ -6,6 +6,7 @@ the page; every chart has a table of its data, a CSV link and its source note.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,14 +21,18 @@ from fastapi.templating import Jinja2Templates
 from railgap import render
 from railgap.dates import date_month, month_label
 from railgap.pipeline_options import default_to_year
+from railgap.report import recent_months
 from railgap.web import charts
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import Service
 
 HERE = Path(__file__).parent
 AsOf = Annotated[str | None, Query(max_length=10)]
+#: The home page's demand chart runs this many years past the as-of year.
+HOME_FORECAST_YEARS = 30
 
 
+@functools.cache
 def templates() -> Jinja2Templates:
     """The dashboard's templates (autoescaped), with railgap's number formats as filters."""
     t = Jinja2Templates(directory=str(HERE / "templates"))
@@ -98,7 +103,8 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
     names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
     windows = _window_rows(loading, outlook)
     windows = windows[windows["build_end"] >= month_label(d - 36)]
-    result, fstamp = service.forecast(date, None, min(date.year + 30, 2100), {})
+    to = min(date.year + HOME_FORECAST_YEARS, 2100)
+    result, fstamp = service.forecast(date, None, to, {})
     q = f"as_of={date.isoformat()}"
     return {
         "as_of": date.isoformat(),
@@ -108,7 +114,9 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
             charts.national_loading(shown, names, attrs, f"/api/loading?{q}&format=csv"),
             charts.order_gantt(windows, attrs, f"/api/loading?{q}&table=windows&format=csv"),
             charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
-            charts.demand(result.years, fstamp.as_dict(), f"/api/forecast?{q}&format=csv"),
+            charts.demand(
+                result.years, fstamp.as_dict(), f"/api/forecast?{q}&to={to}&format=csv"
+            ),
         ],
     }
 
@@ -118,10 +126,7 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
     report = service.plant(plant_id, date)
     loads = service.order_loads(plant_id, date)
     attrs = report.stamp.as_dict()
-    months = report.months.copy()
-    d = date_month(date)
-    months = months[months["month"] >= d - 60]
-    months["month"] = months["month"].map(month_label)
+    months = recent_months(report.months, date)
     variations, tenders = service.gap_levers(plant_id, date)
     q = f"as_of={date.isoformat()}"
     base = f"/api/plants/{plant_id}"

@@ -37,7 +37,6 @@ DATASET_TTL_S = 1.0
 class ScenarioRun:
     """A scenario run for the web: the per-plant table and the months of changed plants."""
 
-    spec: Scenario
     table: pd.DataFrame
     months: pd.DataFrame  # plant_id, month, baseline/scenario load and jobs at risk
 
@@ -65,7 +64,7 @@ class Service:
             now = time.monotonic()
             if self._dataset is None or now - self._dataset[0] > DATASET_TTL_S:
                 db = None if self.data is not None else self.db
-                self._dataset = (now, analysis.get_dataset(self.data, db))
+                self._dataset = (now, analysis.get_dataset(self.data, db, create=True))
             return self._dataset[1]
 
     def source(self) -> Path | Dataset | None:
@@ -98,7 +97,7 @@ class Service:
         """The national outlook on a date (as ``railgap outlook``)."""
         return self._cached(  # type: ignore[no-any-return]
             ("outlook", date, all_plants),
-            lambda: analysis.outlook(date, data=self.source(), all_plants=all_plants),
+            lambda: analysis.outlook_of(*self.loading(date), all_plants),
         )
 
     def rendered(self, key: tuple[Any, ...], compute: Any) -> Any:
@@ -217,7 +216,7 @@ class Service:
             table, result = analysis.scenario_whatif(spec, levers, where, data=self.source())
             changed = sorted(set(table.loc[table["changed"].astype(bool), "plant_id"]))
             months = scenario_months(result.baseline_loading, result.loading, changed)
-            return ScenarioRun(spec, table, months)
+            return ScenarioRun(table, months)
 
         return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
 
