@@ -11,6 +11,7 @@ assumptions: no I/O. The schedule itself (delivery profiles, work windows, capac
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,6 +85,44 @@ def staff_by_month(series: StaffSeries, plant_id: str, months: np.ndarray) -> np
     return np.where(idx >= 0, counts[np.clip(idx, 0, None)], np.nan)
 
 
+#: A load this little under the viable rate still counts as below it.
+BELOW_TOL = 1e-9
+
+
+def headcount(
+    series: StaffSeries, plant_ids: Iterable[object], months: np.ndarray, closed: np.ndarray
+) -> np.ndarray:
+    """Staff of each plant (rows) in each month (columns), nil once it has closed.
+
+    The latest headcount on or before each month (NaN before any), none from the month in
+    ``closed`` on.
+    """
+    ids = list(plant_ids)
+    if not ids:
+        return np.zeros((0, len(months)))
+    staff = np.vstack([staff_by_month(series, str(p), months) for p in ids])
+    return np.where(months[None, :] >= closed[:, None], 0.0, staff)
+
+
+def jobs_at_risk(
+    load: np.ndarray, capacity: np.ndarray, viable: np.ndarray, employees: np.ndarray
+) -> np.ndarray:
+    """Jobs at risk per plant (rows) and month (columns) for a load.
+
+    Below the viable rate, the staff the load does not need (headcount x (1 - load /
+    capacity)); none at or above it.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        labour = employees * np.minimum(load / capacity[:, None], 1.0)
+    below = load < viable[:, None] - BELOW_TOL
+    return np.where(below, np.maximum(employees - labour, 0.0), 0.0)
+
+
+def opened_months(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:
+    """Month index each plant opened (NaN when no source dates it)."""
+    return date_months(plants, "opened", a.number("year_only_month"))
+
+
 def closed_months(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:
     """Month index each plant closed (infinity while open)."""
     closed = date_months(plants, "closed", a.number("year_only_month"))
@@ -118,19 +157,14 @@ def plant_months(
     cap = np.where(has_stated, stated, np.where(peak > 0, peak, np.nan))
     basis = np.where(has_stated, "stated", np.where(peak > 0, "peak scheduled", "unknown"))
     series = staff_series(staff, a.number("year_only_month"))
-    employees = (
-        np.vstack([staff_by_month(series, str(p), months) for p in ids])
-        if n_plants
-        else (np.zeros((0, n_months)))
-    )
     # A closed plant has no staff left to be at risk.
-    employees = np.where(months[None, :] >= closed_months(plants, a)[:, None], 0.0, employees)
+    employees = headcount(series, ids, months, closed_months(plants, a))
     with np.errstate(invalid="ignore", divide="ignore"):
         utilisation = load / cap[:, None]
         labour = employees * np.minimum(utilisation, 1.0)
     viable = np.where(np.isnan(cap), 0.0, a.number("min_viable_share") * cap)
-    below = load < viable[:, None] - 1e-9
-    at_risk = np.where(below, np.maximum(employees - labour, 0.0), 0.0)
+    below = load < viable[:, None] - BELOW_TOL
+    at_risk = jobs_at_risk(load, cap, viable, employees)
     at_risk[plants["country"].to_numpy() != "GB"] = np.nan
     return pd.DataFrame(
         {

@@ -31,10 +31,10 @@ import pandas as pd
 
 from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
-from railgap.loading import Loading, closed_months, staff_by_month, staff_series
+from railgap.loading import Loading, closed_months, headcount, opened_months, staff_series
 from railgap.needs import family_of
 from railgap.pipeline_tenders import TenderMap, expected_tenders, map_tenders
-from railgap.scheduling import UNBUILT, date_months, stage_fraction
+from railgap.scheduling import UNBUILT, stage_fraction
 
 #: Stages whose work makes a plant the builder of a fleet for capability purposes.
 BUILD_STAGES = ("assembly", "full")
@@ -177,21 +177,15 @@ def build_instance(
         capacity = np.full(len(ids), np.nan)
     capacity = np.where(np.isnan(capacity) | (capacity <= 0), 0.0, capacity)
     fraction = stage_fraction(plants, a)
-    yom = a.number("year_only_month")
-    opened = date_months(plants, "opened", 1)
+    opened = opened_months(plants, a)
     closed = closed_months(plants, a)
     open_ = (
         (np.nan_to_num(opened, nan=-np.inf)[:, None] <= months[None, :])
         & (months[None, :] < closed[:, None])
         & (capacity[:, None] > 0)
     )
-    series = staff_series(resolved["plant_staff"], yom)
-    employees = (
-        np.vstack([staff_by_month(series, p, months) for p in ids])
-        if len(ids)
-        else (np.zeros((0, n_months)))
-    )
-    employees = np.where(months[None, :] >= closed[:, None], 0.0, np.nan_to_num(employees))
+    series = staff_series(resolved["plant_staff"], a.number("year_only_month"))
+    employees = np.nan_to_num(headcount(series, ids, months, closed))
     able = capability(resolved, a, ids)
     pairs = list(zip(needs["family"].astype(str), needs["segment"].astype(str), strict=True))
     capable = np.array([[pair in able[p] for p in ids] for pair in pairs], dtype=bool).reshape(

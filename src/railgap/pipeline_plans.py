@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from railgap import loading
 from railgap.pipeline_inputs import Instance
 from railgap.pipeline_model import Candidates
 from railgap.pipeline_options import Weights
@@ -63,12 +64,13 @@ def new_load(inst: Instance, cand: Candidates, picked: np.ndarray) -> np.ndarray
 
 
 def jobs_at_risk(inst: Instance, load: np.ndarray) -> np.ndarray:
-    """Jobs at risk per plant and month for a total load (the loading engine's rule)."""
+    """Jobs at risk per plant and month for a total load (the loading engine's rule).
+
+    Counted at GB plants in the months they are open.
+    """
     emp = np.where(inst.gb[:, None], inst.employees, 0.0)
-    below = (load < inst.viable[:, None] - 1e-9) & inst.open_
-    with np.errstate(invalid="ignore", divide="ignore"):
-        util = np.where(inst.capacity[:, None] > 0, load / inst.capacity[:, None], 0.0)
-    return np.where(below, np.maximum(emp * (1 - np.minimum(util, 1.0)), 0.0), 0.0)
+    at_risk = loading.jobs_at_risk(load, inst.capacity, inst.viable, emp)
+    return np.where(inst.open_, at_risk, 0.0)
 
 
 def evaluate(inst: Instance, cand: Candidates, picked: np.ndarray, weights: Weights) -> Terms:

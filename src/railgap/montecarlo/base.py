@@ -13,11 +13,11 @@ from railgap.dates import date_month
 from railgap.loading import (
     Loading,
     closed_months,
+    opened_months,
     staff_by_month,
     staff_series,
 )
 from railgap.scheduling import (
-    date_months,
     order_profile,
     package_windows,
     plant_capacity,
@@ -177,7 +177,7 @@ def prepare(resolved: Dataset, a: Assumptions, loading: Loading | None = None) -
     carry = carry_forward(past_load, cap_all, np.zeros(len(ids) + 1))
     used = np.flatnonzero(past_load.sum(axis=0) > EMPTY)
     yom = a.number("year_only_month")
-    opened = date_months(plants, "opened", yom)
+    opened = opened_months(plants, a)
     staff = staff_series(resolved["plant_staff"], yom)
     closed = closed_months(plants, a)
     now = np.array([staff_by_month(staff, str(p), np.array([d]))[0] for p in ids])

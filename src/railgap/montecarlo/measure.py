@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from railgap.loading import (
-    staff_by_month,
+    headcount,
 )
 from railgap.montecarlo.base import EMPTY, TOL, Base
 
@@ -122,8 +122,7 @@ def jobs_at_risk_months(
 
     def staff(months: np.ndarray) -> np.ndarray:
         """Headcount of each GB plant (rows) in each month (columns), nil once closed."""
-        emp = np.vstack([staff_by_month(base.staff, str(i), months) for i in ids])
-        return np.where(months[None, :] >= closed[:, None], 0.0, emp)
+        return headcount(base.staff, ids, months, closed)
 
     emp = staff(month)
     with np.errstate(invalid="ignore", divide="ignore"):

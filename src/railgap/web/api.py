@@ -478,12 +478,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         return _table(frame, "rows", format, "comparison.csv", answers.COMPARISON_COLUMNS)
 
     async def _saved(scenario_id: int) -> Any:
-        from railgap import store
-
-        saved = await engine.run(store.get_scenario, scenario_id, db)
-        if saved is None:
-            raise RequestError(404, "not_found", f"no saved scenario {scenario_id}")
-        return saved
+        return await engine.run(service.saved, scenario_id)
 
     @router.post(
         "/scenarios",

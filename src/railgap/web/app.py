@@ -181,7 +181,7 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.include_router(build_router(service, engine, db))
-    pages = build_pages(service, engine, db)
+    pages = build_pages(service, engine)
     app.include_router(pages.router)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

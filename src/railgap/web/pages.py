@@ -23,7 +23,7 @@ from railgap.dates import date_month, month_label
 from railgap.pipeline_options import default_to_year
 from railgap.report import recent_months
 from railgap.web import charts
-from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
+from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter
 from railgap.web.service import Service
 
 HERE = Path(__file__).parent
@@ -211,7 +211,7 @@ def pipeline_context(
     }
 
 
-def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Pages:
+def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     """The dashboard routes (not in the OpenAPI schema: the API is)."""
     router = APIRouter(include_in_schema=False)
     t = templates()
@@ -258,9 +258,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         if scenario is None:
             date = service.date(as_of or None)
             return await engine.run(build, plant_id, date, None, service.source()), str(date)
-        saved = await engine.run(_store().get_scenario, scenario, db)
-        if saved is None:
-            raise RequestError(404, "not_found", f"no saved scenario {scenario}")
+        saved = await engine.run(service.saved, scenario)
         text = report.ScenarioText(saved.yaml_text, f"saved scenario {scenario}")
         payload = await engine.run(build, plant_id, None, text, service.source())
         return payload, f"scenario-{scenario}"
@@ -315,9 +313,7 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
     async def saved_scenario(
         request: Request, scenario_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]
     ) -> Response:
-        saved = await engine.run(_store().get_scenario, scenario_id, db)
-        if saved is None:
-            raise RequestError(404, "not_found", f"no saved scenario {scenario_id}")
+        saved = await engine.run(service.saved, scenario_id)
         return await scenario_page(request, saved)
 
     @router.get("/data", response_class=HTMLResponse)
@@ -346,13 +342,6 @@ def build_pages(service: Service, engine: EngineLimiter, db: str | None) -> Page
         )
 
     return pages
-
-
-def _store() -> Any:
-    """The store module (imported on first use: SQLAlchemy is not needed to read)."""
-    from railgap import store
-
-    return store
 
 
 EXAMPLE = """name: West Coast order placed in February 2024

@@ -259,6 +259,17 @@ class Service:
         return self._cached(key, compute)
 
 
+    def saved(self, scenario_id: int) -> Any:
+        """The saved scenario with this id; a 404 ``RequestError`` when there is none."""
+        from railgap import store
+        from railgap.web.limits import RequestError
+
+        found = store.get_scenario(scenario_id, self.db)
+        if found is None:
+            raise RequestError(404, "not_found", f"no saved scenario {scenario_id}")
+        return found
+
+
 class UnknownTableError(RailgapError, KeyError):
     """A dataset table name that does not exist (a 404)."""
 
