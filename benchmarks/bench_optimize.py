@@ -18,8 +18,8 @@ import numpy as np
 import pulp
 
 from railgap import analysis
-from railgap.pipeline_model import Model, build_model
-from railgap.pipeline_plans import evaluate
+from railgap.optimise.model import Model, build_model
+from railgap.optimise.plans import evaluate
 
 AS_OF, FROM, TO = "2025-01-01", 2025, 2055
 TARGET_S = 30.0  # the target: a 1% gap within 30 s

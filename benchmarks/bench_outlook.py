@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 
 import railgap
-from railgap.analysis import get_assumptions, get_dataset, order_years
+from railgap.analysis import get_assumptions, get_dataset
 from railgap.dataset import as_of
-from railgap.dates import parse_as_of
-from railgap.loading import run_loading
-from railgap.turnover import forecast
+from railgap.dataset.dates import parse_as_of
+from railgap.fleets.turnover import forecast
+from railgap.plants.deliveries import order_years
+from railgap.plants.loading import run_loading
 
 AS_OF = "2024-01-15"
 RAILGAP = Path(sys.executable).with_name("railgap")

@@ -15,9 +15,9 @@ import time
 
 from railgap.analysis import get_assumptions, get_dataset
 from railgap.dataset import as_of
-from railgap.loading import LOADING_TABLES
 from railgap.montecarlo import prepare, reference_outlooks, simulate
-from railgap.uncertainty import draw, uncertainty
+from railgap.montecarlo.distributions import draw, uncertainty
+from railgap.plants.loading import LOADING_TABLES
 
 DATE = dt.date(2024, 1, 15)
 DRAWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000

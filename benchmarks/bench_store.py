@@ -22,9 +22,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 import railgap
-from railgap.dates import parse_as_of
-from railgap.loading import LOADING_TABLES
-from railgap.schema import data_dir
+from railgap.dataset.dates import parse_as_of
+from railgap.dataset.schema import data_dir
+from railgap.plants.loading import LOADING_TABLES
 from railgap.store import reading, revisions
 from railgap.store.asof import read_as_of
 from railgap.store.engine import dispose, get_engine

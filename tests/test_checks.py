@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from railgap.checks import check_orders_completed, consistency_problems
+from railgap.checks.data import check_orders_completed, consistency_problems
 from railgap.dataset import load_dataset
-from railgap.errors import ConsistencyError
+from railgap.dataset.errors import ConsistencyError
 from railgap.testing import TOY_ROWS, write_tables
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from railgap.dataset import as_of, load_dataset
-from railgap.errors import DataError
+from railgap.dataset.errors import DataError
 from railgap.testing import TOY_ROWS, write_tables
 
 
@@ -163,7 +163,7 @@ def test_an_actual_date_later_than_the_as_of_date_is_not_seen(tmp_path):
     assert orders.loc["beta-200-2019", "actual_last_delivery"] is None
     later = as_of(dataset, dt.date(2021, 10, 1))["orders"].set_index("order_id")
     assert later.loc["beta-200-2019", "actual_last_delivery"] == "2021-09"
-    from railgap.checks import check_facts_not_after_known_from
+    from railgap.checks.data import check_facts_not_after_known_from
 
     problems = check_facts_not_after_known_from(dataset)
     assert any("is after the row's known_from 2019-07-01" in p.message for p in problems)

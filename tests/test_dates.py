@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from railgap.dates import known_by, month_label, month_of, parse_as_of, parse_partial
-from railgap.errors import DateError
+from railgap.dataset.dates import known_by, month_label, month_of, parse_as_of, parse_partial
+from railgap.dataset.errors import DateError
 
 
 def test_partial_dates_parse_at_their_precision():

@@ -9,7 +9,7 @@ import pandas as pd
 
 import railgap
 from railgap.dataset import load_dataset
-from railgap.schema import TABLES, data_dir, schema
+from railgap.dataset.schema import TABLES, data_dir, schema
 
 
 def test_every_table_matches_its_schema_header():
@@ -53,11 +53,11 @@ def test_outlook_today_runs_on_the_embedded_dataset():
 def test_docs_data_page_matches_the_schemas():
     from pathlib import Path
 
-    from railgap.schema import schema_markdown
+    from railgap.dataset.schema import schema_markdown
 
     page = Path(__file__).parents[1] / "docs" / "data.md"
     assert page.read_text(encoding="utf-8") == schema_markdown(), (
-        "docs/data.md is stale: regenerate it with railgap.schema.schema_markdown()"
+        "docs/data.md is stale: regenerate it with railgap.dataset.schema.schema_markdown()"
     )
 
 
@@ -65,11 +65,13 @@ def test_validation_page_table_matches_the_data():
     from pathlib import Path
 
     from railgap.analysis import get_assumptions, get_dataset
-    from railgap.validation import document_table, validation_markdown
+    from railgap.fleets.validation import document_table, validation_markdown
 
     page = Path(__file__).parents[1] / "docs" / "validation.md"
     expected = validation_markdown(get_dataset(), get_assumptions())
-    stale = "docs/validation.md is stale: regenerate with railgap.validation.write_document()"
+    stale = (
+        "docs/validation.md is stale: regenerate with railgap.fleets.validation.write_document()"
+    )
     assert document_table(page.read_text(encoding="utf-8")) == expected, stale
 
 
@@ -78,7 +80,7 @@ def test_backcast_tracks_the_recent_official_series():
     import datetime as dt
 
     from railgap.analysis import get_assumptions, get_dataset
-    from railgap.validation import comparison
+    from railgap.fleets.validation import comparison
 
     frame = comparison(get_dataset(), get_assumptions(), dt.date(2026, 11, 25))
     recent_age = frame[(frame["measure"] == "average_age_years") & (frame["year"] >= 2021)]

@@ -9,7 +9,7 @@ import numpy as np
 
 from railgap.analysis import get_assumptions, get_dataset, run
 from railgap.dataset import as_of
-from railgap.gaplevers import open_tenders, shortfall, variation_candidates
+from railgap.scenarios.gaplevers import open_tenders, shortfall, variation_candidates
 
 DATE = "2022-06-01"
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import railgap
-from railgap.render import OUTLOOK_COLUMNS, to_csv
+from railgap.views.render import OUTLOOK_COLUMNS, to_csv
 
 GOLDEN = Path(__file__).parent / "golden"
 DATES = ["2019-06-01", "2024-01-15", "2026-11-25"]

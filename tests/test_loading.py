@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import railgap
-from railgap.assumptions import default_assumptions
-from railgap.dates import month_index
-from railgap.scheduling import package_windows, schedule
+from railgap.dataset.assumptions import default_assumptions
+from railgap.dataset.dates import month_index
+from railgap.plants.scheduling import package_windows, schedule
 from railgap.testing import (
     TOY_ROWS,
     assert_capacity_respected,
@@ -144,7 +144,7 @@ def test_unstated_package_vehicles_are_split_equally(tmp_path):
     write_tables(tmp_path, rows)
     dataset = railgap.load_dataset(tmp_path)
     from railgap.dataset import as_of
-    from railgap.scheduling import order_profile
+    from railgap.plants.scheduling import order_profile
 
     resolved = as_of(dataset, pd.Timestamp("2020-01-01").date())
     a = default_assumptions()
@@ -200,7 +200,7 @@ def test_an_overdue_order_stays_in_the_book_and_moves_after_the_as_of_date(tmp_p
 
 
 def test_stated_capacity_counts_only_the_stages_the_plant_does():
-    from railgap.scheduling import plant_capacity
+    from railgap.plants.scheduling import plant_capacity
 
     plants = pd.DataFrame(
         {

@@ -9,12 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from railgap import analysis, montecarlo, uncertainty
-from railgap.assumptions import default_assumptions
+from railgap import analysis, montecarlo
 from railgap.dataset import as_of, load_dataset
-from railgap.dates import month_of
-from railgap.errors import DataError, DateError
-from railgap.loading import LOADING_TABLES
+from railgap.dataset.assumptions import default_assumptions
+from railgap.dataset.dates import month_of
+from railgap.dataset.errors import DataError, DateError
+from railgap.montecarlo import distributions
+from railgap.plants.loading import LOADING_TABLES
+from railgap.tenders.history import delivery_slippage, tender_history
+from railgap.tenders.open import open_tenders
 from railgap.testing import toy_nation
 
 TABLES = (*LOADING_TABLES, "tenders", "fleets")
@@ -30,7 +33,7 @@ def _setup(data: Path | None, date: dt.date):
     a = default_assumptions()
     resolved = as_of(dataset, date, TABLES)
     base = montecarlo.prepare(resolved, a)
-    u = uncertainty.uncertainty(dataset, resolved, a, base.profile, base.windows)
+    u = distributions.uncertainty(dataset, resolved, a, base.profile, base.windows)
     return base, u
 
 
@@ -60,7 +63,7 @@ def _assert_paths_agree(base, u, draws) -> None:
 @pytest.mark.parametrize("date", [dt.date(2019, 6, 1), dt.date(2024, 1, 15)])
 def test_vectorised_path_agrees_with_the_engine_loop_on_the_embedded_dataset(date):
     base, u = _setup(None, date)
-    draws = uncertainty.draw(u, 30, seed=11)
+    draws = distributions.draw(u, 30, seed=11)
     assert draws.awarded.any(), "the draws must award some tender for the test to bite"
     assert draws.order_slip.any(), "and slip some order"
     _assert_paths_agree(base, u, draws)
@@ -68,19 +71,19 @@ def test_vectorised_path_agrees_with_the_engine_loop_on_the_embedded_dataset(dat
 
 def test_vectorised_path_agrees_with_the_engine_loop_on_the_toy_nation(toy_tenders):
     base, u = _setup(toy_tenders, dt.date(2022, 6, 1))
-    draws = uncertainty.draw(u, 60, seed=3)
+    draws = distributions.draw(u, 60, seed=3)
     _assert_paths_agree(base, u, draws)
 
 
 def test_history_comes_only_from_what_was_decided_by_the_date(toy_tenders):
     dataset = load_dataset(toy_tenders)
     a = default_assumptions()
-    early = uncertainty.tender_history(dataset["tenders"], dt.date(2019, 3, 1), a)
+    early = tender_history(dataset["tenders"], dt.date(2019, 3, 1), a)
     # By March 2019: three awards (4, 8 and 12 months late); the cancellation came in June.
     assert early.award_probability == 1.0
     assert early.decided == 3
     assert sorted(early.award_slips) == [4.0, 8.0, 12.0]
-    later = uncertainty.tender_history(dataset["tenders"], dt.date(2022, 6, 1), a)
+    later = tender_history(dataset["tenders"], dt.date(2022, 6, 1), a)
     assert later.award_probability == pytest.approx(3 / 4)
     assert sorted(later.notice_to_award) == [16.0, 19.0, 22.0]
 
@@ -104,7 +107,7 @@ def test_open_tenders_are_dated_sized_and_matched_to_plants(toy_tenders):
 def test_awards_never_fall_before_the_as_of_date(toy_tenders):
     # toy-e-2021 was expected in 2021-06: by 2022-06 every slipped date but one has passed.
     base, u = _setup(toy_tenders, dt.date(2022, 6, 1))
-    draws = uncertainty.draw(u, 500, seed=5)
+    draws = distributions.draw(u, 500, seed=5)
     assert (draws.award_month > base.as_of_month).all()
 
 
@@ -119,7 +122,7 @@ def test_the_same_seed_gives_the_same_answer_and_another_seed_another():
 
 def test_chunking_does_not_change_the_answer():
     base, u = _setup(None, dt.date(2024, 1, 15))
-    draws = uncertainty.draw(u, 200, seed=1)
+    draws = distributions.draw(u, 200, seed=1)
     small = montecarlo.simulate(base, u, draws, chunk_elements=10_000)
     large = montecarlo.simulate(base, u, draws, chunk_elements=10_000_000)
     np.testing.assert_array_equal(small.run_out, large.run_out)
@@ -240,10 +243,10 @@ def test_what_the_draws_learn_never_sees_the_future(days):
     a = default_assumptions()
     learnt = []
     for dataset in (full, past):
-        history = uncertainty.tender_history(dataset["tenders"], date, a)
-        slips = uncertainty.delivery_slippage(dataset["orders"], date, a)
+        history = tender_history(dataset["tenders"], date, a)
+        slips = delivery_slippage(dataset["orders"], date, a)
         resolved = as_of(dataset, date, TABLES)
-        tenders = uncertainty.open_tenders(resolved, history, a, [])
+        tenders = open_tenders(resolved, history, a, [])
         learnt.append((history, slips, tenders))
     (h1, s1, t1), (h2, s2, t2) = learnt
     assert h1.award_probability == h2.award_probability

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from railgap.analysis import order_years
-from railgap.assumptions import default_assumptions
 from railgap.dataset import as_of, load_dataset
-from railgap.needs import needs_table, retiring_need
-from railgap.turnover import cohorts, forecast
+from railgap.dataset.assumptions import default_assumptions
+from railgap.fleets.needs import needs_table, retiring_need
+from railgap.fleets.turnover import cohorts, forecast
+from railgap.plants.deliveries import order_years
 
 
 def _needs(toy, lot=240.0, date=dt.date(2024, 1, 15), to_year=2040):

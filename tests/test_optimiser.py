@@ -8,11 +8,11 @@ import itertools
 import numpy as np
 import pytest
 
-from railgap.optimiser import explain, full_start, optimize_instance
-from railgap.pipeline_model import build_model, candidates
-from railgap.pipeline_options import Options, Weights
-from railgap.pipeline_plans import as_procured, evaluate, greedy, jobs_at_risk
-from railgap.pipeline_solve import feasible, relax, solve
+from railgap.optimise.model import build_model, candidates
+from railgap.optimise.optimiser import explain, full_start, optimize_instance
+from railgap.optimise.options import Options, Weights
+from railgap.optimise.plans import as_procured, evaluate, greedy, jobs_at_risk
+from railgap.optimise.solve import feasible, relax, solve
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}
@@ -75,7 +75,7 @@ def test_capacity_covers_close_the_relaxation_where_builds_cannot_share_a_month(
 
 def test_model_objective_is_the_plans_terms():
     """The MIP's objective at a plan's variables equals the plan's evaluated terms."""
-    from railgap.optimiser import full_start
+    from railgap.optimise.optimiser import full_start
 
     inst = tiny_instance([8, 12, 4], [12, 20, 16], [4.0, 8.0], [100, 50], months=24)
     options = Options(weights=Weights(jobs=1.0, overage=3.0, smooth=0.5))
@@ -150,7 +150,7 @@ def test_a_budget_without_prices_is_reported():
 
 
 def test_neighbourhood_is_same_need_and_plant_within_one_step():
-    from railgap.optimiser import neighbourhood
+    from railgap.optimise.optimiser import neighbourhood
 
     inst = tiny_instance([8, 8], [20, 22], [4.0, 4.0], [100, 100], months=30, early_months=12)
     options = Options(award_step_months=3)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from railgap.dates import month_of
-from railgap.optimiser import full_start, optimize_instance
-from railgap.pipeline_model import build_model, candidates
-from railgap.pipeline_options import Options, Weights
-from railgap.pipeline_solve import feasible, relax, solve
+from railgap.dataset.dates import month_of
+from railgap.optimise.model import build_model, candidates
+from railgap.optimise.optimiser import full_start, optimize_instance
+from railgap.optimise.options import Options, Weights
+from railgap.optimise.solve import feasible, relax, solve
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 EXACT = {"mip_gap": 0.0, "award_step_months": 1, "time_limit_s": 60}

@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 
 from railgap import analysis
-from railgap.assumptions import default_assumptions
 from railgap.dataset import as_of
-from railgap.dates import month_of
-from railgap.optimiser import optimize_instance
-from railgap.pipeline_model import candidates
-from railgap.pipeline_options import Options
-from railgap.pipeline_plans import as_procured
-from railgap.pipeline_report import tender_table
-from railgap.pipeline_tenders import TENDER_COLUMNS, expected_tenders, map_tenders
+from railgap.dataset.assumptions import default_assumptions
+from railgap.dataset.dates import month_of
+from railgap.optimise.model import candidates
+from railgap.optimise.optimiser import optimize_instance
+from railgap.optimise.options import Options
+from railgap.optimise.plans import as_procured
+from railgap.optimise.report import tender_table
+from railgap.optimise.tenders import TENDER_COLUMNS, expected_tenders, map_tenders
 from railgap.testing import assert_plan_within_capacity, tiny_instance
 
 MONTHLY = {"award_step_months": 1, "mip_gap": 0.0, "time_limit_s": 60}

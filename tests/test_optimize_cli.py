@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import railgap
-from railgap.dates import month_label
+from railgap.dataset.dates import month_label
 
 RAILGAP = [sys.executable, "-m", "railgap.cli"]
 
@@ -108,7 +108,7 @@ def test_exported_scenario_runs_and_fills_the_plants(newton_aycliffe_case):
 def test_exported_scenario_builds_exactly_the_optimised_load(newton_aycliffe_case):
     """The loading engine, run on the exported plan, loads each plant as the optimiser did."""
     from railgap.analysis import scenario_whatif
-    from railgap.scenario import read_scenario
+    from railgap.scenarios.spec import read_scenario
 
     body, scenario = newton_aycliffe_case
     spec, levers = read_scenario(scenario)
@@ -205,7 +205,7 @@ def test_the_expected_pipeline_is_printed_as_in_json():
 
 
 def test_a_database_gives_the_same_timetable(tmp_path):
-    from railgap.schema import data_dir
+    from railgap.dataset.schema import data_dir
     from railgap.store.location import normalise_url
 
     url = normalise_url(str(tmp_path / "copy.sqlite"))

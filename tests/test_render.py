@@ -5,7 +5,7 @@ import io
 
 import pandas as pd
 
-from railgap import render
+from railgap.views import render
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_quoted_but_numbers_are_not():

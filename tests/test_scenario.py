@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 import railgap
-from railgap.assumptions import default_assumptions
 from railgap.dataset import as_of, load_dataset
-from railgap.errors import DataError
-from railgap.levers import apply_levers
-from railgap.loading import LOADING_TABLES, run_loading
-from railgap.scenario import parse_scenario, read_scenario
+from railgap.dataset.assumptions import default_assumptions
+from railgap.dataset.errors import DataError
+from railgap.plants.loading import LOADING_TABLES, run_loading
+from railgap.scenarios.levers import apply_levers
+from railgap.scenarios.spec import parse_scenario, read_scenario
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "scenarios"
 

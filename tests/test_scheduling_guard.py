@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from railgap.scheduling import MAX_SCHEDULE_MONTHS, ScheduleTooLongError, schedule
+from railgap.plants.scheduling import MAX_SCHEDULE_MONTHS, ScheduleTooLongError, schedule
 
 
 def _windows(vehicle_equivalents: float, n: int = 1) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import railgap
 from railgap.dataset import load_dataset
-from railgap.scheduling import schedule
+from railgap.plants.scheduling import schedule
 from railgap.testing import TOY_ROWS, assert_vehicles_conserved, write_tables
 
 package = st.tuples(

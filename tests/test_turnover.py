@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import railgap
-from railgap.assumptions import default_assumptions
 from railgap.dataset import as_of, load_dataset
+from railgap.dataset.assumptions import default_assumptions
+from railgap.fleets.turnover import cohorts, forecast, smooth_level
 from railgap.testing import TOY_ROWS, write_tables
-from railgap.turnover import cohorts, forecast, smooth_level
 
 
 def _toy_forecast(toy, date=dt.date(2026, 6, 1), first=2000, last=2060, **overrides):

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import railgap
-from railgap.assumptions import TRACTIONS, default_assumptions
 from railgap.dataset import as_of, load_dataset
+from railgap.dataset.assumptions import TRACTIONS, default_assumptions
+from railgap.fleets.turnover import cohorts, demand, fleet_years
 from railgap.testing import TOY_ROWS, write_tables
-from railgap.turnover import cohorts, demand, fleet_years
 
 fleet = st.fixed_dictionaries(
     {

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from railgap.schema import TABLES, schema
+from railgap.dataset.schema import TABLES, schema
 
 SOURCE = "https://example.org/toy-nation"
 
@@ -382,8 +382,8 @@ def tiny_instance(
     default minimum viable share and whole-vehicle work. Small enough to solve by brute
     force over every combination of candidates.
     """
-    from railgap.assumptions import default_assumptions
-    from railgap.pipeline_inputs import Instance
+    from railgap.dataset.assumptions import default_assumptions
+    from railgap.optimise.inputs import Instance
 
     a = default_assumptions()
     n_p, n_n = len(capacity), len(vehicles)
@@ -433,7 +433,7 @@ def tiny_instance(
 
 def assert_plan_within_capacity(inst: Any, cand: Any, picked: np.ndarray) -> None:
     """A plan's new load plus the firm book must not exceed any plant-month's capacity."""
-    from railgap.pipeline_plans import new_load
+    from railgap.optimise.plans import new_load
 
     total = inst.firm + new_load(inst, cand, picked)
     over = total > inst.capacity[:, None] * (1 + 1e-6) + 1e-9

@@ -32,7 +32,7 @@ def embedded_row(table: str, line: int = 2) -> dict[str, str]:
     """A row of the embedded dataset as text, by its CSV line (2 = the first row)."""
     import csv
 
-    from railgap.schema import data_dir
+    from railgap.dataset.schema import data_dir
 
     with (data_dir() / f"{table}.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

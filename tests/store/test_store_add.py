@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from store_helpers import embedded_row, snapshot
 
-from railgap.errors import DataError
+from railgap.dataset.errors import DataError
 from railgap.store import open_engine
 from railgap.store.adding import add_row
 from railgap.store.history import history

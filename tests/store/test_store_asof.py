@@ -8,7 +8,7 @@ import pandas as pd
 
 from railgap import analysis
 from railgap.dataset import as_of
-from railgap.schema import TABLES, schema
+from railgap.dataset.schema import TABLES, schema
 from railgap.store import open_engine
 from railgap.store.adding import add_row
 from railgap.store.asof import read_as_of

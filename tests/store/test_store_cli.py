@@ -13,8 +13,8 @@ from store_helpers import embedded_row, snapshot, write_csv
 from typer.testing import CliRunner
 
 from railgap.cli import app
-from railgap.dates import known_by
-from railgap.store.engine import StoreError
+from railgap.dataset.dates import known_by
+from railgap.store.errors import StoreError
 from railgap.store.location import normalise_url
 
 RAILGAP = [sys.executable, "-m", "railgap.cli"]

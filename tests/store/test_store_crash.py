@@ -16,7 +16,7 @@ import time
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from railgap.schema import TABLES, data_dir
+from railgap.dataset.schema import TABLES, data_dir
 from railgap.store import revisions
 from railgap.store.engine import dispose, get_engine
 from railgap.store.formats import read_import

@@ -9,7 +9,7 @@ import pytest
 from store_helpers import embedded_row, snapshot, write_csv
 
 from railgap import analysis
-from railgap.errors import DataError
+from railgap.dataset.errors import DataError
 from railgap.store import open_engine, revisions
 from railgap.store.formats import read_import
 from railgap.store.history import history
@@ -50,7 +50,7 @@ def test_import_adds_revisions_once(db_url: str, tmp_path: Path) -> None:
 
 
 def test_embedded_folder_import_is_a_no_op(db_url: str) -> None:
-    from railgap.schema import data_dir
+    from railgap.dataset.schema import data_dir
 
     open_engine(db_url)
     read_dataset(open_engine(db_url))

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_helpers import embedded_row, snapshot
 
-from railgap.errors import DataError
-from railgap.schema import schema
+from railgap.dataset.errors import DataError
+from railgap.dataset.schema import schema
 from railgap.store import open_engine, revisions
 from railgap.store.engine import dispose
 from railgap.store.formats import read_import

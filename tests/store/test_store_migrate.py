@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from railgap.schema import TABLES, schema
+from railgap.dataset.schema import TABLES, schema
 from railgap.store import open_engine
 from railgap.store.migrate import current_revision, head_revision
 from railgap.store.schema import STORE_COLUMNS, metadata

@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import railgap
-from railgap import answers, render, store
+from railgap import store
 from railgap.analysis import order_loads, run
 from railgap.cli import app as cli_app
+from railgap.views import answers, render
 
 from .conftest import TOY_DATE, TOY_SCENARIO
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import railgap
 from railgap.cli import app as cli_app
-from railgap.report import brief_html, brief_xlsx
+from railgap.views.report import brief_html, brief_xlsx
 
 from .conftest import TOY_DATE, TOY_SCENARIO
 

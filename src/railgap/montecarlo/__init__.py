@@ -1,8 +1,8 @@
 """The Monte Carlo: plant outlooks over many drawn futures, vectorised over draws.
 
-Pure functions over the loading engine's tables, the draws (:mod:`railgap.uncertainty`) and
-the assumptions; no I/O. The engine is the deterministic one of :mod:`railgap.loading`,
-restated over a third axis of draws:
+Pure functions over the loading engine's tables, the draws
+(:mod:`railgap.montecarlo.distributions`) and the assumptions; no I/O. The engine is the
+deterministic one of :mod:`railgap.plants.loading`, restated over a third axis of draws:
 
 1. **Base** (:func:`prepare`): the schedule's work windows as known on the date, each window
    still running at the as-of month split in two (the part done, the part to come); the past
@@ -13,7 +13,7 @@ restated over a third axis of draws:
    difference arrays and summed with ``np.bincount``; then each plant's stated capacity
    carries excess forward (Lindley's recursion in closed form).
 3. **Outlook per draw** (:mod:`~railgap.montecarlo.measure`): run-out, next work, gap and
-   jobs-at-risk-months exactly as :func:`railgap.loading.outlook_from` defines them, and
+   jobs-at-risk-months exactly as :func:`railgap.plants.loading.outlook_from` defines them, and
    whether each plant is in a gap in each month; chunks run on threads
    (:mod:`~railgap.montecarlo.run`) and :mod:`~railgap.montecarlo.summary` reads the
    chances and quantiles off the draws.

@@ -7,17 +7,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
-from railgap.dates import date_month
-from railgap.loading import (
+from railgap.dataset.assumptions import Assumptions
+from railgap.dataset.dates import date_month
+from railgap.plants.loading import (
     Loading,
     closed_months,
     opened_months,
     staff_by_month,
     staff_series,
 )
-from railgap.scheduling import (
+from railgap.plants.scheduling import (
     order_profile,
     package_windows,
     plant_capacity,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from railgap.assumptions import Assumptions
+from railgap.dataset.assumptions import Assumptions
 from railgap.montecarlo.base import TOL, Base, plant_rows
-from railgap.uncertainty import Draws, Uncertainty
+from railgap.montecarlo.distributions import Draws, Uncertainty
 
 
 @dataclass(frozen=True)

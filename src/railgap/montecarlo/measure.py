@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from railgap.loading import (
+from railgap.montecarlo.base import EMPTY, TOL, Base
+from railgap.plants.loading import (
     headcount,
 )
-from railgap.montecarlo.base import EMPTY, TOL, Base
 
 
 @dataclass(frozen=True)

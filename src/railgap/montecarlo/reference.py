@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from railgap.dataset import typed_rows
-from railgap.dates import month_label
-from railgap.loading import (
+from railgap.dataset.dates import month_label
+from railgap.montecarlo.base import Base, slip_windows
+from railgap.montecarlo.distributions import Draws, Uncertainty
+from railgap.montecarlo.layout import tender_first_delivery
+from railgap.plants.loading import (
     outlook_from,
     plant_months,
 )
-from railgap.montecarlo.base import Base, slip_windows
-from railgap.montecarlo.layout import tender_first_delivery
-from railgap.scheduling import (
+from railgap.plants.scheduling import (
     order_profile,
     package_windows,
     plant_capacity,
     schedule,
 )
-from railgap.uncertainty import Draws, Uncertainty
 
 
 def awarded_orders(

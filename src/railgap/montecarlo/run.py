@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from railgap.montecarlo.base import Base
+from railgap.montecarlo.distributions import Draws, Uncertainty
 from railgap.montecarlo.layout import future_load, layout_of, window_entries
 from railgap.montecarlo.measure import measure, schedule_end
-from railgap.uncertainty import Draws, Uncertainty
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from railgap.dates import month_label
+from railgap.dataset.dates import month_label
 from railgap.montecarlo.base import Base, plant_rows
 from railgap.montecarlo.run import Simulated
 

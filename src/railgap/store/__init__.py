@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from railgap.store.engine import StoreError
+    from railgap.store.errors import StoreError
     from railgap.store.scenarios import SavedScenario
 
 __all__ = [
@@ -44,7 +44,7 @@ def __getattr__(name: str) -> Any:
     not need it.
     """
     if name == "StoreError":
-        from railgap.store.engine import StoreError
+        from railgap.store.errors import StoreError
 
         return StoreError
     if name == "SavedScenario":
@@ -65,7 +65,7 @@ def open_engine(db: str | None = None) -> Engine:
 def save_scenario(name: str, yaml_text: str, created_by: str, db: str | None = None) -> int:
     """Save a scenario's YAML text under ``name``; return its id.
 
-    The text is stored as given (validate it with ``railgap.scenario`` first). Raises
+    The text is stored as given (validate it with ``railgap.scenarios.spec`` first). Raises
     ``StoreError`` for an empty or over-long name, text or author.
     """
     from railgap.store import scenarios

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from railgap.dataset import cell_text, read_cells
-from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, schema
+from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.schema import TABLES, schema
 from railgap.store import revisions
 from railgap.store.formats import TableRows
 from railgap.store.reading import ensure_current

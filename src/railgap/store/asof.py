@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from railgap.dataset import _carried
-from railgap.schema import schema
+from railgap.dataset.asof import carried
+from railgap.dataset.schema import schema
 from railgap.store.schema import DATA_TABLES
 
 
@@ -53,7 +53,7 @@ def as_of_query(table: str, date: dt.date) -> Select[Any]:
     for column in table_schema.columns:
         current = ranked.c[column.name]
         value: ColumnElement[Any] = current
-        if _carried(column.name):
+        if carried(column.name):
             same_key = and_(
                 *(earlier.c[k].is_not_distinct_from(ranked.c[k]) for k in table_schema.key)
             )

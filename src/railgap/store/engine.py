@@ -13,11 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from railgap.errors import RailgapError
-
-
-class StoreError(RailgapError):
-    """The database cannot be reached, is not a railgap database, or refuses a request."""
+from railgap.store.errors import StoreError
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -101,8 +97,3 @@ def get_engine(url: str, create: bool = True) -> Engine:
     engine = _engine(url)
     upgrade(engine)
     return engine
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, for messages and stamps."""
-    return make_url(url).render_as_string(hide_password=True)

@@ -15,11 +15,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from railgap import __version__
+from railgap._version import __version__
 from railgap.dataset import Dataset, cell_text
-from railgap.dates import PARTIAL_DATE
-from railgap.errors import RailgapError
-from railgap.schema import COUNTRY_PATTERN, ID_PATTERN, TABLES, Column, data_dir, schema
+from railgap.dataset.dates import PARTIAL_DATE
+from railgap.dataset.errors import RailgapError
+from railgap.dataset.schema import COUNTRY_PATTERN, ID_PATTERN, TABLES, Column, data_dir, schema
 
 FORMATS = ("csv", "xlsx", "datapackage")
 DATA_LICENCE = {

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from railgap.dataset import _decode, read_cells, read_rows
-from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, schema
+from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.reading import decode, read_cells, read_rows
+from railgap.dataset.schema import TABLES, schema
 
 #: The largest file an import reads (a hostile file must not exhaust memory).
 MAX_FILE_BYTES = 100_000_000
@@ -89,7 +89,7 @@ def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
         problems.append(Problem(shown, None, None, f"is larger than {MAX_FILE_BYTES} bytes"))
         return None
     try:
-        return _decode(Path(shown), path.read_bytes())
+        return decode(Path(shown), path.read_bytes())
     except DataError as exc:
         problems += exc.problems
         return None

@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from railgap.dataset import Dataset
-from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, schema
+from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.schema import TABLES, schema
 from railgap.store.schema import DATA_TABLES
 
 #: Columns shown after the schema's: when and by whom a revision was recorded, and its origin.

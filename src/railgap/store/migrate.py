@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from railgap.store.engine import StoreError, display_url
+from railgap.store.errors import StoreError, display_url
 
 _migrated: set[str] = set()
 

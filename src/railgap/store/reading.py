@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, func, select
 
-from railgap.dataset import (
+from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.reading import cell_text, frame_of, read_cells
+from railgap.dataset.schema import TABLES, schema
+from railgap.dataset.tables import (
     Dataset,
-    _duplicate_revisions,
-    _frame,
-    _reference_problems,
-    cell_text,
     content_digest,
-    read_cells,
+    duplicate_revisions,
+    reference_problems,
 )
-from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, schema
-from railgap.store.engine import display_url
+from railgap.store.errors import display_url
 from railgap.store.revisions import (
     embedded_digest,
     get_meta,
@@ -77,11 +75,11 @@ def read_dataset(engine: Engine) -> Dataset:
         cells = ((int(r["row_id"]), [cell_text(r[n]) for n in names]) for r in rows[table])
         typed, found = read_cells(table, table_schema, names, cells)
         problems += found
-        tables[table] = _frame(table_schema, [] if found else typed)
+        tables[table] = frame_of(table_schema, [] if found else typed)
         if not found:
-            problems += _duplicate_revisions(table, tables[table], table_schema.key)
+            problems += duplicate_revisions(table, tables[table], table_schema.key)
     if not problems:
-        problems += _reference_problems(tables)
+        problems += reference_problems(tables)
     if problems:
         raise DataError(problems)
     dataset = Dataset(

@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from railgap.dates import known_by
-from railgap.errors import DataError, Problem
-from railgap.schema import TABLES, data_dir, schema
+from railgap.dataset.dates import known_by
+from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.schema import TABLES, data_dir, schema
 from railgap.store.formats import TableRows, read_import
 from railgap.store.schema import DATA_TABLES, store_meta
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select
 
-from railgap.store.engine import StoreError
+from railgap.store.errors import StoreError
 from railgap.store.schema import scenarios
 
 MAX_NAME_CHARS = 200

@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from railgap.schema import TABLES
-from railgap.schema import Column as SchemaColumn
-from railgap.schema import schema as table_schema
+from railgap.dataset.schema import TABLES
+from railgap.dataset.schema import Column as SchemaColumn
+from railgap.dataset.schema import schema as table_schema
 
 metadata = MetaData(
     naming_convention={

@@ -14,7 +14,7 @@ import secrets
 
 from sqlalchemy import Engine, insert, select, update
 
-from railgap.store.engine import StoreError
+from railgap.store.errors import StoreError
 from railgap.store.schema import api_tokens
 
 PREFIX = "rg"

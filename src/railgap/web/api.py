@@ -1,7 +1,7 @@
 """The HTTP API: every CLI answer as JSON or CSV (``?format=csv``), from the same bodies.
 
 Reads are open; writes (saving a scenario) need a bearer token made with ``railgap token
-create``. JSON bodies are those of ``railgap ... --json`` (:mod:`railgap.answers`).
+create``. JSON bodies are those of ``railgap ... --json`` (:mod:`railgap.views.answers`).
 """
 
 import json
@@ -12,12 +12,12 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from railgap import answers, render
-from railgap.dates import month_label
-from railgap.errors import DataError, Problem, RailgapError
-from railgap.scenario import MAX_SCENARIO_BYTES
-from railgap.turnover import parse_lives
-from railgap.web.charts import PAGE_SIMULATION
+from railgap.dataset.dates import month_label
+from railgap.dataset.errors import DataError, Problem, RailgapError
+from railgap.fleets.turnover import parse_lives
+from railgap.scenarios.spec import MAX_SCENARIO_BYTES
+from railgap.views import answers, render
+from railgap.views.charts import PAGE_SIMULATION
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import ScenarioRun, Service
 
@@ -295,7 +295,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
     @router.get("/data", summary="The dataset's tables")
     async def data_tables() -> Response:
         """Each table with its row count, columns (from its schema) and licence."""
-        from railgap.schema import schema
+        from railgap.dataset.schema import schema
 
         dataset = service.dataset()
         tables = [
@@ -425,8 +425,8 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         format: Format = "json",
     ) -> Response:
         """As ``railgap optimize --json``: timetable, plants before and after, terms, gaps."""
-        from railgap import optimize_view
-        from railgap.pipeline_options import default_to_year
+        from railgap.optimise.options import default_to_year
+        from railgap.views import optimise as optimise_view
 
         date = service.date(as_of)
         last = default_to_year(date.year) if to_year is None else to_year
@@ -435,8 +435,8 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         )
         return _send(
             format,
-            lambda: optimize_view.as_json(result),
-            lambda: optimize_view.table_csv(result, table),
+            lambda: optimise_view.as_json(result),
+            lambda: optimise_view.table_csv(result, table),
             f"optimize-{table}-{date}.csv",
         )
 

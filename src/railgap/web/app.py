@@ -18,8 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from railgap import __version__
-from railgap.errors import DataError, DateError, RailgapError, UnknownPlantError
+from railgap._version import __version__
+from railgap.dataset.errors import DataError, DateError, RailgapError, UnknownPlantError
+from railgap.views.html import plotly_js
 from railgap.web.api import build_router
 from railgap.web.limits import (
     DEFAULT_TIME_LIMIT_S,
@@ -33,14 +34,6 @@ from railgap.web.service import Service, UnknownTableError
 
 log = logging.getLogger("railgap.web")
 HERE = Path(__file__).parent
-
-
-def plotly_js() -> Path:
-    """The Plotly.js bundle shipped inside the ``plotly`` package (no CDN)."""
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("the plotly package is not installed")
-    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
 
 
 def swagger_ui_dir() -> Path:

@@ -18,11 +18,11 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from railgap import render
-from railgap.dates import date_month, month_label
-from railgap.pipeline_options import default_to_year
-from railgap.report import recent_months
-from railgap.web import charts
+from railgap.dataset.dates import date_month, month_label
+from railgap.optimise.options import default_to_year
+from railgap.views import charts, render
+from railgap.views.html import environment
+from railgap.views.report import recent_months
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter
 from railgap.web.service import Service
 
@@ -35,11 +35,7 @@ HOME_FORECAST_YEARS = 30
 @functools.cache
 def templates() -> Jinja2Templates:
     """The dashboard's templates (autoescaped), with railgap's number formats as filters."""
-    t = Jinja2Templates(directory=str(HERE / "templates"))
-    t.env.autoescape = True
-    t.env.filters["int"] = render.fmt_int
-    t.env.filters["clean"] = render.clean
-    return t
+    return Jinja2Templates(env=environment())
 
 
 @dataclass
@@ -176,8 +172,8 @@ def pipeline_context(
     service: Service, date: dt.date, to_year: int, weights: str | None
 ) -> dict[str, Any]:
     """Everything the pipeline page shows: the optimiser's answer on a date (as the API)."""
-    from railgap import optimize_view
-    from railgap.pipeline_report import TIMETABLE_COLUMNS
+    from railgap.optimise.report import TIMETABLE_COLUMNS
+    from railgap.views import optimise as optimise_view
 
     result = service.optimize(date, None, to_year, weights, MAX_WEB_SOLVE_S)
     attrs = dict(result.stamp)
@@ -190,7 +186,7 @@ def pipeline_context(
         "weights": weights or "",
         "query": q,
         "stamp": attrs,
-        "solver": optimize_view.solver_report(result),
+        "solver": optimise_view.solver_report(result),
         "problems": result.optimised.problems,
         "terms": render.records(result.terms.reset_index()),
         "gaps": render.records(result.gaps),
@@ -202,7 +198,7 @@ def pipeline_context(
                 result.timetable, names, attrs, f"/api/optimize?{q}&format=csv&table=timetable"
             ),
             charts.plan_loading(
-                optimize_view.loading_table(result),
+                optimise_view.loading_table(result),
                 {p: names[p] for p in gb},
                 attrs,
                 f"/api/optimize?{q}&format=csv&table=loading",
@@ -252,7 +248,7 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     ]
 
     async def brief(plant_id: str, as_of: str | None, scenario: int | None, kind: str) -> Any:
-        from railgap import report
+        from railgap.views import report
 
         build = report.brief_html if kind == "html" else report.brief_xlsx
         if scenario is None:

@@ -17,16 +17,17 @@ from typing import Any
 
 import pandas as pd
 
-from railgap import __version__, analysis
+from railgap import analysis
+from railgap._version import __version__
 from railgap.analysis import PlantReport, Stamp
-from railgap.assumptions import Assumptions
 from railgap.dataset import Dataset
 from railgap.dataset import as_of as as_of_dataset
-from railgap.dates import date_month, month_label, parse_as_of
-from railgap.errors import DataError, Problem, RailgapError
-from railgap.loading import Loading
-from railgap.scenario import Scenario, parse_scenario
-from railgap.turnover import Forecast
+from railgap.dataset.assumptions import Assumptions
+from railgap.dataset.dates import date_month, month_label, parse_as_of
+from railgap.dataset.errors import DataError, Problem, RailgapError
+from railgap.fleets.turnover import Forecast
+from railgap.plants.loading import Loading
+from railgap.scenarios.spec import Scenario, parse_scenario
 from railgap.web.cache import LRUCache
 
 #: How long the web app keeps using the dataset it read before checking for edits (seconds).
@@ -148,7 +149,7 @@ class Service:
 
     def table(self, name: str, date: dt.date | None) -> pd.DataFrame:
         """One dataset table: every revision, or the rows in force on a date; stamped."""
-        from railgap.schema import schema
+        from railgap.dataset.schema import schema
 
         dataset = self.dataset()
         if name not in dataset.tables:
@@ -177,7 +178,7 @@ class Service:
 
     def gap_levers(self, plant_id: str, date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Variations that would fill a plant's unviable months (run), and open tenders."""
-        from railgap.gaplevers import open_tenders, variation_candidates
+        from railgap.scenarios.gaplevers import open_tenders, variation_candidates
 
         loading, _, resolved = self.loading(date)
         self.plant(plant_id, date)  # raises UnknownPlantError for an unknown plant
@@ -249,7 +250,7 @@ class Service:
         time_limit: float,
     ) -> Any:
         """The pipeline optimiser's answer on a date (as ``railgap optimize``)."""
-        from railgap.pipeline_options import Options, parse_weights
+        from railgap.optimise.options import Options, parse_weights
 
         def compute() -> Any:
             options = Options(weights=parse_weights(weights), time_limit_s=time_limit)

@@ -1,0 +1,105 @@
+"""Fleet answers: the register on a date and the turnover forecast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from railgap.analysis.context import (
+    Stamp,
+    as_date,
+    get_assumptions,
+    get_dataset,
+    stamp_for,
+    stamped,
+)
+from railgap.dataset import Dataset
+from railgap.dataset import as_of as as_of_dataset
+from railgap.dataset.assumptions import Assumptions
+from railgap.dataset.errors import DataError, DateError, Problem
+from railgap.fleets.turnover import Forecast
+from railgap.plants.deliveries import order_years
+
+
+def fleet(
+    as_of: str | dt.date | None = None,
+    operator: str | None = None,
+    data: str | Path | Dataset | None = None,
+) -> pd.DataFrame:
+    """The fleet register as known on a date: one row per fleet, with age and status.
+
+    ``operator`` keeps fleets whose current operators contain it (case-insensitive).
+    """
+    from railgap.fleets.register import fleet_register
+
+    date = as_date(as_of)
+    dataset = get_dataset(data)
+    resolved = as_of_dataset(dataset, date, ("fleets", "fleet_operators"))
+    frame = fleet_register(resolved["fleets"], resolved["fleet_operators"], date)
+    if operator:
+        mask = frame["operators"].fillna("").str.contains(operator, case=False, regex=False)
+        frame = frame[mask].reset_index(drop=True)
+    return stamped(frame, stamp_for(dataset, date, get_assumptions()))
+
+
+def run_forecast(
+    from_year: int | None = None,
+    to_year: int = 2060,
+    as_of: str | dt.date | None = None,
+    lives: dict[str, float] | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> tuple[Forecast, Stamp]:
+    """Run the turnover engine; return its full answer and the provenance stamp."""
+    from railgap.fleets.turnover import forecast as turnover_forecast
+
+    date = as_date(as_of)
+    first = date.year if from_year is None else from_year
+    if not 1950 <= first <= to_year <= 2100:
+        raise DateError(f"years must satisfy 1950 <= from ({first}) <= to ({to_year}) <= 2100")
+    dataset = get_dataset(data)
+    a = get_assumptions(assumptions)
+    if lives:
+        unknown = sorted(set(lives) - set(a.table("service_life_years")))
+        if unknown:
+            known = ", ".join(a.table("service_life_years"))
+            raise DataError([Problem("--life", None, unknown[0], f"is not a traction ({known})")])
+        a = a.with_overrides({"service_life_years": {**a.table("service_life_years"), **lives}})
+    resolved = as_of_dataset(dataset, date, ("fleets", "orders"))
+    result = turnover_forecast(
+        resolved["fleets"], date, a, first, to_year, order_years(resolved, date, a)
+    )
+    return result, stamp_for(dataset, date, a)
+
+
+def forecast(
+    from_year: int | None = None,
+    to_year: int = 2060,
+    as_of: str | dt.date | None = None,
+    lives: dict[str, float] | None = None,
+    by: str | None = None,
+    data: str | Path | Dataset | None = None,
+    assumptions: str | Path | Assumptions | None = None,
+) -> pd.DataFrame:
+    """Yearly fleet size, average age, retirements, deliveries and unordered need.
+
+    ``by="traction"`` or ``by="segment"`` returns the same columns per group (long form,
+    with a ``traction`` or ``segment`` column) instead of the national totals.
+    """
+    result, stamp = run_forecast(from_year, to_year, as_of, lives, data, assumptions)
+    if by is None:
+        frame = result.years
+    elif by in ("traction", "segment"):
+        groups = result.by_traction if by == "traction" else result.by_segment
+        frame = pd.concat(
+            [table.assign(**{by: name}) for name, table in groups.items()], ignore_index=True
+        )
+    else:
+        raise ValueError(f"by must be None, 'traction' or 'segment', not {by!r}")
+    frame = stamped(frame.copy(), stamp)
+    frame.attrs["smooth_order_level"] = result.smooth_level
+    frame.attrs["backlog_vehicles"] = result.backlog
+    frame.attrs["first_order_year"] = result.first_order_year
+    return frame

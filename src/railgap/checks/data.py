@@ -1,0 +1,187 @@
+"""Consistency checks across tables: warnings by default, errors with ``--strict``.
+
+Each ``check_*`` function looks at the whole (unresolved) dataset and returns problems;
+row-level validity (types, required cells, references) is the loader's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from railgap.dataset import Dataset
+from railgap.dataset.errors import ConsistencyError, Problem
+from railgap.plants.scheduling import UNBUILT
+
+
+def _where(row: pd.Series, column: str | None, message: str) -> Problem:
+    return Problem(str(row["_file"]), int(row["_line"]), column, message)
+
+
+def check_orders_have_work_packages(dataset: Dataset) -> list[Problem]:
+    """An order no plant works on cannot load any plant."""
+    placed = set(dataset["work_packages"]["order_id"])
+    orders = dataset["orders"].drop_duplicates("order_id")
+    missing = orders[~orders["order_id"].isin(placed) & ~orders["status"].isin(UNBUILT)]
+    return [
+        _where(
+            r,
+            "order_id",
+            f"order {r['order_id']} has no work_packages row: no plant is loaded with it",
+        )
+        for _, r in missing.iterrows()
+    ]
+
+
+def check_package_vehicles(dataset: Dataset) -> list[Problem]:
+    """A package cannot hold more vehicles than its order (units x cars per unit)."""
+    orders = dataset["orders"].sort_values("_known_by").drop_duplicates("order_id", keep="last")
+    size = orders["units"].astype("float64") * orders["cars_per_unit"].astype("float64")
+    vehicles = dict(zip(orders["order_id"], size, strict=True))
+    problems = []
+    for _, row in dataset["work_packages"].iterrows():
+        limit = vehicles.get(row["order_id"])
+        if limit is not None and not pd.isna(row["vehicles"]) and row["vehicles"] > limit:
+            problems.append(
+                _where(
+                    row,
+                    "vehicles",
+                    f"{row['vehicles']} vehicles exceed the "
+                    f"order's {int(limit)} (units x cars_per_unit)",
+                )
+            )
+    return problems
+
+
+def check_parent_orders(dataset: Dataset) -> list[Problem]:
+    """Options and variations name a parent order; firm orders do not need one."""
+    orders = dataset["orders"]
+    needs_parent = orders["status"].isin(["option", "variation", "open_option"])
+    bad = orders[needs_parent & orders["parent_order_id"].isna()]
+    return [
+        _where(r, "parent_order_id", f"a {r['status']} must name its parent order")
+        for _, r in bad.iterrows()
+    ]
+
+
+def check_delivery_order(dataset: Dataset) -> list[Problem]:
+    """A last delivery cannot come before the first."""
+    problems = []
+    orders = dataset["orders"]
+    for first, last in (
+        ("planned_first_delivery", "planned_last_delivery"),
+        ("actual_first_delivery", "actual_last_delivery"),
+    ):
+        f = orders[f"{first}_y"] * 12 + orders[f"{first}_mo"].fillna(1)
+        lst = orders[f"{last}_y"] * 12 + orders[f"{last}_mo"].fillna(12)
+        bad = orders[(lst < f).fillna(False)]
+        problems += [
+            _where(r, last, f"{r[last]} is before {first} {r[first]}") for _, r in bad.iterrows()
+        ]
+    return problems
+
+
+def check_orders_completed(dataset: Dataset, today: dt.date | None = None) -> list[Problem]:
+    """An order whose plans are long past should have its completion recorded.
+
+    Without an ``actual_last_delivery`` (or units delivered) the loading engine keeps the
+    units in the book; this flags orders whose latest planned or derived entry into service
+    is over two years before ``today`` and whose revisions record no completion.
+    """
+    today = today or dt.date.today()
+    orders = dataset["orders"]
+    done = set(orders.loc[orders["actual_last_delivery"].notna(), "order_id"])
+    latest = orders.sort_values(["_known_by", "_line"]).drop_duplicates("order_id", keep="last")
+    year = today.year - 2
+    problems = []
+    for _, row in latest.iterrows():
+        if row["order_id"] in done or row["status"] == "cancelled":
+            continue
+        years = [
+            row[f"{c}_y"]
+            for c in (
+                "planned_last_delivery",
+                "actual_entry_into_service",
+                "planned_entry_into_service",
+            )
+            if row[f"{c}_y"] == row[f"{c}_y"]
+        ]
+        if years and max(years) < year:
+            problems.append(
+                _where(
+                    row,
+                    "actual_last_delivery",
+                    f"order {row['order_id']}: plans ended by {int(max(years))} "
+                    "but no revision records its completion",
+                )
+            )
+    return problems
+
+
+def check_fleets_quantified(dataset: Dataset) -> list[Problem]:
+    """A fleet with no vehicle count or build years is left out of the forecast's totals."""
+    from railgap.fleets.turnover import build_window, fleet_vehicles
+
+    fleets = dataset["fleets"].sort_values(["_known_by", "_line"])
+    latest = fleets.drop_duplicates("fleet_id", keep="last")
+    vehicles = fleet_vehicles(latest)
+    start, _ = build_window(latest, None)
+    problems = []
+    for (_, row), count, year in zip(latest.iterrows(), vehicles, start, strict=True):
+        missing = [
+            name for name, value in (("vehicles", count), ("build years", year)) if value != value
+        ]
+        if missing:
+            problems.append(
+                _where(
+                    row,
+                    "vehicles" if "vehicles" in missing else "built_from",
+                    f"fleet {row['fleet_id']} has no {' or '.join(missing)}: "
+                    "left out of the forecast's totals",
+                )
+            )
+    return problems
+
+
+def check_facts_not_after_known_from(dataset: Dataset) -> list[Problem]:
+    """An ``actual_*`` date cannot be later than the date its row became public."""
+    problems = []
+    for table, frame in dataset.tables.items():
+        known_y = frame["known_from_y"].to_numpy(dtype="float64")
+        known_mo = frame["known_from_mo"].to_numpy(dtype="float64")
+        for column in [c for c in frame.columns if c.startswith("actual_") and f"{c}_y" in frame]:
+            y = frame[f"{column}_y"].to_numpy(dtype="float64")
+            mo = frame[f"{column}_mo"].to_numpy(dtype="float64")
+            later = (y > known_y) | ((y == known_y) & (mo > known_mo))
+            for _, row in frame[later].iterrows():
+                problems.append(
+                    _where(
+                        row,
+                        column,
+                        f"{table}: {row[column]} is after the row's "
+                        f"known_from {row['known_from']} (as-of views ignore it "
+                        "until then)",
+                    )
+                )
+    return problems
+
+
+CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
+    check_orders_have_work_packages,
+    check_package_vehicles,
+    check_parent_orders,
+    check_delivery_order,
+    check_orders_completed,
+    check_fleets_quantified,
+    check_facts_not_after_known_from,
+)
+
+
+def consistency_problems(dataset: Dataset, strict: bool = False) -> list[Problem]:
+    """Run every check; with ``strict``, raise ``ConsistencyError`` if any problem is found."""
+    problems = [problem for check in CHECKS for problem in check(dataset)]
+    if strict and problems:
+        raise ConsistencyError(problems)
+    return problems

@@ -1,0 +1,5 @@
+"""``python -m railgap.cli``."""
+
+from railgap.cli.app import main
+
+main()

@@ -1,0 +1,334 @@
+"""The pipeline optimiser: when and where the not-yet-ordered demand is built.
+
+Pure functions over an :class:`~railgap.optimise.inputs.Instance`; no I/O. The stages, as
+in PyPSA's optimiser:
+
+1. **Check** (:func:`explain`): needs that no candidate can meet, and why, in words.
+2. **Build** (:func:`railgap.optimise.model.build_model`): the MIP's arrays.
+3. **Solve** (:func:`solve_staged` with :mod:`railgap.optimise.solve`): HiGHS on the
+   relaxation, a restricted MIP and the full MIP; status and gap are returned, never raised.
+4. **Extract and post-process** (:func:`optimize_instance`, :mod:`railgap.optimise.report`):
+   the timetable, each plant's loading before and after, the objective terms against the
+   two baselines (:mod:`railgap.optimise.plans`), and the gaps no timetable could close.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from railgap.dataset.dates import month_label
+from railgap.optimise.inputs import Instance
+from railgap.optimise.model import Candidates, Model, build_model, candidates
+from railgap.optimise.options import Options, award_step
+from railgap.optimise.plans import (
+    as_procured,
+    evaluate,
+    fits_alone,
+    greedy,
+    jobs_at_risk,
+    new_load,
+    rounded,
+)
+from railgap.optimise.report import (
+    PLAN_NAMES,
+    plant_months,
+    plant_summary,
+    tender_table,
+    terms_table,
+    timetable,
+    unclosed_gaps,
+)
+from railgap.optimise.solve import (
+    SolveResult,
+    chosen,
+    feasible,
+    relative_gap,
+    relax,
+    solve,
+    within_gap,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check stage found, in words, with what it is about."""
+
+    about: Literal["need", "plant", "budget"]
+    key: str | None  # the need_id or plant_id it concerns, else None
+    text: str
+
+
+@dataclass(frozen=True)
+class Optimised:
+    """The optimiser's answer: timetable, loads, terms, gaps and the solver's report."""
+
+    timetable: pd.DataFrame
+    plants: pd.DataFrame
+    plant_months: pd.DataFrame
+    terms: pd.DataFrame
+    gaps: pd.DataFrame
+    tenders: pd.DataFrame  # per open tender: what the as-procured plan did with it
+    problems: list[str]
+    status: str
+    mip_gap: float
+    build_seconds: float
+    solve_seconds: float
+    n_candidates: int
+    picked: dict[str, np.ndarray] = field(repr=False)
+    cand: Candidates = field(repr=False)
+
+
+def explain(inst: Instance, cand: Candidates, options: Options) -> list[Finding]:
+    """Before solving: in words, each need no candidate can meet and each option that fails."""
+    problems: list[Finding] = []
+    ids = inst.plants["plant_id"].to_numpy().astype(str)
+    has = np.zeros(len(inst.needs), dtype=bool)
+    has[cand.need] = True
+    spare = np.maximum(inst.capacity[:, None] - inst.firm, 0.0)
+    for n in np.flatnonzero(~has):
+        need = inst.needs.iloc[n]
+        able = [p for p in np.flatnonzero(inst.capable[n]) if ids[p] not in options.must_not_use]
+        due = month_label(int(need["due_month"]))
+        what = (
+            f"need {need['need_id']} ({need['vehicles']:.0f} {need['family']} "
+            f"{need['segment']} vehicles due {due})"
+        )
+        if not inst.capable[n].any():
+            text = f"{what}: no plant has built {need['family']} {need['segment']} trains"
+        elif not able:
+            text = f"{what}: every plant that can build it is excluded (must_not_use)"
+        else:
+            first = month_label(int(need["earliest_award"]) + inst.lead_months)
+            names = ", ".join(ids[p] for p in able)
+            text = (
+                f"{what}: {names} cannot build it for {need['duration_months']} months "
+                f"from {first} within the horizon (closed, not open, or past its end)"
+            )
+        problems.append(Finding("need", str(need["need_id"]), text))
+    # Needs whose every candidate exceeds the plants' spare capacity even alone.
+    fits = fits_alone(inst, cand, spare)
+    for n in np.flatnonzero(has):
+        mine = cand.need == n
+        if not fits[mine].any():
+            need = inst.needs.iloc[n]
+            rate = need["vehicles"] / need["duration_months"]
+            names = ", ".join(sorted({ids[p] for p in cand.plant[mine]}))
+            text = (
+                f"need {need['need_id']}: at {rate:.1f} vehicles a month it does not fit the spare "
+                f"capacity of {names} in any month it could be built"
+            )
+            problems.append(Finding("need", str(need["need_id"]), text))
+    if options.budget_gbp_m_per_year is not None and inst.price_gbp_m != inst.price_gbp_m:
+        text = (
+            "budget not applied: no order in the dataset states a contract value to price "
+            "vehicles with"
+        )
+        problems.append(Finding("budget", None, text))
+    usable = set(ids[cand.plant[fits]])  # plants with a candidate that fits on its own
+    for plant in (p for p in options.must_use if p not in usable):
+        if plant not in set(ids):
+            reason = "is not known"
+        elif plant in set(ids[cand.plant]):
+            reason = "has no spare capacity for any need it could build in the horizon"
+        else:
+            reason = "cannot build any need in the horizon"
+        problems.append(Finding("plant", plant, f"plant {plant} must be used but {reason}"))
+    return problems
+
+
+def full_start(inst: Instance, cand: Candidates, model: Model, picked: np.ndarray) -> np.ndarray:
+    """Every variable's value for a plan, so HiGHS can start from it."""
+    x = np.zeros(model.lp.num_col_)
+    at = model.offsets
+    x[picked] = 1.0
+    met = np.zeros(len(inst.needs), dtype=bool)
+    met[cand.need[picked]] = True
+    x[at["unmet"] : at["unmet"] + model.n_need] = (~met).astype(float)
+    total = inst.firm + new_load(inst, cand, picked)
+    jp, jt = model.jobs_pt
+    x[at["below"] : at["below"] + len(jp)] = total[jp, jt] < inst.viable[jp] - 1e-9
+    x[at["jobs"] : at["jobs"] + len(jp)] = jobs_at_risk(inst, total)[jp, jt]
+    step = np.diff(total, axis=1).ravel()
+    x[at["rise"] : at["rise"] + model.n_smooth] = np.maximum(step, 0)
+    x[at["fall"] : at["fall"] + model.n_smooth] = np.maximum(-step, 0)
+    return x
+
+
+def neighbourhood(
+    cand: Candidates, support: np.ndarray, step: int, any_plant: bool = False
+) -> np.ndarray:
+    """Candidates near supported ones: same need (and plant), award within one step."""
+    if not len(cand):
+        return support.copy()
+    span = int(cand.award.max() - cand.award.min()) + 3 * step + 1
+    n_plants = 1 if any_plant else int(cand.plant.max()) + 1
+    pair = cand.need.astype(np.int64) * n_plants + (0 if any_plant else cand.plant)
+    key = pair * span + (cand.award - int(cand.award.min()) + step)
+    keys = np.unique(key[support])
+    near = np.zeros(len(cand), dtype=bool)
+    for shift in (-step, 0, step):
+        near |= np.isin(key + shift, keys)
+    return near
+
+
+#: The restricted MIPs of the staged solve, in order: whether a supported award may move to
+#: any capable plant (else it keeps its plant), and the share of the time left each may use
+#: (the rest is kept for the next stage and the full MIP).
+RESTRICTED_STAGES = ((False, 0.5), (True, 0.67))
+#: Least time given to a solver stage, seconds (HiGHS needs some time to start at all).
+MIN_STAGE_S = 0.5
+#: A candidate the relaxation takes at more than this is in its support.
+SUPPORT_TOL = 1e-6
+
+
+#: Told, in words, which stage the optimiser has reached (e.g. a terminal's status line).
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """Progress that shows nothing."""
+
+
+def solve_staged(
+    inst: Instance,
+    cand: Candidates,
+    model: Model,
+    options: Options,
+    fallback: np.ndarray,
+    progress: Progress = _quiet,
+) -> SolveResult:
+    """Solve to the gap fast: relaxation, rounding, restricted MIPs, then the full MIP.
+
+    1. The linear relaxation gives a lower bound and fractional awards.
+    2. Rounding them (:func:`~railgap.optimise.plans.rounded`) gives a plan.
+    3. Restricted MIPs improve it: first on the candidates the relaxation uses and those
+       of the same need and plant one award step either side; then, from that plan, on
+       the same awards at any capable plant.
+    4. As soon as a plan is within ``mip_gap`` of the relaxation's bound it is returned;
+       else the full MIP runs from the best plan in the time left. The greedy plan
+       (``fallback``) starts the full MIP when the relaxation fails.
+    """
+    tic = time.perf_counter()
+
+    def left() -> float:
+        return options.time_limit_s - (time.perf_counter() - tic)
+
+    progress("solving the linear relaxation (the lower bound)")
+    lp = relax(model, options)
+    if not lp.has_solution:
+        if lp.status == "Infeasible":
+            progress("the relaxation is infeasible: no plan meets the options")
+            return SolveResult(
+                "Infeasible", np.inf, np.nan, np.nan, time.perf_counter() - tic, np.zeros(0)
+            )
+        progress(f"the relaxation stopped ({lp.status}): full MIP from the greedy plan")
+        # The relaxation used some of the time: the full MIP gets what is left, and the
+        # time reported is the whole solve's.
+        res = solve(
+            model,
+            options,
+            full_start(inst, cand, model, fallback),
+            time_limit=max(left(), MIN_STAGE_S),
+        )
+        return dataclasses.replace(res, seconds=time.perf_counter() - tic)
+    weight = lp.values[: model.n_cand]
+    plan = rounded(inst, cand, weight)
+    support = weight > SUPPORT_TOL
+    support[plan] = True
+    step = award_step(options, len(inst.months))
+    # The incumbent: the rounded plan if it meets every row (the options' rows included),
+    # else none yet (the restricted MIPs find one).
+    best = full_start(inst, cand, model, plan)
+    if not feasible(model, best):
+        best = np.zeros(0)
+    objective = float(model.lp.col_cost_ @ best) if best.size else np.inf
+
+    for stage, (any_plant, share) in enumerate(RESTRICTED_STAGES, start=1):
+        gap = relative_gap(objective, lp.bound)
+        if within_gap(objective, lp.bound, options) or left() <= MIN_STAGE_S:
+            break
+        progress(
+            f"restricted MIP {stage} of {len(RESTRICTED_STAGES)} (best plan "
+            + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "not found yet)")
+        )
+        allowed = neighbourhood(cand, support, step, any_plant)
+        if best.size:
+            allowed |= best[: model.n_cand] > 0.5
+        sub = solve(
+            model,
+            options,
+            best if best.size else None,
+            allowed,
+            time_limit=max(left() * share, MIN_STAGE_S),
+        )
+        if sub.has_solution and sub.objective < objective:
+            best, objective = sub.values, sub.objective
+    gap = relative_gap(objective, lp.bound)
+    done = within_gap(objective, lp.bound, options)
+    if done or left() <= MIN_STAGE_S:
+        status = "Optimal" if done else "Time limit reached"
+        return SolveResult(status, gap, objective, lp.bound, time.perf_counter() - tic, best)
+    progress(
+        "full MIP (best plan "
+        + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "not found yet)")
+    )
+    full = solve(model, options, best if best.size else None, time_limit=left())
+    bound = max(full.bound, lp.bound) if full.bound == full.bound else lp.bound
+    if full.has_solution and full.objective < objective:
+        best, objective = full.values, full.objective
+    gap = relative_gap(objective, bound)
+    if not best.size:
+        status = full.status
+    elif within_gap(objective, bound, options):
+        status = "Optimal"
+    else:
+        status = "Time limit reached" if left() <= MIN_STAGE_S else full.status
+    return SolveResult(status, gap, objective, bound, time.perf_counter() - tic, best)
+
+
+def optimize_instance(inst: Instance, options: Options, progress: Progress = _quiet) -> Optimised:
+    """Run every stage on one instance (see the module docstring), telling ``progress``."""
+    progress("building the model")
+    cand = candidates(inst, options)
+    findings = explain(inst, cand, options)
+    model = build_model(inst, cand, options)
+    plans = {"greedy": greedy(inst, cand), "as_procured": as_procured(inst, cand)}
+    impossible = any(f.about == "plant" for f in findings)
+    if impossible:
+        result = SolveResult(
+            "Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0)
+        )
+    else:
+        result = solve_staged(inst, cand, model, options, plans["greedy"], progress)
+    progress("reporting")
+    plans["optimised"] = chosen(result, model)
+    terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
+    return Optimised(
+        timetable=timetable(
+            inst,
+            cand,
+            plans["optimised"],
+            {f.key: f.text for f in findings if f.about == "need" and f.key is not None},
+            plans["as_procured"],
+        ),
+        plants=plant_summary(inst, cand, plans),
+        plant_months=plant_months(inst, cand, plans["optimised"]),
+        terms=terms_table(terms),
+        gaps=unclosed_gaps(inst, cand, plans["optimised"], award_step(options, len(inst.months))),
+        tenders=tender_table(inst, cand, plans["as_procured"]),
+        problems=[f.text for f in findings],
+        status=result.status,
+        mip_gap=result.mip_gap,
+        build_seconds=model.build_seconds,
+        solve_seconds=result.seconds,
+        n_candidates=len(cand),
+        picked=plans,
+        cand=cand,
+    )

@@ -1,0 +1,356 @@
+"""Terminal views: rich tables and charts for the CLI's human-readable output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console, OverflowMethod
+from rich.markup import escape
+from rich.table import Table
+
+from railgap.views import render
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Wide enough for the outlook table when output goes to a file or a CI log.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _add(table: Table, *cells: Any) -> None:
+    """Add a row whose text is shown as it is: names from data are never read as markup."""
+    table.add_row(*(escape(cell) if isinstance(cell, str) else cell for cell in cells))
+
+
+def new_table(
+    title: str,
+    columns: Iterable[str],
+    right: Collection[str] = (),
+    overflow: OverflowMethod = "ellipsis",
+) -> Table:
+    """A table titled on the left, with ``columns`` (those in ``right`` right-justified)."""
+    table = Table(title=title, title_justify="left")
+    for name in columns:
+        table.add_column(name, justify="right" if name in right else "left", overflow=overflow)
+    return table
+
+
+def stamp_line(attrs: dict[str, Any]) -> str:
+    """One line naming what produced an answer: as-of, dataset, assumptions, version."""
+    return (
+        f"as of {attrs['as_of']} · dataset {attrs['dataset']} ({attrs['dataset_hash']}) · "
+        f"assumptions {attrs['assumptions']} · railgap {attrs['railgap_version']}"
+    )
+
+
+def print_outlook(frame: pd.DataFrame) -> None:
+    """Print the plant outlook as a table, with how to read it and its stamp."""
+    table = new_table(
+        f"Plant outlook as of {frame.attrs['as_of']}",
+        ("plant", "country", "staff", "book (units)", "vehicles", "run-out", "next work",
+         "gap (months)", "jobs at risk (peak)"),
+        right=("staff", "vehicles", "gap (months)", "jobs at risk (peak)"),
+    )  # fmt: skip
+    for raw in frame.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        book = ", ".join(f"{k}×{v}" for k, v in row["backlog_by_class"].items())
+        gap = row["gap_months"]
+        _add(
+            table,
+            f"{row['name']} ({row['manufacturer']})",
+            row["country"],
+            render.fmt_int(row["employees"]),
+            f"{row['backlog_units']} ({book})" if book else "-",
+            render.fmt_int(row["backlog_vehicles"]),
+            row["run_out"] or "-",
+            row["next_work"] or "none known",
+            "-" if gap is None else str(gap),
+            render.fmt_int(row["jobs_at_risk_peak"]),
+        )
+    console.print(table)
+    console.print(
+        "run-out: last month of the current stretch of viable work; gap: months below the minimum "
+        "viable rate until the next known work.",
+        style="dim",
+    )
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def month_labels(months: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a plant-months table with months as ``YYYY-MM`` labels."""
+    from railgap.dataset.dates import month_label
+
+    out = months.copy()
+    out["month"] = out["month"].map(month_label)
+    out.attrs = dict(months.attrs)
+    return out
+
+
+def print_plant(report: Any) -> None:
+    """Print one plant: summary, work packages, a quarterly utilisation chart and sources."""
+    from railgap.dataset.dates import month_label, parse_as_of
+
+    s = {k: render.clean(v) for k, v in report.summary.items()}
+    console.print(
+        f"[bold]{escape(str(s['name']))}[/bold] "
+        f"({escape(str(s['manufacturer']))}, {escape(str(s['country']))})"
+    )
+    console.print(
+        f"staff {render.fmt_int(s['employees'])} · capacity "
+        f"{render.fmt_int(s['capacity_vehicles_per_month'])} vehicles/month "
+        f"({s['capacity_basis']}) · "
+        f"book {s['backlog_units']} units / {s['backlog_vehicles']} vehicles · run-out "
+        f"{s['run_out'] or '-'} · next work {s['next_work'] or 'none known'} · gap "
+        f"{'-' if s['gap_months'] is None else s['gap_months']} months · jobs at risk (peak) "
+        f"{render.fmt_int(s['jobs_at_risk_peak'])}",
+        markup=False,
+    )
+    orders = new_table(
+        "Work at this plant",
+        ("order", "class", "operator", "stage", "vehicles", "window", "basis", "units left"),
+    )
+    for row in report.orders.to_dict("records"):
+        _add(
+            orders,
+            row["order_id"],
+            str(row["class"]),
+            str(row["operator"] or "-"),
+            row["stage"],
+            render.fmt_int(row["vehicles"]),
+            f"{row['build_start']} to {row['build_end']}",
+            row["window_basis"],
+            render.fmt_int(row["backlog_units"]),
+        )
+    console.print(orders)
+    months = report.months
+    date = parse_as_of(report.stamp.as_of)
+    d = date.year * 12 + date.month - 1
+    worked = months[months["vehicle_equivalents"] > 0]["month"]
+    end = max(d + 24, int(worked.max()) + 3 if len(worked) else d + 24)
+    shown = months[(months["month"] >= d - 12) & (months["month"] <= end)]
+    chart = Table(
+        title="Utilisation by quarter (vehicle-equivalents / capacity)",
+        title_justify="left",
+        show_edge=False,
+    )
+    chart.add_column("quarter")
+    chart.add_column("utilisation", no_wrap=True)
+    chart.add_column("", justify="right")
+    chart.add_column("jobs at risk", justify="right")
+    quarters = shown.assign(q=(shown["month"] // 3) * 3).groupby("q")
+    for q, group in quarters:
+        util = float(group["utilisation"].mean())
+        label = month_label(int(q))
+        label = f"{label[:4]} Q{int(label[5:]) // 3 + 1}"
+        marker = " ◀ as of" if group["month"].min() <= d <= group["month"].max() else ""
+        _add(
+            chart,
+            label + marker,
+            render.bar(util),
+            "-" if util != util else f"{util:.0%}",
+            render.fmt_int(group["jobs_at_risk"].max()),
+        )
+    console.print(chart)
+    sources = new_table("Sources", ("table", "row", "known from", "source"), overflow="fold")
+    for row in report.sources.to_dict("records"):
+        _add(sources, row["table"], row["row"], row["known_from"], row["source"])
+    console.print(sources)
+    console.print(stamp_line(report.stamp.as_dict()), style="dim")
+
+
+def print_forecast(result: Any, stamp: Any) -> None:
+    """Print the forecast table with a chart of need, the smooth level and the waves."""
+    years = result.years
+    peak = max(float(years["needed_unordered_vehicles"].max()), result.smooth_level, 1.0)
+    table = Table(
+        title=f"National fleet forecast as of {stamp.as_of}", title_justify="left", show_edge=False
+    )
+    for col in ("year", "fleet", "avg age", "retired", "delivered", "needed (unordered)", ""):
+        table.add_column(col, justify="left" if col in ("year", "") else "right", no_wrap=True)
+    for raw in years.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        _add(
+            table,
+            str(row["year"]),
+            render.fmt_int(row["fleet_vehicles"]),
+            "-" if row["average_age"] is None else f"{row['average_age']:.1f}",
+            render.fmt_int(row["retired_vehicles"]),
+            render.fmt_int(row["delivered_vehicles"]),
+            render.fmt_int(row["needed_unordered_vehicles"]),
+            render.bar(float(row["needed_unordered_vehicles"]) / peak, 24),
+        )
+    console.print(table)
+    console.print(
+        f"Smooth order level: {render.fmt_int(result.smooth_level)} vehicles a year from "
+        f"{result.first_order_year} (the first year a new order can deliver) meets every year's "
+        f"need and clears a backlog of {render.fmt_int(result.backlog)} vehicles already due "
+        "before then."
+    )
+    waves = result.waves
+    if len(waves):
+        by_period = waves.assign(period=(waves["from"] // 5) * 5).groupby("period")
+        console.print("Replacement waves (fleets reaching retirement, by five-year period):")
+        for period, group in by_period:
+            classes = group.groupby("class")["vehicles"].sum().sort_values(ascending=False)
+            names = ", ".join(f"{c} ({render.fmt_int(v)})" for c, v in classes.head(6).items())
+            total = render.fmt_int(group["vehicles"].sum())
+            console.print(f"  {period}-{period + 4}: {total} vehicles: {names}", markup=False)
+    console.print(
+        f"{len(result.unquantified)} fleets have no vehicle count or build years in the dataset "
+        "and are not in these totals (railgap forecast --json lists them).",
+        style="dim",
+    )
+    console.print(stamp_line(stamp.as_dict()), style="dim")
+
+
+def print_fleet(frame: pd.DataFrame) -> None:
+    """Print the fleet register: one row per fleet with size, build years, age and status."""
+    table = new_table(
+        f"Fleet register as of {frame.attrs['as_of']}",
+        ("fleet", "traction", "units", "vehicles", "built", "age", "status", "operators"),
+        right=("units", "vehicles", "age"),
+    )
+    for raw in frame.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        built = (
+            "-"
+            if row["built_from"] is None
+            else f"{row['built_from']}"
+            + (f"-{row['built_to']}" if row["built_to"] != row["built_from"] else "")
+        )
+        label = row["subclass"] or row["class"]
+        _add(
+            table,
+            f"{label} {row['name'] or ''}".strip(),
+            row["traction"],
+            render.fmt_int(row["units"]),
+            render.fmt_int(row["vehicles"]),
+            built,
+            "-" if row["age_years"] is None else f"{row['age_years']:.1f}",
+            row["status"],
+            row["operators"] or "-",
+        )
+    console.print(table)
+    live = frame[frame["status"].isin(["in service", "partly withdrawn"])]
+    console.print(
+        f"{len(live)} fleets in service; {render.fmt_int(live['vehicles'].sum())} vehicles where "
+        f"counted ({int(live['vehicles'].isna().sum())} fleets without a vehicle count)",
+        style="dim",
+    )
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def _arrow(before: Any, after: Any, fmt: str = "{}") -> str:
+    """``before → after`` when a value changed, else the value."""
+    before, after = render.clean(before), render.clean(after)
+
+    def show(value: Any) -> str:
+        return "-" if value is None else fmt.format(value)
+
+    return show(after) if before == after else f"{show(before)} → {show(after)}"
+
+
+def print_scenario(frame: pd.DataFrame) -> None:
+    """Print a scenario against its baseline: per plant, what changed and which lever did it."""
+    console.print(f"[bold]{escape(str(frame.attrs['scenario']))}[/bold]")
+    for note in frame.attrs.get("levers", []):
+        console.print(f"  {note}", markup=False)
+    table = new_table(
+        "Scenario against baseline",
+        ("plant", "book (units)", "run-out", "next work", "gap (months)",
+         "jobs at risk (job-months)", "levers"),
+        overflow="fold",
+    )  # fmt: skip
+    changed = frame[frame["changed"].astype(bool)]
+    for row in changed.to_dict("records"):
+        _add(
+            table,
+            str(row["name"]),
+            _arrow(row["backlog_units_baseline"], row["backlog_units"]),
+            _arrow(row["run_out_baseline"], row["run_out"]),
+            _arrow(row["next_work_baseline"], row["next_work"]),
+            _arrow(row["gap_months_baseline"], row["gap_months"]),
+            _arrow(row["jobs_at_risk_months_baseline"], row["jobs_at_risk_months"], "{:,.0f}"),
+            str(row["levers"] or "-"),
+        )
+    if len(changed):
+        console.print(table)
+    else:
+        console.print("No plant's outlook changes under this scenario.")
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def print_comparison(frame: pd.DataFrame) -> None:
+    """Print several scenarios side by side: jobs-at-risk-months and gaps per plant."""
+    pivot = frame.pivot_table(
+        index="name", columns="scenario", values="jobs_at_risk_months", aggfunc="first"
+    )
+    names = [str(name) for name in pivot.columns]
+    table = new_table("Jobs at risk (job-months) by scenario", ["plant", *names], right=names)
+    for plant, row in pivot.iterrows():
+        _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
+    console.print(table)
+    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def _range_text(low: Any, mid: Any, high: Any, fmt: str = "{}", empty: str = "never") -> str:
+    """``mid (low to high)``; ``empty`` stands for a quantile that has no value."""
+    low, mid, high = render.clean(low), render.clean(mid), render.clean(high)
+
+    def show(value: Any) -> str:
+        return empty if value is None else fmt.format(value)
+
+    return f"{show(mid)} ({show(low)} to {show(high)})"
+
+
+def print_simulation(sim: Any) -> None:
+    """Print a Monte Carlo run: per plant, chance of a gap, run-out and gap ranges, jobs."""
+    summary = sim.summary
+    history = sim.history
+    numbers = ("P(gap)", "P(no next work)", "jobs-at-risk-months (mean)")
+    table = new_table(
+        f"Monte Carlo as of {sim.stamp.as_of}: {history['draws']:,} draws, "
+        f"seed {history['seed']}, {history['months']} months",
+        ("plant", "P(gap)", "run-out: P50 (P10 to P90)", "gap months: P50 (P10 to P90)",
+         "P(no next work)", "jobs-at-risk-months (mean)", "as planned: run-out / gap"),
+        right=numbers,
+        overflow="fold",
+    )  # fmt: skip
+    for raw in summary.to_dict("records"):
+        row = {k: render.clean(v) for k, v in raw.items()}
+        gap = row["gap_months_as_planned"]
+        _add(
+            table,
+            f"{row['name']} ({row['country']})",
+            f"{row['p_gap']:.0%}",
+            _range_text(row["run_out_p10"], row["run_out_p50"], row["run_out_p90"], empty="-"),
+            _range_text(row["gap_months_p10"], row["gap_months_p50"], row["gap_months_p90"],
+                        "{:.0f}"),
+            f"{row['p_no_next_work']:.0%}",
+            render.fmt_int(row["expected_jobs_at_risk_months"]),
+            f"{row['run_out_as_planned'] or '-'} / "
+            + ("none known" if gap is None else f"{gap:.0f}"),
+        )
+    console.print(table)
+    tenders = new_table(
+        "Open tenders drawn",
+        ("tender", "stage", "award between", "size", "bidders (plant owner)"),
+        overflow="fold",
+    )
+    for t in sim.tenders.to_dict("records"):
+        _add(tenders, t["tender_id"], t["stage"], f"{t['award_from']} and {t['award_to']}",
+             t["size"], t["bidders"])
+    if len(sim.tenders):
+        console.print(tenders)
+    console.print(f"Awards: {history['award_basis']}.", style="dim", markup=False)
+    for note in sim.notes:
+        console.print(f"note: {note}", style="dim", markup=False)
+    console.print(
+        "P(gap): chance the plant falls below its minimum viable rate in some month while open; "
+        "a gap quantile of 'never' means no next work is known in that share of draws.",
+        style="dim",
+    )
+    console.print(stamp_line(sim.stamp.as_dict()), style="dim")
