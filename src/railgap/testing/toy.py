@@ -1,4 +1,4 @@
-"""A small "toy nation" dataset and assertion helpers, for tests, docs and demos.
+"""A small "toy nation" dataset, for tests, docs and demos.
 
 The toy nation has two plants: ``toy_works`` (GB, capacity 10 vehicles/month, 200 staff)
 and ``toy_overseas`` (a bodyshell supplier abroad), and three orders whose windows are
@@ -13,12 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from railgap.dataset.schema import TABLES, schema
 
 SOURCE = "https://example.org/toy-nation"
+
 
 # The toy nation's orders as first announced; their revisions below build on these.
 ALPHA: dict[str, Any] = {
@@ -33,6 +31,8 @@ ALPHA: dict[str, Any] = {
     "planned_last_delivery": "2021-01",
     "known_from": "2018-01-10",
 }
+
+
 BETA: dict[str, Any] = {
     "order_id": "beta-200-2019",
     "class": "200",
@@ -45,6 +45,8 @@ BETA: dict[str, Any] = {
     "planned_last_delivery": "2021-09",
     "known_from": "2019-06-01",
 }
+
+
 GAMMA: dict[str, Any] = {
     "order_id": "gamma-300-2022",
     "class": "300",
@@ -57,6 +59,7 @@ GAMMA: dict[str, Any] = {
     "planned_last_delivery": "2023-09",
     "known_from": "2022-03-01",
 }
+
 
 C101: dict[str, Any] = {
     "fleet_id": "c101",
@@ -71,6 +74,7 @@ C101: dict[str, Any] = {
     "known_from": "1980-06-01",
 }
 
+
 C102: dict[str, Any] = {
     "fleet_id": "c102",
     "class": "102",
@@ -82,6 +86,7 @@ C102: dict[str, Any] = {
     "built_to": 1990,
     "known_from": "1990-06-01",
 }
+
 
 TOY_ROWS: dict[str, list[dict[str, Any]]] = {
     "manufacturers": [
@@ -256,37 +261,130 @@ TOY_ROWS: dict[str, list[dict[str, Any]]] = {
 # Tenders for the Monte Carlo: three decided before 2022 (awards 4, 8 and 12 months after the
 # date first expected; one cancelled), one decided later, and one open in 2022-2023.
 _TENDER = {"buyer": "Toy Rail", "segment": "suburban", "traction": "emu_ac"}
+
+
 TOY_TENDERS: list[dict[str, Any]] = [
-    {**_TENDER, "tender_id": "toy-a-2015", "stage": "notice", "units_min": 5, "units_max": 5,
-     "notice_date": "2015-01", "expected_award": "2016-01", "known_from": "2015-01-10"},
-    {**_TENDER, "tender_id": "toy-a-2015", "stage": "awarded", "units_min": 5, "units_max": 5,
-     "notice_date": "2015-01", "outcome": "awarded", "outcome_date": "2016-05",
-     "known_from": "2016-05-02"},
-    {**_TENDER, "tender_id": "toy-b-2016", "stage": "notice", "units_min": 4, "units_max": 4,
-     "notice_date": "2016-02", "expected_award": "2017-01", "known_from": "2016-02-01"},
-    {**_TENDER, "tender_id": "toy-b-2016", "stage": "awarded", "units_min": 4, "units_max": 4,
-     "notice_date": "2016-02", "outcome": "awarded", "outcome_date": "2017-09",
-     "known_from": "2017-09-15"},
-    {**_TENDER, "tender_id": "toy-c-2017", "stage": "notice", "units_min": 3, "units_max": 3,
-     "notice_date": "2017-03", "expected_award": "2018-01", "known_from": "2017-03-01"},
-    {**_TENDER, "tender_id": "toy-c-2017", "stage": "awarded", "units_min": 3, "units_max": 3,
-     "notice_date": "2017-03", "outcome": "awarded", "outcome_date": "2019-01",
-     "known_from": "2019-01-20"},
-    {**_TENDER, "tender_id": "toy-d-2018", "stage": "notice", "units_min": 3, "units_max": 3,
-     "notice_date": "2018-03", "known_from": "2018-03-01"},
-    {**_TENDER, "tender_id": "toy-d-2018", "stage": "cancelled", "units_min": 3, "units_max": 3,
-     "notice_date": "2018-03", "outcome": "cancelled", "outcome_date": "2019-06",
-     "known_from": "2019-06-30"},
-    {**_TENDER, "tender_id": "toy-e-2021", "stage": "notice", "units_min": 4, "units_max": 4,
-     "notice_date": "2021-01", "expected_award": "2021-06", "known_from": "2021-01-05"},
-    {**_TENDER, "tender_id": "toy-e-2021", "stage": "cancelled", "units_min": 4, "units_max": 4,
-     "notice_date": "2021-01", "outcome": "cancelled", "outcome_date": "2023-02",
-     "known_from": "2023-02-01"},
-    {**_TENDER, "tender_id": "toy-open-2022", "stage": "shortlist", "units_min": 6,
-     "units_max": 10, "vehicles_min": 24, "vehicles_max": 40, "notice_date": "2022-01",
-     "expected_award": "2022-09", "expected_first_delivery": "2024-03",
-     "shortlisted_bidders": "ToyCo;Elsewhere Trains", "known_from": "2022-01-15"},
+    {
+        **_TENDER,
+        "tender_id": "toy-a-2015",
+        "stage": "notice",
+        "units_min": 5,
+        "units_max": 5,
+        "notice_date": "2015-01",
+        "expected_award": "2016-01",
+        "known_from": "2015-01-10",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-a-2015",
+        "stage": "awarded",
+        "units_min": 5,
+        "units_max": 5,
+        "notice_date": "2015-01",
+        "outcome": "awarded",
+        "outcome_date": "2016-05",
+        "known_from": "2016-05-02",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-b-2016",
+        "stage": "notice",
+        "units_min": 4,
+        "units_max": 4,
+        "notice_date": "2016-02",
+        "expected_award": "2017-01",
+        "known_from": "2016-02-01",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-b-2016",
+        "stage": "awarded",
+        "units_min": 4,
+        "units_max": 4,
+        "notice_date": "2016-02",
+        "outcome": "awarded",
+        "outcome_date": "2017-09",
+        "known_from": "2017-09-15",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-c-2017",
+        "stage": "notice",
+        "units_min": 3,
+        "units_max": 3,
+        "notice_date": "2017-03",
+        "expected_award": "2018-01",
+        "known_from": "2017-03-01",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-c-2017",
+        "stage": "awarded",
+        "units_min": 3,
+        "units_max": 3,
+        "notice_date": "2017-03",
+        "outcome": "awarded",
+        "outcome_date": "2019-01",
+        "known_from": "2019-01-20",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-d-2018",
+        "stage": "notice",
+        "units_min": 3,
+        "units_max": 3,
+        "notice_date": "2018-03",
+        "known_from": "2018-03-01",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-d-2018",
+        "stage": "cancelled",
+        "units_min": 3,
+        "units_max": 3,
+        "notice_date": "2018-03",
+        "outcome": "cancelled",
+        "outcome_date": "2019-06",
+        "known_from": "2019-06-30",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-e-2021",
+        "stage": "notice",
+        "units_min": 4,
+        "units_max": 4,
+        "notice_date": "2021-01",
+        "expected_award": "2021-06",
+        "known_from": "2021-01-05",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-e-2021",
+        "stage": "cancelled",
+        "units_min": 4,
+        "units_max": 4,
+        "notice_date": "2021-01",
+        "outcome": "cancelled",
+        "outcome_date": "2023-02",
+        "known_from": "2023-02-01",
+    },
+    {
+        **_TENDER,
+        "tender_id": "toy-open-2022",
+        "stage": "shortlist",
+        "units_min": 6,
+        "units_max": 10,
+        "vehicles_min": 24,
+        "vehicles_max": 40,
+        "notice_date": "2022-01",
+        "expected_award": "2022-09",
+        "expected_first_delivery": "2024-03",
+        "shortlisted_bidders": "ToyCo;Elsewhere Trains",
+        "known_from": "2022-01-15",
+    },
 ]
+
+
 #: An option on the gamma order, public with it and not exercised.
 TOY_OPTION: dict[str, Any] = {
     "order_id": "gamma-300-2022-option",
@@ -331,115 +429,3 @@ def toy_nation(folder: str | Path, tenders: bool = False) -> Path:
     if tenders:
         rows = {**rows, "tenders": TOY_TENDERS, "orders": [*TOY_ROWS["orders"], TOY_OPTION]}
     return write_tables(folder, rows)
-
-
-def assert_vehicles_conserved(windows: pd.DataFrame, load: np.ndarray, rtol: float = 1e-9) -> None:
-    """Each package's scheduled months must add up to its vehicle-equivalents.
-
-    Capacity limits move work between months but never create or lose any: the sum over
-    months of ``load[p]`` equals ``windows.vehicle_equivalents[p]`` to rounding.
-    """
-    expected = windows["vehicle_equivalents"].to_numpy(dtype="float64")
-    got = load.sum(axis=1) if load.size else np.zeros(len(expected))
-    if not np.allclose(got, expected, rtol=rtol, atol=1e-9):
-        worst = int(np.argmax(np.abs(got - expected)))
-        raise AssertionError(
-            f"package {windows.iloc[worst]['order_id']} at {windows.iloc[worst]['plant_id']}: "
-            f"scheduled {got[worst]:.6f} vehicle-equivalents, expected {expected[worst]:.6f}"
-        )
-
-
-def assert_capacity_respected(plant_months: pd.DataFrame) -> None:
-    """No plant-month may carry more than the plant's stated capacity (tolerance 1e-6)."""
-    stated = plant_months[plant_months["capacity_basis"] == "stated"]
-    over = stated[stated["vehicle_equivalents"] > stated["capacity"] * (1 + 1e-6) + 1e-9]
-    if len(over):
-        row = over.iloc[0]
-        raise AssertionError(
-            f"{row['plant_id']} month {row['month']}: {row['vehicle_equivalents']:.3f} "
-            f"vehicle-equivalents above capacity {row['capacity']:.3f}"
-        )
-
-
-def tiny_instance(
-    vehicles: list[float],
-    due: list[int],
-    capacity: list[float],
-    employees: list[float],
-    months: int = 24,
-    firm: np.ndarray | None = None,
-    capable: np.ndarray | None = None,
-    rate: float = 4.0,
-    early_months: int = 12,
-    lead: int = 2,
-    lag: int = 1,
-    first_month: int = 2030 * 12,
-) -> Any:
-    """A small optimiser instance built by hand: needs, GB plants, months from January 2030.
-
-    Needs ``n`` have ``vehicles[n]`` due ``due[n]`` months after ``first_month``; plants
-    ``p`` have ``capacity[p]`` vehicle-equivalents a month, ``employees[p]`` staff, the
-    default minimum viable share and whole-vehicle work. Small enough to solve by brute
-    force over every combination of candidates.
-    """
-    from railgap.dataset.assumptions import default_assumptions
-    from railgap.optimise.inputs import Instance
-
-    a = default_assumptions()
-    n_p, n_n = len(capacity), len(vehicles)
-    cap = np.asarray(capacity, dtype="float64")
-    frame = pd.DataFrame(
-        {
-            "need_id": [f"need{n}" for n in range(n_n)],
-            "family": "electric",
-            "segment": "suburban",
-            "vehicles": np.asarray(vehicles, dtype="float64"),
-            "due_year": (first_month + np.asarray(due)) // 12,
-            "due_month": first_month + np.asarray(due, dtype="int64"),
-            "replaces": "toy",
-        }
-    )
-    duration = np.ceil(frame["vehicles"].to_numpy() / rate).astype("int64")
-    latest = frame["due_month"].to_numpy() - lag - duration - lead
-    frame["duration_months"] = duration
-    frame["latest_award"] = latest
-    frame["earliest_award"] = np.maximum(latest - early_months, first_month)
-    return Instance(
-        months=first_month + np.arange(months),
-        plants=pd.DataFrame(
-            {
-                "plant_id": [f"plant{p}" for p in range(n_p)],
-                "name": [f"Plant {p}" for p in range(n_p)],
-                "manufacturer_id": "toyco",
-                "country": "GB",
-                "stages": "bodyshell;assembly;test",
-            }
-        ),
-        capacity=cap,
-        viable=a.number("min_viable_share") * cap,
-        fraction=np.ones(n_p),
-        gb=np.ones(n_p, dtype=bool),
-        employees=np.repeat(np.asarray(employees, dtype="float64")[:, None], months, axis=1),
-        firm=np.zeros((n_p, months)) if firm is None else np.asarray(firm, dtype="float64"),
-        open_=np.ones((n_p, months), dtype=bool),
-        needs=frame,
-        capable=np.ones((n_n, n_p), dtype=bool) if capable is None else capable,
-        lead_months=lead,
-        lag_months=lag,
-        rate=rate,
-        price_gbp_m=2.0,
-    )
-
-
-def assert_plan_within_capacity(inst: Any, cand: Any, picked: np.ndarray) -> None:
-    """A plan's new load plus the firm book must not exceed any plant-month's capacity."""
-    from railgap.optimise.plans import new_load
-
-    total = inst.firm + new_load(inst, cand, picked)
-    over = total > inst.capacity[:, None] * (1 + 1e-6) + 1e-9
-    if over.any():
-        p, t = np.argwhere(over)[0]
-        raise AssertionError(
-            f"plant {inst.plants['plant_id'].iloc[p]} month {inst.months[t]}: load "
-            f"{total[p, t]:.3f} above capacity {inst.capacity[p]:.3f}"
-        )

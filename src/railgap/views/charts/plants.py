@@ -1,0 +1,220 @@
+"""Plant charts: monthly load, jobs, national loading, order Gantt and jobs at risk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from railgap.views import render
+from railgap.views.charts.base import LAYOUT, Chart, note, table_of
+
+
+def plant_loading(
+    loads: pd.DataFrame, months: pd.DataFrame, attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """A plant's monthly vehicle-equivalents stacked by order, with its capacity.
+
+    Only the months of ``months`` (the window shown) are drawn.
+    """
+    if len(months):
+        loads = loads[loads["month"] >= months["month"].min()]
+    traces: list[dict[str, Any]] = []
+    for order_id, part in loads.groupby("order_id", sort=False):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "orders",
+                "name": f"{order_id} ({part['class'].iloc[0]})",
+                "x": part["month"].tolist(),
+                "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
+                "hovertemplate": "%{x}: %{y:.1f} veh.-eq.<extra>%{fullData.name}</extra>",
+            }
+        )
+    if len(months) and months["capacity"].notna().any():
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "capacity",
+                "line": {"dash": "dot", "color": "#333"},
+                "x": months["month"].tolist(),
+                "y": [render.clean(v) for v in months["capacity"]],
+            }
+        )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, rows = table_of(loads, ["month", "order_id", "class", "vehicle_equivalents"])
+    return Chart(
+        "chart-loading",
+        "Monthly loading by order",
+        {"data": traces, "layout": layout},
+        "Stacked area chart of the plant's scheduled work each month, one band per order, "
+        "with its capacity as a dotted line.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def plant_jobs(months: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """A plant's headcount, labour needed and jobs at risk by month."""
+    x = months["month"].tolist()
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": x,
+            "y": [render.clean(v) for v in months[column]],
+        }
+        for column, name in (
+            ("employees", "employees"),
+            ("labour_needed", "labour needed"),
+            ("jobs_at_risk", "jobs at risk"),
+        )
+    ]
+    layout = {**LAYOUT, "yaxis": {"title": {"text": "people"}}, "xaxis": {"type": "date"}}
+    columns, rows = table_of(months, ["month", "employees", "labour_needed", "jobs_at_risk"])
+    return Chart(
+        "chart-jobs",
+        "Jobs at risk by month",
+        {"data": traces, "layout": layout},
+        "Line chart of the plant's employees, the labour its scheduled work needs, and the "
+        "jobs at risk in months below the minimum viable rate.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def national_loading(
+    plant_months: pd.DataFrame, names: dict[str, str], attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """Each plant's monthly load, stacked: the national order book over time."""
+    traces = []
+    for plant_id, part in plant_months.groupby("plant_id", sort=False):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "plants",
+                "name": names.get(str(plant_id), str(plant_id)),
+                "x": part["month"].tolist(),
+                "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
+            }
+        )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, rows = table_of(plant_months, ["month", "plant_id", "vehicle_equivalents"])
+    return Chart(
+        "chart-national-loading",
+        "Loading by plant over time",
+        {"data": traces, "layout": layout},
+        "Stacked area chart of the work scheduled at each plant each month.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def gantt_trace(
+    name: str,
+    starts: list[Any],
+    ends: list[Any],
+    rows: list[str],
+    labels: list[str],
+    colour: str | None = None,
+) -> dict[str, Any]:
+    """One Plotly trace drawing a bar per (start, end) on its row, with its label on hover."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
+        "y": [v for r in rows for v in (r, r, None)],
+        "text": [v for t in labels for v in (t, t, None)],
+        "line": {"width": 10, **({"color": colour} if colour else {})},
+        "hovertemplate": "%{text}<extra></extra>",
+        "connectgaps": False,
+    }
+
+
+def gantt_layout(n_rows: int, legend: bool = False) -> dict[str, Any]:
+    """A Gantt chart's layout: months across, one row per plant, tall enough for them all."""
+    return {
+        **LAYOUT,
+        "margin": {"l": 10, "r": 20, "t": 30, "b": 40},
+        "xaxis": {"type": "date"},
+        "yaxis": {"automargin": True},
+        "height": max(300, 40 * n_rows + (120 if legend else 100)),
+    }
+
+
+def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Each order's build window at each plant: a Gantt chart of the order books."""
+    starts = windows["build_start"].tolist()
+    ends = windows["build_end"].tolist()
+    trace = gantt_trace(
+        "orders", starts, ends, windows["plant"].tolist(), windows["label"].tolist()
+    )
+    layout = {**gantt_layout(windows["plant"].nunique()), "showlegend": False}
+    columns, rows = table_of(
+        windows, ["plant", "order_id", "class", "stage", "vehicles", "build_start", "build_end"]
+    )
+    return Chart(
+        "chart-gantt",
+        "Order books: each order's build window at each plant",
+        {"data": [trace], "layout": layout},
+        "Gantt chart: one bar per order and plant, from the first to the last month of work.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def jobs_bars(outlook: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Peak jobs at risk at each GB plant, with run-out and gap in the hover text."""
+    gb = outlook[outlook["country"] == "GB"]
+    text = []
+    for r in gb.to_dict("records"):
+        run_out, gap = render.clean(r["run_out"]), render.clean(r["gap_months"])
+        text.append(
+            f"run-out {run_out or '-'}; " + ("no next work known" if gap is None else f"gap {gap}")
+        )
+    trace = {
+        "type": "bar",
+        "name": "jobs at risk (peak)",
+        "x": gb["name"].tolist(),
+        "y": [render.clean(v) for v in gb["jobs_at_risk_peak"]],
+        "text": text,
+        "textposition": "none",
+        "hovertemplate": "%{x}<br>%{y} jobs at risk<br>%{text}<extra></extra>",
+    }
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "jobs at risk (peak)"}},
+        "xaxis": {"automargin": True},
+    }
+    columns, rows = table_of(gb, ["plant_id", "run_out", "gap_months", "jobs_at_risk_peak"])
+    return Chart(
+        "chart-jobs-at-risk",
+        "Jobs at risk at GB plants",
+        {"data": [trace], "layout": layout},
+        "Bar chart of each GB plant's peak jobs at risk over the outlook horizon.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )

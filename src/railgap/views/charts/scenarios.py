@@ -1,0 +1,108 @@
+"""Scenario and Monte Carlo charts: a plant under a scenario, and the chance of a gap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from railgap.views import render
+from railgap.views.charts.base import LAYOUT, Chart, note, table_of
+
+
+def scenario_plant(
+    baseline: pd.DataFrame, scenario: pd.DataFrame, attrs: dict[str, Any], csv_url: str
+) -> Chart:
+    """One plant's monthly load and jobs at risk, baseline (dashed) against scenario."""
+    traces = []
+    for frame, label, dash in ((baseline, "baseline", "dash"), (scenario, "scenario", "solid")):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": f"load, {label}",
+                "line": {"dash": dash},
+                "x": frame["month"].tolist(),
+                "y": [render.clean(v) for v in frame["vehicle_equivalents"]],
+            }
+        )
+    merged = baseline[["month", "vehicle_equivalents", "jobs_at_risk"]].merge(
+        scenario[["month", "vehicle_equivalents", "jobs_at_risk"]],
+        on="month",
+        how="outer",
+        suffixes=("_baseline", "_scenario"),
+    )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, rows = table_of(merged, list(merged.columns))
+    return Chart(
+        "chart-scenario-plant",
+        "Scenario against baseline: monthly loading",
+        {"data": traces, "layout": layout},
+        "Line chart of the plant's monthly work in the baseline (dashed) and the scenario.",
+        note(attrs),
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+#: The dashboard's Monte Carlo: draws, seed and months (the API and CLI take others), so
+#: that a page, its CSV and the API's default answer are the same run.
+PAGE_SIMULATION = {"draws": 2000, "seed": 2024, "months": 240}
+
+
+def gap_chance(
+    gap: pd.Series,
+    run_out: pd.Series,
+    summary: dict[str, Any],
+    attrs: dict[str, Any],
+    csv_url: str,
+) -> Chart:
+    """A plant's Monte Carlo fan: chance of being in a gap each month, and of having run out."""
+    months = [str(m) for m in gap.index]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "chance of being in a gap",
+            "x": months,
+            "y": [round(float(v), 3) for v in gap],
+            "fill": "tozeroy",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "chance work has run out by then",
+            "x": months,
+            "y": [round(float(v), 3) for v in run_out],
+            "line": {"dash": "dot"},
+        },
+    ]
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "probability"}, "range": [0, 1], "tickformat": ".0%"},
+        "xaxis": {"type": "date"},
+    }
+    frame = pd.DataFrame(
+        {"month": months, "p_in_gap": gap.to_numpy(), "p_run_out_by": run_out.to_numpy()}
+    )
+    columns, rows = table_of(frame, ["month", "p_in_gap", "p_run_out_by"])
+    p_gap = summary.get("p_gap")
+    chance = "" if p_gap is None else f" Chance of a gap in the period: {p_gap:.0%}."
+    return Chart(
+        "chart-gap-chance",
+        f"Chance of a gap by month (Monte Carlo, {summary['draws']:,} draws)",
+        {"data": traces, "layout": layout},
+        "Line chart of the chance, month by month, that the plant is below its minimum viable "
+        "rate, over futures drawn for open tenders (award, date, winner, size) and late "
+        f"deliveries of firm orders.{chance}",
+        note(attrs) + " Distributions learnt from tenders decided and orders delivered by that "
+        "date (docs/uncertainty.md).",
+        csv_url,
+        columns,
+        rows,
+    )
