@@ -9,6 +9,7 @@ The Python API returns pandas DataFrames::
     railgap.forecast(to_year=2060)               # fleet size, age, retirements, demand
     railgap.run_simulation(as_of="2024-01-15")   # Monte Carlo: chances of a gap per plant
     railgap.optimize(as_of="2024-01-15")         # the smooth procurement timetable
+    railgap.backtest()                           # every as-of answer against what happened
 
 Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
 """
@@ -21,6 +22,7 @@ from railgap._version import __version__
 
 __all__ = [
     "__version__",
+    "backtest",
     "compare_scenarios",
     "fleet",
     "forecast",
@@ -34,6 +36,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from railgap.analysis import (
+        backtest,
         compare_scenarios,
         fleet,
         forecast,
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     """Import the public API lazily."""
     if name in (
+        "backtest",
         "compare_scenarios",
         "fleet",
         "forecast",

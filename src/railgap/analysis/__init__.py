@@ -33,14 +33,17 @@ from railgap.analysis.scenarios import (
     run_scenario,
     scenario_whatif,
 )
+from railgap.analysis.scoring import MAX_BACKTEST_DRAWS, backtest
 from railgap.analysis.simulation import MAX_DRAWS, Simulation, run_simulation
 
 __all__ = [
+    "MAX_BACKTEST_DRAWS",
     "MAX_DRAWS",
     "SCENARIO_TABLES",
     "PlantReport",
     "Simulation",
     "Stamp",
+    "backtest",
     "combine_scenarios",
     "compare_scenarios",
     "fleet",

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from railgap.cli import answers, check, scenarios, serve
+from railgap.cli import answers, backtest, check, scenarios, serve
 from railgap.cli.data import register_data_commands
 from railgap.dataset.errors import RailgapError
 from railgap.views.terminal import err_console
@@ -50,6 +50,7 @@ scenario_app.command("run")(scenarios.scenario_run)
 scenario_app.command("compare")(scenarios.scenario_compare)
 app.command()(scenarios.simulate)
 app.command()(scenarios.optimize)
+app.command()(backtest.backtest)
 data_app.command("check")(check.data_check)
 app.command()(answers.report)
 app.command()(serve.serve)

@@ -28,6 +28,7 @@ TABLES: tuple[str, ...] = (
     "fleet_operators",
     "national_series",
     "tenders",
+    "plant_events",
 )
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-/.]*$")

@@ -1,0 +1,140 @@
+"""Plant events scored: the model's answer on each event's date beside what the event says.
+
+For each event in ``plant_events``, the loading engine is run on the dataset as known on
+the event's date (``stated``) and, for timing and gap events, 6, 12 and 24 months before
+it (``LEADS``). The error is in months for timing kinds (0 when the answer falls inside the
+event's period, so an answer in "spring 2020" is right for "after spring 2020"), the model
+minus the stated length for gaps, and the ratio model / stated for jobs and headcounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from railgap.dataset import Dataset
+from railgap.dataset.assumptions import Assumptions
+from railgap.dataset.dates import month_label
+from railgap.scorecard.answers import Answer, DateAnswers, answers_on, number_or_nan
+from railgap.scorecard.periods import (
+    COUNT_KINDS,
+    LEADS,
+    MONTH_KINDS,
+    TIMING_KINDS,
+    months_before,
+    period_bounds,
+    period_error,
+)
+
+#: Columns of the scored events, one row per event and lead.
+EVENT_COLUMNS = [
+    "event_id",
+    "plant_id",
+    "kind",
+    "stated",
+    "lead_months",
+    "as_of",
+    "period_from",
+    "period_to",
+    "precision",
+    "stated_value",
+    "order_id",
+    "engine_input",
+    "model_answer",
+    "error_months",
+    "ratio",
+    "scored",
+    "why",
+    "source",
+]
+
+
+def _answer(kind: str, order_id: object, plant_id: str, on: DateAnswers) -> Answer:
+    """The model's answer to one kind of event about one plant."""
+    order = order_id if isinstance(order_id, str) and order_id else None
+    if kind == "runout_statement":
+        return on.run_out(plant_id)
+    if kind == "production_end":
+        return on.order_months(plant_id, order, end=True) if order else on.run_out(plant_id)
+    if kind == "production_start":
+        return on.order_months(plant_id, order, end=False) if order else on.first_work(plant_id)
+    if kind == "gap_statement":
+        return on.gap(plant_id)
+    if kind == "jobs_at_risk":
+        return on.jobs(plant_id)
+    if kind == "headcount":
+        return on.headcount(plant_id)
+    raise ValueError(f"unknown event kind {kind!r}")
+
+
+def _shown(kind: str, value: float) -> str | None:
+    """An answer as people read it: a month for timing kinds, a number otherwise."""
+    if np.isnan(value):
+        return None
+    if kind in TIMING_KINDS:
+        return month_label(int(value))
+    return f"{value:g}"
+
+
+def score_events(
+    dataset: Dataset,
+    a: Assumptions,
+    events: pd.DataFrame | None = None,
+    leads: tuple[int, ...] = LEADS,
+    answers: Callable[[dt.date], DateAnswers] | None = None,
+) -> pd.DataFrame:
+    """Every event (default: the dataset's ``plant_events``) with the model's answers."""
+    events = dataset["plant_events"] if events is None else events
+    cache: dict[dt.date, DateAnswers] = {}
+
+    def on(date: dt.date) -> DateAnswers:
+        if date not in cache:
+            cache[date] = answers(date) if answers else answers_on(dataset, a, date)
+        return cache[date]
+
+    lo, hi = period_bounds(events)
+    rows = []
+    for i, e in enumerate(events.itertuples(index=False)):
+        stated = dt.date.fromisoformat(str(e.stated))
+        kind = str(e.kind)
+        for lead in leads if kind in TIMING_KINDS + MONTH_KINDS else (0,):
+            date = months_before(stated, lead) if lead else stated
+            answers_then = on(date)
+            if not answers_then.plant_known(str(e.plant_id)):
+                answer = Answer(np.nan, f"plant {e.plant_id} not in the dataset on {date}")
+            else:
+                answer = _answer(kind, e.order_id, str(e.plant_id), answers_then)
+            stated_value = number_or_nan(e.value)
+            error = ratio = np.nan
+            if kind in TIMING_KINDS:
+                error = period_error(answer.value, int(lo[i]), int(hi[i]))
+            elif kind in MONTH_KINDS:
+                error = answer.value - stated_value
+            elif kind in COUNT_KINDS and stated_value > 0:
+                ratio = answer.value / stated_value
+            rows.append(
+                {
+                    "event_id": e.event_id,
+                    "plant_id": e.plant_id,
+                    "kind": kind,
+                    "stated": str(e.stated),
+                    "lead_months": lead,
+                    "as_of": date.isoformat(),
+                    "period_from": str(e.period_from),
+                    "period_to": str(e.period_to),
+                    "precision": e.precision,
+                    "stated_value": stated_value,
+                    "order_id": e.order_id if isinstance(e.order_id, str) else None,
+                    "engine_input": e.engine_input == "yes",
+                    "model_answer": _shown(kind, answer.value),
+                    "error_months": error,
+                    "ratio": ratio,
+                    "scored": bool(np.isfinite(error) or np.isfinite(ratio)),
+                    "why": answer.why,
+                    "source": e.source,
+                }
+            )
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS)
