@@ -117,6 +117,11 @@ def run_optimize(
         )
     if to_year > 2100:
         raise DateError(f"--to {to_year} is after 2100")
+    if max(date_month(date) + 1, from_year * 12) > to_year * 12 + 11:
+        raise DateError(
+            f"the horizon to the end of {to_year} has no month after the as-of date "
+            f"{date.isoformat()}: awards start the month after it (the horizon ends by 2100)"
+        )
     known = set(resolved["plants"]["plant_id"].astype(str))
     for plant in [*options.must_use, *options.must_not_use]:
         if plant not in known:

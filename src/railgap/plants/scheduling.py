@@ -49,6 +49,23 @@ def date_months(frame: pd.DataFrame, column: str, year_only_month: float) -> np.
     return years * 12 + np.where(np.isnan(months), year_only_month, months) - 1
 
 
+def stage_shares(packages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which of an order's work packages do work, and each one's share of its stage.
+
+    A package's vehicles are its stated count, or the mean of the stated ones when empty
+    (1 each if none is stated). A package stated at 0 vehicles (a superseded plan: "not
+    built here") does none of the work, so it gets no share: the first array says which
+    packages keep one, the second gives their shares, which sum to 1 per stage.
+    """
+    stated = packages["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
+    fill = np.nanmean(stated) if (~np.isnan(stated)).any() else 1.0
+    counts = np.where(np.isnan(stated), fill, stated)
+    working = counts > 0
+    stage = packages["stage"].to_numpy().astype(str)[working]
+    totals = pd.Series(counts[working]).groupby(stage).transform("sum").to_numpy()
+    return working, counts[working] / totals
+
+
 def _first(*arrays: np.ndarray) -> np.ndarray:
     """Element-wise first non-NaN value of several arrays."""
     out = arrays[0].copy()

@@ -19,7 +19,8 @@ import pandas as pd
 
 from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
-from railgap.dataset.dates import date_month
+from railgap.dataset.dates import LATEST, date_month
+from railgap.dataset.errors import DataError
 from railgap.plants.loading import Loading
 from railgap.scenarios.spec import MAX_LEVER_UNITS, VaryOrder
 from railgap.scenarios.whatif import run_whatif
@@ -81,6 +82,8 @@ def variation_candidates(
     latest_first = mine.sort_values("end", ascending=False)["order_id"].drop_duplicates()
     recent = [o for o in latest_first if o in orders.index]  # windows hold built orders only
     start = loading.as_of + dt.timedelta(days=1)
+    if start > LATEST:  # a variation from the day after the modelled range is none at all
+        return pd.DataFrame(columns=columns)
     rows: list[dict[str, Any]] = []
     for order_id in recent[:MAX_VARIATIONS]:
         order = orders.loc[order_id]
@@ -90,9 +93,12 @@ def variation_candidates(
             continue
         units = min(max(math.ceil(needed_ve / ve_per_unit), 1), MAX_LEVER_UNITS)
         lever = VaryOrder.model_validate({"order": order_id, "units": units, "from": start})
-        result = run_whatif(
-            resolved, a, [("vary_order", lever)], "suggested variation", baseline=loading
-        )
+        try:
+            result = run_whatif(
+                resolved, a, [("vary_order", lever)], "suggested variation", baseline=loading
+            )
+        except DataError:
+            continue  # its deliveries would run past the modelled range: not a suggestion
         row = result.difference[result.difference["plant_id"] == plant_id].iloc[0]
         rows.append(
             {

@@ -18,7 +18,7 @@ from railgap.dataset import Dataset, typed_rows
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import date_month, month_label, month_of
 from railgap.dataset.errors import DataError, Problem
-from railgap.plants.scheduling import date_months, order_profile
+from railgap.plants.scheduling import date_months, order_profile, stage_shares
 from railgap.scenarios.spec import (
     AssumptionLever,
     AwardTender,
@@ -310,16 +310,15 @@ def _vary(
             [Problem(label, None, "order", f"order {order} has no work packages")]
         )
     # The new units are built where the parent's are, in the same shares by stage.
-    stated = parent_packages["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
-    counts = np.where(
-        np.isnan(stated), np.nanmean(stated) if (~np.isnan(stated)).any() else 1.0, stated
-    )
-    by_stage = pd.Series(counts).groupby(parent_packages["stage"].to_numpy()).transform("sum")
-    shares = [
-        PlantShare(plant=plant, stage=stage, share=float(count / total))
-        for plant, stage, count, total in zip(
-            parent_packages["plant_id"], parent_packages["stage"], counts, by_stage, strict=True
+    working, parts = stage_shares(parent_packages)
+    if not working.any():
+        raise DataError(
+            [Problem(label, None, "order", f"order {order}'s work packages build no vehicles")]
         )
+    doing = parent_packages[working]
+    shares = [
+        PlantShare(plant=plant, stage=stage, share=float(part))
+        for plant, stage, part in zip(doing["plant_id"], doing["stage"], parts, strict=True)
     ]
     tables = _new_order(tables, fields, shares, label)
     return tables, f"{kind} on {order}: +{units_asked} units delivered {first} to {last}"

@@ -88,7 +88,18 @@ def difference(baseline: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
             for column in COMPARED
         )
         rows.append(row)
-    return pd.DataFrame(rows)
+    # Named columns: with no plants known (a date before any), no rows still has them.
+    columns = [
+        "plant_id",
+        "name",
+        "country",
+        *(c for column in COMPARED for c in (f"{column}_baseline", column)),
+        "run_out_change_months",
+        "gap_change_months",
+        "jobs_at_risk_months_change",
+        "changed",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def run_whatif(

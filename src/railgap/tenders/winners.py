@@ -15,7 +15,7 @@ import pandas as pd
 from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import date_month
-from railgap.plants.scheduling import UNBUILT, date_months
+from railgap.plants.scheduling import UNBUILT, date_months, stage_shares
 
 
 @dataclass(frozen=True)
@@ -62,17 +62,16 @@ def winner_templates(resolved: Dataset, a: Assumptions) -> dict[str, Template]:
             continue
         for maker in pd.unique(rows["plant_id"].map(owner)):
             own = rows[rows["plant_id"].map(owner) == maker]
-            stated = own["vehicles"].to_numpy(dtype="float64", na_value=np.nan)
-            fill = np.nanmean(stated) if (~np.isnan(stated)).any() else 1.0
-            counts = np.where(np.isnan(stated), fill, stated)
-            stage = own["stage"].to_numpy().astype(str)
-            totals = pd.Series(counts).groupby(stage).transform("sum").to_numpy()
+            working, shares = stage_shares(own)
+            if not working.any():
+                continue
+            own = own[working]
             templates[str(maker)] = Template(
                 str(row.order_id),
                 int(str(row.cars_per_unit)),
                 tuple(str(p) for p in own["plant_id"]),
-                tuple(stage),
-                tuple(float(s) for s in counts / totals),
+                tuple(own["stage"].to_numpy().astype(str)),
+                tuple(float(s) for s in shares),
             )
     return templates
 

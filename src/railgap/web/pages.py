@@ -52,11 +52,13 @@ class Pages:
         )
 
 
-def _window_rows(loading: Any, outlook: pd.DataFrame) -> pd.DataFrame:
-    """Build windows of the plants in the outlook, labelled for the Gantt chart."""
+def _window_rows(loading: Any, outlook: pd.DataFrame, since: int) -> pd.DataFrame:
+    """Build windows of the plants in the outlook ending in month ``since`` or later,
+    labelled for the Gantt chart (filtered on month indices: labels of no rows have no type).
+    """
     windows = loading.schedule.windows
     names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
-    mine = windows[windows["plant_id"].isin(names)]
+    mine = windows[windows["plant_id"].isin(names) & (windows["end"] >= since)]
     frame = pd.DataFrame(
         {
             "plant": [names[p] for p in mine["plant_id"]],
@@ -97,8 +99,7 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
     ][["plant_id", "month", "vehicle_equivalents"]].copy()
     shown["month"] = shown["month"].map(month_label)
     names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
-    windows = _window_rows(loading, outlook)
-    windows = windows[windows["build_end"] >= month_label(d - 36)]
+    windows = _window_rows(loading, outlook, d - 36)
     to = min(date.year + HOME_FORECAST_YEARS, 2100)
     result, fstamp = service.forecast(date, None, to, {})
     q = f"as_of={date.isoformat()}"

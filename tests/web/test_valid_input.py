@@ -1,0 +1,62 @@
+"""Valid input never answers 500: each class of crash issue 16 found, on the embedded data."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+def _scenario(as_of: str, lever: str = "") -> str:
+    return f"name: t\nas_of: {as_of}\nlevers:\n{lever or '  []'}\n"
+
+
+def _vary(order: str, when: str) -> str:
+    return f"  - vary_order: {{order: {order}, units: 3, from: {when}}}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Work packages stated at 0 vehicles (superseded plans) gave a plant share of 0.
+        "/api/plants/hitachi_kasado?as_of=2024-01-15",
+        "/api/plants/hitachi_kasado/levers?as_of=2024-01-15",
+        "/api/plants/hitachi_pistoia/levers?as_of=2024-01-15",
+        "/plants/hitachi_kasado?as_of=2024-01-15",
+        "/plants/hitachi_pistoia?as_of=2024-01-15",
+        # The home page before any build window: labels of no rows had no type.
+        "/?as_of=2005-01-01",
+        # Suggested variations from the day after the modelled range, or delivered past it.
+        "/api/plants/hitachi_newton_aycliffe/levers?as_of=2100-12-31",
+        "/api/plants/hitachi_newton_aycliffe/levers?as_of=2095-12-31",
+        "/plants/alstom_derby?as_of=2100-12-31",
+    ],
+)
+def test_valid_get_answers(embedded_client: TestClient, url: str):
+    response = embedded_client.get(url)
+    assert response.status_code == 200, response.text
+
+
+def test_optimiser_with_no_month_left_says_why(embedded_client: TestClient):
+    response = embedded_client.get("/api/optimize?as_of=2100-12-01")
+    assert response.status_code == 422, response.text
+    assert "no month after the as-of date" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _scenario("2024-01-15", _vary("tpe-802-2016", "2024-02-01")),
+        _scenario("2024-01-15", _vary("hulltrains-802-2016", "2024-02-01")),
+        # No plant known yet: the difference of two empty outlooks had no columns.
+        _scenario("2000-01-01"),
+        _scenario("1800-01-01"),
+    ],
+)
+def test_valid_scenario_runs(embedded_client: TestClient, text: str):
+    for fmt in ("json", "csv"):
+        response = embedded_client.post(
+            f"/api/scenarios/run?format={fmt}",
+            content=text,
+            headers={"content-type": "application/yaml"},
+        )
+        assert response.status_code == 200, response.text
