@@ -60,3 +60,24 @@ def test_valid_scenario_runs(embedded_client: TestClient, text: str):
             headers={"content-type": "application/yaml"},
         )
         assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("url", "value", "field"),
+    [
+        ("/api/scenarios/run", ".nan", "min_viable_share"),
+        ("/api/scenarios/run", ".inf", "supply_chain_jobs_per_direct_job"),
+        ("/api/simulate?draws=10", "0", "outlook_horizon_months"),
+    ],
+)
+def test_an_assumption_out_of_range_is_a_422_naming_it(
+    embedded_client: TestClient, url: str, value: str, field: str
+):
+    text = _scenario("2024-01-15", f"  - assumption: {{name: {field}, value: {value}}}")
+    response = embedded_client.post(
+        url, content=text, headers={"content-type": "application/yaml"}
+    )
+    assert response.status_code == 422, response.text
+    problem = response.json()["problems"][0]
+    assert problem["field"] == f"assumptions.{field}.value"
+    assert "lever 1" in problem["file"]

@@ -66,7 +66,9 @@ def run_forecast(
         if unknown:
             known = ", ".join(a.table("service_life_years"))
             raise DataError([Problem("--life", None, unknown[0], f"is not a traction ({known})")])
-        a = a.with_overrides({"service_life_years": {**a.table("service_life_years"), **lives}})
+        a = a.with_overrides(
+            {"service_life_years": {**a.table("service_life_years"), **lives}}, "--life"
+        )
     resolved = as_of_dataset(dataset, date, ("fleets", "orders"))
     result = turnover_forecast(
         resolved["fleets"], date, a, first, to_year, order_years(resolved, date, a)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,51 @@ TRACTIONS = (
 )
 
 
+#: The range each assumption's value (or each value of a table) must lie in, inclusive:
+#: (least, most, whole numbers only). Every source of assumptions (the packaged file, a
+#: ``--assumptions`` file, a scenario's ``assumption`` lever, a flag) is checked against it
+#: where it is read. An assumption not named here must be finite and not negative.
+RANGES: dict[str, tuple[float, float, bool]] = {
+    "year_only_month": (1, 12, True),
+    "signing_to_first_delivery_months": (0, 240, False),
+    "delivery_to_service_months": (0, 240, False),
+    "delivery_rate_vehicles_per_month": (0.01, 10_000, False),
+    "assembly_lead_months": (0, 240, False),
+    "handover_lag_months": (0, 240, False),
+    "bodyshell_lead_months": (0, 240, False),
+    "stage_share": (0, 1, False),
+    "min_viable_share": (0, 1, False),
+    "supply_chain_jobs_per_direct_job": (0, 100, False),
+    "outlook_horizon_months": (1, 1200, True),
+    "service_life_years": (1, 150, False),
+    "fleet_growth_per_year": (0, 1, False),
+    "diesel_only_out_by_year": (0, 2100, True),
+    "uncertainty_min_observations": (0, 10_000, True),
+    "open_tender_bidder_years": (0, 300, False),
+    "recent_fleet_years": (0, 300, False),
+    "traction_family": (1, 2, True),
+    "capability_from_manufacturer": (0, 1, True),
+    "early_replacement_years": (0, 150, False),
+}
+
+
+def range_problem(name: str, value: Any) -> str | None:
+    """What is wrong with one value of assumption ``name`` (``None`` when it is in range)."""
+    low, high, whole = RANGES.get(name, (0, math.inf, False))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{value!r} is not a number"
+    if not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if whole and value != int(value):
+        return f"{value} is not a whole number"
+    if not low <= value <= high:
+        most = "" if math.isinf(high) else f" and at most {high:g}"
+        return f"{value:g} is out of range: must be at least {low:g}{most}"
+    if name == "diesel_only_out_by_year" and 0 < value < 1800:
+        return f"{value:g} is not a year from 1800 (or 0 for no such policy)"
+    return None
+
+
 class Assumption(BaseModel):
     """One assumption: value, unit and a public source or stated reasoning."""
 
@@ -36,6 +82,9 @@ class Assumption(BaseModel):
     unit: str
     source: str | None = None
     reasoning: str = Field(min_length=1)
+
+
+FIELD_PREFIX = "assumptions."
 
 
 class Assumptions(BaseModel):
@@ -85,14 +134,16 @@ class Assumptions(BaseModel):
             )
         if any(v not in (1, 2) for v in families.values()):
             raise ValueError("traction_family codes must be 1 (electric) or 2 (self-powered)")
-        for name, item in self.assumptions.items():
-            values = item.value.values() if isinstance(item.value, dict) else [item.value]
-            if any(v < 0 for v in values):
-                raise ValueError(f"assumption {name} must not be negative")
-        if not 1 <= self.number("year_only_month") <= 12:
-            raise ValueError("year_only_month must be a month, 1 to 12")
-        if self.number("delivery_rate_vehicles_per_month") <= 0:
-            raise ValueError("delivery_rate_vehicles_per_month must be positive")
+        problems = [
+            f"{FIELD_PREFIX}{name}.value{'.' + key if key else ''}: {problem}"
+            for name, item in self.assumptions.items()
+            for key, value in (
+                item.value.items() if isinstance(item.value, dict) else [("", item.value)]
+            )
+            if (problem := range_problem(name, value)) is not None
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def number(self, name: str) -> float:
@@ -114,21 +165,24 @@ class Assumptions(BaseModel):
         """``name@version``, the stamp every output carries."""
         return f"{self.name}@{self.version}"
 
-    def with_overrides(self, overrides: dict[str, Any]) -> Assumptions:
-        """Return a copy with some values replaced; the version is marked as modified."""
+    def with_overrides(self, overrides: dict[str, Any], where: str = "overrides") -> Assumptions:
+        """Return a copy with some values replaced; the version is marked as modified.
+
+        ``where`` names the overrides' source in errors (a scenario file and lever).
+        """
         data = self.model_dump()
         for key, value in overrides.items():
             if key not in data["assumptions"]:
-                raise DataError([Problem("assumptions", None, key, "is not a known assumption")])
+                raise DataError([Problem(where, None, key, "is not a known assumption")])
             if isinstance(value, dict) != isinstance(data["assumptions"][key]["value"], dict):
                 kind = (
                     "a table" if isinstance(data["assumptions"][key]["value"], dict) else "a number"
                 )
-                raise DataError([Problem("assumptions", None, key, f"takes {kind}")])
+                raise DataError([Problem(where, None, key, f"takes {kind}")])
             data["assumptions"][key]["value"] = value
         if not self.version.endswith("+modified"):
             data["version"] = f"{self.version}+modified"
-        return parse_assumptions(data, "overrides")
+        return parse_assumptions(data, where)
 
 
 def parse_assumptions(data: Any, where: str) -> Assumptions:
@@ -136,10 +190,17 @@ def parse_assumptions(data: Any, where: str) -> Assumptions:
     try:
         return Assumptions.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(where, None, ".".join(str(p) for p in err["loc"]) or None, err["msg"])
-            for err in exc.errors()
-        ]
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or None
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if field is None and message.startswith(FIELD_PREFIX):
+                # The range checks: one problem per value, each naming its field.
+                for part in message.split("; "):
+                    name, _, said = part.partition(": ")
+                    problems.append(Problem(where, None, name, said))
+                continue
+            problems.append(Problem(where, None, field, message))
         raise DataError(problems) from None
 
 

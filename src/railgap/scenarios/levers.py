@@ -220,7 +220,7 @@ def apply_levers(
         elif isinstance(lever, PlantLever):
             tables, note = _plant(tables, lever, resolved.as_of, label)
         elif isinstance(lever, AssumptionLever):
-            a = a.with_overrides({lever.name: lever.value})
+            a = a.with_overrides({lever.name: lever.value}, label)
             note = f"assumption {lever.name} = {lever.value}"
         else:  # pragma: no cover - LEVERS and this chain are kept in step
             raise TypeError(kind)
