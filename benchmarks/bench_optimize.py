@@ -86,13 +86,15 @@ def main() -> None:
         f"MIP gap {100 * opt.mip_gap:.2f}% (target 1% within 30 s: "
         f"{opt.solve_seconds / TARGET_S:.2f}x time, {100 * opt.mip_gap:.2f}% gap)"
     )
+    print(f"  returned plan      {opt.returned}: {opt.reason}")
     print(f"  whole run          {total:8.2f} s   (dataset, engines, needs, model, solve)")
     best = terms.loc["optimised", "objective"]
     for plan in ("greedy", "as_procured"):
         other = terms.loc[plan, "objective"]
         print(
             f"  objective          {best:12,.0f} vs {plan:12s} {other:12,.0f} "
-            f"({100 * (other - best) / other:.1f}% lower)"
+            f"({100 * abs(other - best) / other:.1f}% "
+            f"{'lower' if best <= other else 'HIGHER'}; ratio {best / other:.3f}, target <= 1)"
         )
     for name in ("jobs_at_risk_months", "overage_vehicle_years", "rate_changes"):
         row = terms[name]

@@ -128,3 +128,17 @@ def test_the_staged_solve_meets_every_row_and_its_gap(inst, extra):
     assert got >= exact.objective - 1e-6
     if result.status == "Optimal":
         assert got <= exact.objective * 1.01 + 1e-6
+
+
+@SETTINGS
+@given(instances(), st.sampled_from([0.01, 0.1, 1.0]))
+def test_returned_plan_is_never_worse_than_a_heuristic(inst, limit):
+    result = optimize_instance(inst, Options(time_limit_s=limit))
+    if result.status.startswith("Infeasible"):
+        return
+    objective = result.terms.loc["optimised", "objective"]
+    model = build_model(inst, result.cand, Options(time_limit_s=limit))
+    for plan in ("greedy", "as_procured"):
+        if feasible(model, full_start(inst, result.cand, model, result.picked[plan])):
+            assert objective <= result.terms.loc[plan, "objective"] + 1e-6
+    assert result.returned in ("mip", "greedy", "as_procured")

@@ -83,6 +83,10 @@ class Optimised:
     n_candidates: int
     picked: dict[str, np.ndarray] = field(repr=False)
     cand: Candidates = field(repr=False)
+    # Which plan is returned as "optimised" and why: the MIP's, or a heuristic's when the
+    # MIP's plan is worse (or missing) and the heuristic's plan meets every row.
+    returned: str = "mip"
+    reason: str = ""
 
 
 def explain(inst: Instance, cand: Candidates, options: Options) -> list[Finding]:
@@ -309,6 +313,24 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
         result = solve_staged(inst, cand, model, options, plans["greedy"], progress)
     progress("reporting")
     plans["optimised"] = chosen(result, model)
+    returned, reason = "mip", f"the MIP's plan ({result.status})"
+    if not impossible:
+        mip_obj = evaluate(inst, cand, plans["optimised"], options.weights).objective
+        best_obj = mip_obj if result.has_solution else np.inf
+        for name in ("greedy", "as_procured"):
+            start = full_start(inst, cand, model, plans[name])
+            if not feasible(model, start):
+                continue
+            obj = evaluate(inst, cand, plans[name], options.weights).objective
+            if obj < best_obj:
+                best_obj, returned = obj, name
+        if returned != "mip":
+            reason = (
+                f"the {returned} plan: the MIP's plan was worse ({mip_obj:,.0f})"
+                if result.has_solution
+                else f"the {returned} plan: the MIP found none ({result.status})"
+            )
+            plans["optimised"] = plans[returned]
     terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
     return Optimised(
         timetable=timetable(
@@ -331,4 +353,6 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
         n_candidates=len(cand),
         picked=plans,
         cand=cand,
+        returned=returned,
+        reason=reason,
     )
