@@ -53,8 +53,9 @@ class Pages:
 
 
 def _window_rows(loading: Any, outlook: pd.DataFrame, since: int) -> pd.DataFrame:
-    """Build windows of the plants in the outlook ending in month ``since`` or later,
-    labelled for the Gantt chart (filtered on month indices: labels of no rows have no type).
+    """Windows of the outlook's plants ending in month ``since`` or later, for the Gantt.
+
+    Filtered on month indices before labelling: labels of no rows have no type.
     """
     windows = loading.schedule.windows
     names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
