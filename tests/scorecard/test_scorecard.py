@@ -14,7 +14,7 @@ import pytest
 import railgap
 from railgap.dataset import load_dataset
 from railgap.dataset.assumptions import default_assumptions
-from railgap.dataset.errors import DataError
+from railgap.dataset.errors import UnknownPlantError
 from railgap.scorecard.calibration import brier, quarter_dates, reliability
 from railgap.scorecard.events import score_events
 from railgap.scorecard.periods import months_before, period_bounds, period_error
@@ -42,7 +42,7 @@ def test_quarters_run_to_the_last_date():
 def test_brier_of_a_perfect_forecast_is_zero_and_beats_the_base_rate():
     cases = pd.DataFrame(
         {
-            "as_of": ["2012-01-01"] * 4,
+            "answered_on": ["2012-01-01"] * 4,
             "plant_id": ["a", "b", "c", "d"],
             "horizon_months": [12] * 4,
             "p_gap": [1.0, 0.0, 1.0, 0.0],
@@ -70,7 +70,7 @@ def test_every_event_is_scored_at_its_date_and_forward_statements_at_leads(score
     forward = scored[scored["kind"] == "runout_statement"]
     assert set(forward["lead_months"]) == {0, 6, 12, 24}
     # Each answer reads only what was public on its date.
-    assert (pd.to_datetime(scored["as_of"]) <= pd.to_datetime(scored["stated"])).all()
+    assert (pd.to_datetime(scored["answered_on"]) <= pd.to_datetime(scored["stated"])).all()
 
 
 def test_forward_statements_are_never_engine_input():
@@ -110,7 +110,7 @@ def test_guard_the_headline_does_not_get_worse():
 
 
 def test_an_unknown_plant_is_an_error_naming_it():
-    with pytest.raises(DataError, match="no_such_plant"):
+    with pytest.raises(UnknownPlantError, match="no_such_plant"):
         railgap.backtest(plant="no_such_plant", calibrate=False)
 
 

@@ -375,3 +375,47 @@ def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
         page.click("form.date button")
     assert page.locator("#horizon-shown").inner_text() == "2024-2030"
     assert page.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
+def test_backtest_page_matches_the_api_and_fits(
+    server: tuple[str, str], browser: Any, width: int, height: int
+):
+    base, _ = server
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=width < 600
+    )
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(f"{base}/backtest", timeout=120_000)
+    body = _api(base, "/api/backtest")
+    headline = tab.locator("#headline")
+    assert float(headline.get_attribute("data-runout-median")) == pytest.approx(
+        body["headline"]["runout_median_abs_error_months"]
+    )
+    leads = _figure(tab, "chart-backtest-leads")
+    by_lead = [r for r in body["summary"] if r["group"] == "lead"]
+    assert leads[0]["x"] == [r["name"] for r in by_lead]
+    assert leads[0]["y"] == [r["median_abs_error"] for r in by_lead]
+    points = _figure(tab, "chart-backtest-events")
+    scored = [
+        e
+        for e in body["events"]
+        if e["lead_months"] == 0 and e["scored"] and e["error_months"] is not None
+    ]
+    assert sum(len(t["y"]) for t in points) == len(scored)
+    reliability = _figure(tab, "chart-backtest-reliability")
+    drawn = sorted(y for t in reliability[1:] for y in t["y"])
+    assert drawn == sorted(r["observed"] for r in body["reliability"] if r["cases"])
+    for row in body["calibration"]:
+        cell = tab.locator(
+            f'#calibration tr[data-horizon="{row["horizon_months"]}"] td[data-field="brier"]'
+        )
+        assert cell.inner_text() == f"{row['brier']:.3f}"
+    assert tab.locator("#worst tbody tr").count() == len(body["worst"])
+    overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"page is {overflow}px wider than the {width}px screen"
+    _shot(tab, f"backtest-{width}")
+    assert errors == []
+    context.close()

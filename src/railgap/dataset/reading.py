@@ -15,6 +15,7 @@ import pandas as pd
 
 from railgap.dataset.dates import known_by, parse_partial
 from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.rules import row_problems
 from railgap.dataset.schema import Column, TableSchema, schema
 
 #: Counts dated by their row's ``known_from`` (see :func:`railgap.dataset.asof.carried`).
@@ -118,8 +119,11 @@ def read_cells(
             )
             continue
         row: dict[str, Any] = {"_file": name, "_line": line}
+        before = len(problems)
         for column, cell in zip(columns, cells, strict=True):
             _parse_cell(column, cell, row, Problem(name, line, column.name, ""), problems)
+        if len(problems) == before:
+            problems += row_problems(table_schema.table, row, name, line)
         rows.append(row)
     return rows, problems
 
@@ -179,6 +183,8 @@ def typed_rows(table: str, rows: list[dict[str, Any]], where: str) -> pd.DataFra
             )
             text = "" if missing else str(value)
             _parse_cell(column, text, out, Problem(where, number, column.name, ""), problems)
+        if not problems:
+            problems += row_problems(table, out, where, number)
         typed.append(out)
     if problems:
         raise DataError(problems)

@@ -36,7 +36,7 @@ DRAWS = 500
 BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
 TABLES = (*LOADING_TABLES, "tenders", "fleets")
 
-CASE_COLUMNS = ["as_of", "plant_id", "horizon_months", "p_gap", "gap_happened"]
+CASE_COLUMNS = ["answered_on", "plant_id", "horizon_months", "p_gap", "gap_happened"]
 
 
 def quarter_dates(first_year: int, last: dt.date) -> list[dt.date]:
@@ -109,7 +109,7 @@ def cases(
                 happened = any(gap for _, gap in ahead)
                 rows.append(
                     {
-                        "as_of": date.isoformat(),
+                        "answered_on": date.isoformat(),
                         "plant_id": plant_id,
                         "horizon_months": horizon,
                         "p_gap": float(sim.ever_in_gap[:, i].mean()),

@@ -11,7 +11,7 @@ import pandas as pd
 from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import known_by
-from railgap.dataset.errors import DataError, Problem
+from railgap.dataset.errors import UnknownPlantError
 from railgap.scorecard import calibration, events, national, summary
 
 
@@ -54,7 +54,8 @@ def run_backtest(
     """
     all_events = dataset["plant_events"]
     if plant_id is not None and plant_id not in set(dataset["plants"]["plant_id"]):
-        raise DataError([Problem("--plant", None, plant_id, "is not a plant in the dataset")])
+        known = ", ".join(sorted(dataset["plants"]["plant_id"].unique()))
+        raise UnknownPlantError(f"no plant '{plant_id}' in the dataset (plants: {known})")
     chosen = all_events if plant_id is None else all_events[all_events["plant_id"] == plant_id]
     truth = truth_date(dataset)
     scored = events.score_events(dataset, a, chosen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -47,12 +48,10 @@ def table_csv(result: Backtest, name: str) -> str:
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
-    value = render.clean(value)
-    if value is None:
-        return ""
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):
         return f"{value:.{digits}f}"
-    return str(value)
+    value = render.clean(value)
+    return "" if value is None else str(value)
 
 
 def markdown_table(frame: pd.DataFrame, columns: list[str], digits: int = 1) -> str:
@@ -62,6 +61,119 @@ def markdown_table(frame: pd.DataFrame, columns: list[str], digits: int = 1) -> 
         cells = [_fmt(row[c], digits).replace("|", "\\|").replace("\n", " ") for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+#: Markers around the generated part of docs/backtest.md.
+START = "<!-- scorecard:start -->"
+END = "<!-- scorecard:end -->"
+#: The calibration of the documented run: the CLI's defaults.
+DOCUMENTED_DRAWS = 500
+DOCUMENTED_SEED = 2024
+
+
+def _share(value: Any) -> str:
+    value = render.clean(value)
+    return "" if value is None else f"{100 * value:.0f}%"
+
+
+def scorecard_markdown(result: Backtest) -> str:
+    """The generated part of docs/backtest.md: headline, scorecard, worst, calibration, national."""
+    h = result.headline
+    attrs = {str(k): v for k, v in result.events.attrs.items()}
+    summary = result.summary.assign(
+        group=result.summary["group"] + ": " + result.summary["name"],
+        share_within=result.summary["share_within"].map(_share),
+    )
+    worst = result.worst.assign(
+        period=result.worst["period_from"] + " to " + result.worst["period_to"]
+    )
+    lines = [
+        "",
+        f"Measured with `railgap backtest` (railgap {attrs.get('railgap_version', '')}, "
+        f"dataset {str(attrs.get('dataset_hash', ''))[:12]}, assumptions "
+        f"{attrs.get('assumptions', '')}, {result.draws} draws per calibration date, seed "
+        f"{attrs.get('seed', '')}); truth as known on {result.truth_date.isoformat()}.",
+        "",
+        f"- Run-out statements: median error {_fmt(h['runout_median_abs_error_months'], 1)} "
+        f"months, 90th percentile {_fmt(h['runout_p90_abs_error_months'], 1)} months "
+        f"({int(h['runout_events_scored'])} scored).",
+        f"- All timing answers on the event's date: median error "
+        f"{_fmt(h['timing_median_abs_error_months'], 1)} months, "
+        f"{_share(h['timing_share_within_3_months'])} within 3 months.",
+        "",
+        "### Scorecard (answers on the event's date; leads for statements about the future)",
+        "",
+        markdown_table(
+            summary,
+            [
+                "group",
+                "events",
+                "scored",
+                "median_abs_error",
+                "p90_abs_error",
+                "median_ratio",
+                "share_within",
+            ],
+            digits=1,
+        ),
+        "",
+        "### The worst cases",
+        "",
+        markdown_table(worst, ["event_id", "period", "model_answer", "error_months", "why"], 0),
+        "",
+        "### Monte Carlo calibration",
+        "",
+        markdown_table(
+            result.calibration,
+            ["horizon_months", "cases", "plants", "base_rate", "brier", "brier_base_rate", "skill"],
+            digits=3,
+        ),
+        "",
+        "Reliability (predicted chance of a gap, binned, against the share that had one):",
+        "",
+        markdown_table(
+            result.reliability,
+            ["horizon_months", "bin", "cases", "mean_predicted", "observed"],
+            digits=3,
+        ),
+        "",
+        "### National series",
+        "",
+        markdown_table(
+            result.national_summary.assign(
+                share_within=result.national_summary["share_within"].map(_share)
+            ),
+            ["measure", "points", "share_within", "median_abs_difference", "max_abs_difference"],
+            digits=2,
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def document_part(text: str) -> str:
+    """The generated part of a backtest page (between the markers)."""
+    _, rest = text.split(START, 1)
+    part, _ = rest.split(END, 1)
+    return part.removeprefix("\n")
+
+
+def update_document(text: str, part: str) -> str:
+    """The page with its generated part replaced."""
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{part}{END}{tail}"
+
+
+def write_document(path: str = "docs/backtest.md") -> None:
+    """Regenerate the scorecard in docs/backtest.md from the embedded dataset."""
+    from pathlib import Path
+
+    from railgap.analysis import backtest
+
+    page = Path(path)
+    result = backtest(draws=DOCUMENTED_DRAWS, seed=DOCUMENTED_SEED)
+    page.write_text(update_document(page.read_text(encoding="utf-8"), scorecard_markdown(result)))
 
 
 def print_backtest(result: Backtest) -> None:

@@ -1,4 +1,4 @@
-"""The dashboard's pages: home (national picture), plant, scenario, data, each as HTML.
+"""The dashboard's pages: home (national picture), plant, scenario, backtest, data, as HTML.
 
 Templates are Jinja2 with autoescaping on, so a name with a script tag in it is shown as
 text. Charts are drawn by Plotly.js (served from the ``plotly`` package) from figure JSON in
@@ -209,6 +209,43 @@ def pipeline_context(
     }
 
 
+def backtest_context(service: Service, plant_id: str | None) -> dict[str, Any]:
+    """Everything the backtest page shows: the scorecard, as ``GET /api/backtest``."""
+    from railgap.scorecard.calibration import DRAWS
+
+    result = service.backtest(plant_id, DRAWS, 2024, True)
+    attrs = {str(k): v for k, v in result.events.attrs.items()}
+    q = "" if plant_id is None else f"plant={quote(plant_id)}&"
+    note_text = charts.backtest.backtest_note(attrs, result.truth_date.isoformat())
+    at = result.events[result.events["lead_months"] == 0]
+    plants = sorted(service.dataset()["plants"]["plant_id"].unique())
+    return {
+        "plant": plant_id or "",
+        "plants": plants,
+        "query": q,
+        "stamp": attrs,
+        "truth_date": result.truth_date.isoformat(),
+        "headline": render.clean(result.headline),
+        "summary": render.records(result.summary),
+        "worst": render.records(result.worst),
+        "calibration": render.records(result.calibration),
+        "national_summary": render.records(result.national_summary),
+        "events": render.records(at),
+        "draws": result.draws,
+        "charts": [
+            charts.backtest.errors_by_lead(
+                result.summary, note_text, f"/api/backtest?{q}format=csv&table=summary"
+            ),
+            charts.backtest.event_errors(
+                result.events, note_text, f"/api/backtest?{q}format=csv&table=events"
+            ),
+            charts.backtest.reliability(
+                result.reliability, note_text, f"/api/backtest?{q}format=csv&table=reliability"
+            ),
+        ],
+    }
+
+
 def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     """The dashboard routes (not in the OpenAPI schema: the API is)."""
     router = APIRouter(include_in_schema=False)
@@ -244,6 +281,13 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
             pipeline_context, service, date, to_year, weights or None, heavy=True
         )
         return t.TemplateResponse(request, "pipeline.html", context)
+
+    @router.get("/backtest", response_class=HTMLResponse)
+    async def backtest(
+        request: Request, plant: Annotated[str | None, Query(max_length=200)] = None
+    ) -> Response:
+        context = await engine.run(backtest_context, service, plant or None, heavy=True)
+        return t.TemplateResponse(request, "backtest.html", context)
 
     SavedId = Annotated[
         int | None, Query(ge=1, le=2**31 - 1, description="A saved scenario to brief under.")

@@ -28,6 +28,7 @@ from railgap.dataset.errors import DataError, Problem, RailgapError
 from railgap.fleets.turnover import Forecast
 from railgap.plants.loading import Loading
 from railgap.scenarios.spec import Scenario, parse_scenario
+from railgap.scorecard import Backtest
 from railgap.web.cache import LRUCache
 
 #: How long the web app keeps using the dataset it read before checking for edits (seconds).
@@ -170,6 +171,17 @@ class Service:
             }
         )
         return out
+
+    def backtest(
+        self, plant_id: str | None, draws: int, seed: int, calibrate: bool
+    ) -> Backtest:
+        """The backtest's scorecard (as ``railgap backtest``), cached per dataset."""
+        return self._cached(  # type: ignore[no-any-return]
+            ("backtest", plant_id, draws, seed, calibrate),
+            lambda: analysis.backtest(
+                self.source(), plant=plant_id, draws=draws, seed=seed, calibrate=calibrate
+            ),
+        )
 
     def tenders(self, date: dt.date) -> pd.DataFrame:
         """The tenders as known on a date."""

@@ -4,11 +4,13 @@ Each chart is a :class:`Chart`: an id, a title, the figure, a one-line descripti
 readers, the source note, the URL of its data as CSV, and the same data as rows for a table
 fallback. No figure is drawn in Python; the page's Plotly.js draws it. By concern:
 :mod:`~railgap.views.charts.plants`, :mod:`~railgap.views.charts.fleets`,
-:mod:`~railgap.views.charts.scenarios` and :mod:`~railgap.views.charts.optimise`.
+:mod:`~railgap.views.charts.scenarios`, :mod:`~railgap.views.charts.optimise` and
+:mod:`~railgap.views.charts.backtest`.
 """
 
 from __future__ import annotations
 
+from railgap.views.charts import backtest
 from railgap.views.charts.base import LAYOUT, SOURCE_NOTE, Chart, note
 from railgap.views.charts.fleets import demand
 from railgap.views.charts.optimise import PLAN_LABELS, plan_jobs, plan_loading, timetable_gantt
@@ -29,6 +31,7 @@ __all__ = [
     "PLAN_LABELS",
     "SOURCE_NOTE",
     "Chart",
+    "backtest",
     "demand",
     "gantt_layout",
     "gantt_trace",

@@ -3,14 +3,16 @@
 Reads are open; writes (saving a scenario) need a bearer token made with ``railgap token
 create``. JSON bodies are those of ``railgap ... --json`` (:mod:`railgap.views.answers`).
 Routes are grouped by concern: :mod:`~railgap.web.api.plants`, :mod:`~railgap.web.api.fleets`,
-:mod:`~railgap.web.api.tables`, :mod:`~railgap.web.api.engines` and
-:mod:`~railgap.web.api.scenarios`; parameters in :mod:`~railgap.web.api.params`.
+:mod:`~railgap.web.api.tables`, :mod:`~railgap.web.api.engines`,
+:mod:`~railgap.web.api.scenarios` and :mod:`~railgap.web.api.backtest`; parameters in
+:mod:`~railgap.web.api.params`.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from railgap.web.api.backtest import add_backtest_routes
 from railgap.web.api.engines import add_engine_routes
 from railgap.web.api.fleets import add_fleet_routes
 from railgap.web.api.params import ERRORS, MAX_WEB_DRAWS
@@ -33,6 +35,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         add_table_routes,
         add_engine_routes,
         add_scenario_routes,
+        add_backtest_routes,
     ):
         add(router, service, engine, db)
     return router
