@@ -227,6 +227,32 @@ def fleet_years(c: Cohorts, years: np.ndarray) -> pd.DataFrame:
     )
 
 
+def fleet_on(c: Cohorts, when: np.ndarray) -> pd.DataFrame:
+    """Vehicles in service and their average age on given days (fractional years).
+
+    Where :func:`fleet_years` counts every vehicle that ran at any time in a year, this reads
+    the fleet on a day, as a published count measures it (ORR: 31 March). Cohorts are dated
+    by year only, so each enters service and leaves it at the middle of its year (the year
+    it entered, and the last year it ran, ``retire - 1``), and is aged from the middle of
+    its construction year.
+    """
+    t = np.asarray(when, dtype="float64")
+    live = (c.enters[None, :] + 0.5 <= t[:, None]) & (c.retire[None, :] - 0.5 > t[:, None])
+    weight = live * c.vehicles[None, :]
+    in_service = weight.sum(axis=1)
+    age = (weight * (t[:, None] - c.built[None, :] - 0.5)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        average_age = np.where(in_service > 0, age / in_service, np.nan)
+    return pd.DataFrame({"when": t, "fleet_vehicles": in_service, "average_age": average_age})
+
+
+def year_fraction(day: dt.date) -> float:
+    """A day as a fractional year (2018-03-31 is about 2018.25)."""
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + ((day - start).days + 1) / length
+
+
 def _by(c: Cohorts, labels: np.ndarray, years: np.ndarray) -> dict[str, pd.DataFrame]:
     out = {}
     for label in sorted(set(labels)):
@@ -369,9 +395,7 @@ def replacement_waves(
     return out.sort_values(["from", "vehicles"], ascending=[True, False]).reset_index(drop=True)
 
 
-def parse_lives(
-    values: list[str] | None, where: str, field: str | None = None
-) -> dict[str, float]:
+def parse_lives(values: list[str] | None, where: str, field: str | None = None) -> dict[str, float]:
     """``TRACTION=YEARS`` service-life overrides (``--life dmu=40``), checked.
 
     Raises :class:`DataError` naming ``where`` and ``field`` (``--life``, or ``query`` and

@@ -2,7 +2,8 @@
 
 ORR's average-age and fleet-size series cover domestic passenger operators, so the
 comparison leaves out Eurostar's international fleets (``INTERNATIONAL_CLASSES``). Each
-published figure is compared with the model for the same year; the differences and their
+published figure is compared with the model on the day it measured (``measured_on``, e.g.
+ORR's 31 March), or for its whole year where the source gives no day; the differences and their
 causes are discussed in ``docs/validation.md``, whose table :func:`comparison_markdown`
 renders (a test fails when they drift apart).
 """
@@ -16,7 +17,8 @@ import pandas as pd
 
 from railgap.dataset import Dataset, as_of
 from railgap.dataset.assumptions import Assumptions
-from railgap.fleets.turnover import cohorts, fleet_years
+from railgap.dataset.dates import parse_partial
+from railgap.fleets.turnover import Cohorts, cohorts, fleet_on, fleet_years, year_fraction
 
 #: Classes outside the domestic series ORR publishes (Eurostar e300 and e320).
 INTERNATIONAL_CLASSES = frozenset({"373", "374"})
@@ -29,13 +31,28 @@ AGE_TOLERANCE_YEARS = 1.0
 FLEET_TOLERANCE_SHARE = 0.05
 
 
+def domestic_cohorts(dataset: Dataset, a: Assumptions, date: dt.date) -> Cohorts:
+    """The domestic fleets' build cohorts as known on ``date``."""
+    fleets = as_of(dataset, date)["fleets"]
+    domestic = fleets[~fleets["class"].astype(str).isin(INTERNATIONAL_CLASSES)]
+    return cohorts(domestic, date, a)
+
+
 def backcast(
     dataset: Dataset, a: Assumptions, date: dt.date, first: int, last: int
 ) -> pd.DataFrame:
     """Modelled fleet size and average age by year, domestic fleets only, as known on ``date``."""
-    fleets = as_of(dataset, date)["fleets"]
-    domestic = fleets[~fleets["class"].astype(str).isin(INTERNATIONAL_CLASSES)]
-    return fleet_years(cohorts(domestic, date, a), np.arange(first, last + 1))
+    return fleet_years(domestic_cohorts(dataset, a, date), np.arange(first, last + 1))
+
+
+def measured_day(text: object) -> dt.date | None:
+    """The day a published figure measures: its ``measured_on`` (a month: its middle)."""
+    if not isinstance(text, str) or not text:
+        return None
+    year, month, day = parse_partial(text)
+    if month is None:
+        return dt.date(year, 7, 1)
+    return dt.date(year, month, day or 15)
 
 
 def comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataFrame:
@@ -45,15 +62,21 @@ def comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataFrame:
     if published.empty:
         return pd.DataFrame()
     years = published["year"].astype(int)
-    model = backcast(dataset, a, date, int(years.min()), int(years.max())).set_index("year")
+    c = domestic_cohorts(dataset, a, date)
+    model = fleet_years(c, np.arange(int(years.min()), int(years.max()) + 1)).set_index("year")
     columns = {measure: model[column].to_dict() for measure, column in MEASURES.items()}
+    measured = [measured_day(v) for v in published["measured_on"]]
+    on = fleet_on(c, np.array([year_fraction(d) if d else np.nan for d in measured]))
     modelled = [
-        float(columns[measure][year])
-        for year, measure in zip(years, published["measure"], strict=True)
+        float(on[MEASURES[measure]].iloc[i]) if day else float(columns[measure][year])
+        for i, (year, measure, day) in enumerate(
+            zip(years, published["measure"], measured, strict=True)
+        )
     ]
     frame = pd.DataFrame(
         {
             "year": years.to_numpy(),
+            "measured_on": [d.isoformat() if d else "" for d in measured],
             "measure": published["measure"].to_numpy(),
             "published": published["value"].to_numpy(dtype="float64"),
             "modelled": np.round(modelled, 1),
@@ -77,12 +100,14 @@ def comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataFrame:
 def comparison_markdown(frame: pd.DataFrame) -> str:
     """The comparison as a Markdown table (the generated part of ``docs/validation.md``)."""
     lines = [
-        "| year | measure | published | modelled | difference | gap to explain | source |",
-        "|---|---|---:|---:|---:|---|---|",
+        "| year | measured on | measure | published | modelled | difference | gap to explain "
+        "| source |",
+        "|---|---|---|---:|---:|---:|---|---|",
     ]
     for row in frame.itertuples(index=False):
         lines.append(
-            f"| {row.year} | {row.measure} | {row.published:g} | {row.modelled:g} | "
+            f"| {row.year} | {row.measured_on or 'whole year'} | {row.measure} | "
+            f"{row.published:g} | {row.modelled:g} | "
             f"{row.difference:+g} | {row.explain} | {row.source} |"
         )
     return "\n".join(lines) + "\n"
