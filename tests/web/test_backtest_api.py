@@ -28,7 +28,8 @@ def test_json_lists_every_event_with_answer_error_and_source(client: TestClient)
     r = client.get("/api/backtest", params={"calibration": "false"})
     assert r.status_code == 200
     body = r.json()
-    assert body["dataset_hash"] and body["truth_date"]
+    assert body["dataset_hash"]
+    assert body["truth_date"]
     events = {e["event_id"] for e in body["events"]}
     assert len(events) >= 60
     for e in body["events"]:
@@ -45,7 +46,8 @@ def test_one_plant_and_a_csv_table(client: TestClient):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert rows and {row["plant_id"] for row in rows} == {"caf_newport"}
+    assert rows
+    assert {row["plant_id"] for row in rows} == {"caf_newport"}
     header = r.text.splitlines()[0].split(",")
     assert len(header) == len(set(header)), "a stamp column collides with a table column"
 

@@ -29,9 +29,7 @@ def plant_event_problems(row: dict[str, Any], where: str, line: int) -> list[Pro
     problems = []
     start, end = row.get("period_from"), row.get("period_to")
     if start and end and _month(str(end)) < _month(str(start)):
-        problems.append(
-            Problem(where, line, "period_to", f"{end} is before period_from {start}")
-        )
+        problems.append(Problem(where, line, "period_to", f"{end} is before period_from {start}"))
     kind = row.get("kind")
     if kind in FORWARD_EVENT_KINDS and row.get("engine_input") == "yes":
         problems.append(

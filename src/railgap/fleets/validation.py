@@ -106,7 +106,7 @@ def comparison_markdown(frame: pd.DataFrame) -> str:
     ]
     for row in frame.itertuples(index=False):
         lines.append(
-            f"| {row.year} | {row.measured_on or 'whole year'} | {row.measure} | "
+            f"| {row.year} | {str(row.measured_on) or 'whole year'} | {row.measure} | "
             f"{row.published:g} | {row.modelled:g} | "
             f"{row.difference:+g} | {row.explain} | {row.source} |"
         )

@@ -112,9 +112,7 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
             charts.national_loading(shown, names, attrs, f"/api/loading?{q}&format=csv"),
             charts.order_gantt(windows, attrs, f"/api/loading?{q}&table=windows&format=csv"),
             charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
-            charts.demand(
-                result.years, fstamp.as_dict(), f"/api/forecast?{q}&to={to}&format=csv"
-            ),
+            charts.demand(result.years, fstamp.as_dict(), f"/api/forecast?{q}&to={to}&format=csv"),
         ],
     }
 

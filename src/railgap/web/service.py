@@ -172,9 +172,7 @@ class Service:
         )
         return out
 
-    def backtest(
-        self, plant_id: str | None, draws: int, seed: int, calibrate: bool
-    ) -> Backtest:
+    def backtest(self, plant_id: str | None, draws: int, seed: int, calibrate: bool) -> Backtest:
         """The backtest's scorecard (as ``railgap backtest``), cached per dataset."""
         return self._cached(  # type: ignore[no-any-return]
             ("backtest", plant_id, draws, seed, calibrate),
@@ -270,7 +268,6 @@ class Service:
 
         key = ("optimize", date, from_year, to_year, weights or "", time_limit)
         return self._cached(key, compute)
-
 
     def saved(self, scenario_id: int) -> Any:
         """The saved scenario with this id; a 404 ``RequestError`` when there is none."""
