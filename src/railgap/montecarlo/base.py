@@ -113,8 +113,8 @@ def carry_forward(load: np.ndarray, capacity: np.ndarray, carry: np.ndarray) -> 
     zero: no cap); ``carry`` (..., plants) enters the first month.
     """
     capped = np.flatnonzero(capacity > 0)
-    if not capped.size:
-        return carry
+    if not capped.size or load.shape[-1] == 0:
+        return carry  # no plant with a cap, or no month to carry through
     cap = capacity[capped]
     c = carry[..., capped].copy()
     block = load[..., capped, :]
