@@ -134,3 +134,11 @@ def test_cli_json_lists_every_event_with_answer_error_and_source():
     )
     assert bad.returncode == 2
     assert "--draws" in bad.stderr
+
+
+def test_a_dataset_without_events_scores_nothing_and_does_not_fail(toy):
+    result = railgap.backtest(toy, draws=20)
+    assert result.events.empty
+    assert result.headline["runout_events_scored"] == 0
+    assert math.isnan(result.headline["runout_median_abs_error_months"])
+    assert set(result.summary["name"]) == {"all events", "not engine input"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from railgap.dataset import Dataset
@@ -168,6 +169,64 @@ def check_facts_not_after_known_from(dataset: Dataset) -> list[Problem]:
     return problems
 
 
+#: Slack on a plant's rate before a derived window counts as faster than it ever built.
+RATE_SLACK = 1.05
+
+
+def check_derived_window_rates(dataset: Dataset, today: dt.date | None = None) -> list[Problem]:
+    """A window no source dates must not have a plant build faster than it ever did.
+
+    Works out the packages' windows as known ``today`` and flags each whose window is not
+    wholly stated and whose vehicles a month exceed the plant's sourced sustained rate
+    (``build_rate_vehicles_per_month``), or its stated capacity where no rate is sourced.
+    """
+    from railgap.dataset import as_of
+    from railgap.dataset.assumptions import default_assumptions
+    from railgap.dataset.dates import date_month
+    from railgap.plants.loading import work_windows
+    from railgap.plants.scheduling import order_profile
+
+    today = today or dt.date.today()
+    a = default_assumptions()
+    resolved = as_of(dataset, today)
+    windows = work_windows(resolved, order_profile(resolved["orders"], date_month(today), a), a)
+    plants = resolved["plants"].set_index("plant_id")
+    rate = plants["build_rate_vehicles_per_month"].astype("float64")
+    limit = rate.fillna(plants["capacity_vehicles_per_month"].astype("float64"))
+    wp = resolved["work_packages"]
+    keys = wp["order_id"].astype(str) + "|" + wp["plant_id"].astype(str) + "|" + wp["stage"]
+    packages = wp.set_axis(keys.to_numpy())
+    problems = []
+    shown = windows[windows["window_basis"] != "stated"]
+    for order_id, plant_id, stage, vehicles, start, end, basis in zip(
+        shown["order_id"].astype(str),
+        shown["plant_id"].astype(str),
+        shown["stage"].astype(str),
+        shown["vehicles"].to_numpy(dtype="float64"),
+        shown["start"].to_numpy(dtype="int64"),
+        shown["end"].to_numpy(dtype="int64"),
+        shown["window_basis"].astype(str),
+        strict=True,
+    ):
+        cap = float(limit.get(plant_id, np.nan))
+        months = int(end - start) + 1
+        implied = float(vehicles) / months
+        if np.isnan(cap) or cap <= 0 or implied <= cap * RATE_SLACK:
+            continue
+        kind = "capacity" if np.isnan(rate.get(plant_id, np.nan)) else "sustained rate"
+        row = packages.loc[[f"{order_id}|{plant_id}|{stage}"]].iloc[-1]
+        problems.append(
+            _where(
+                row,
+                "build_end",
+                f"{order_id} at {plant_id} ({stage}): window {basis} "
+                f"implies {implied:.1f} vehicles a month over {months} months, above the "
+                f"plant's {kind} of {cap:g}: date the work or source the rate",
+            )
+        )
+    return problems
+
+
 CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_have_work_packages,
     check_package_vehicles,
@@ -176,6 +235,7 @@ CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_completed,
     check_fleets_quantified,
     check_facts_not_after_known_from,
+    check_derived_window_rates,
 )
 
 

@@ -16,10 +16,10 @@ from railgap.plants.loading import (
     opened_months,
     staff_by_month,
     staff_series,
+    work_windows,
 )
 from railgap.plants.scheduling import (
     order_profile,
-    package_windows,
     plant_capacity,
 )
 
@@ -152,7 +152,7 @@ def prepare(resolved: Dataset, a: Assumptions, loading: Loading | None = None) -
     d = date_month(resolved.as_of)
     if loading is None:
         profile = order_profile(resolved["orders"], d, a)
-        windows = package_windows(resolved["work_packages"], profile, a)
+        windows = work_windows(resolved, profile, a)
     else:
         profile, windows = loading.profile, loading.schedule.windows
     windows = split_at(windows, d)

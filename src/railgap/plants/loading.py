@@ -25,7 +25,9 @@ from railgap.plants.scheduling import (
     date_months,
     order_profile,
     package_windows,
+    plant_build_rate,
     plant_capacity,
+    production_ends,
     schedule,
 )
 
@@ -356,13 +358,25 @@ class Loading:
     outlook: pd.DataFrame
 
 
+def work_windows(resolved: Dataset, profile: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
+    """The packages' windows at their plants' rates, ended where production is known to end."""
+    ended = production_ends(resolved.tables.get("plant_events"), a)
+    return package_windows(
+        resolved["work_packages"],
+        profile,
+        a,
+        rate=plant_build_rate(resolved["plants"]),
+        ended=ended,
+    )
+
+
 def run_loading(resolved: Dataset, a: Assumptions) -> Loading:
     """Run the whole loading engine on a dataset already resolved with ``dataset.as_of``."""
     if resolved.as_of is None:
         raise ValueError("run_loading needs a dataset resolved with railgap.dataset.as_of")
     d = date_month(resolved.as_of)
     profile = order_profile(resolved["orders"], d, a)
-    windows = package_windows(resolved["work_packages"], profile, a)
+    windows = work_windows(resolved, profile, a)
     plants = resolved["plants"]
     sched = schedule(windows, plant_capacity(plants, a))
     table = plant_months(sched, plants, resolved["plant_staff"], a)

@@ -38,6 +38,7 @@ MAX_SCHEDULE_CELLS = 20_000_000
 class ScheduleTooLongError(RailgapError, ValueError):
     """The work given would need a schedule longer or larger than the resource guards."""
 
+
 #: Order statuses that build nothing: cancelled orders and options not exercised.
 UNBUILT = ("cancelled", "open_option")
 
@@ -103,11 +104,8 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
     )
     actual_last = date_months(orders, "actual_last_delivery", yom)
     rate = a.number("delivery_rate_vehicles_per_month")
-    last = _first(
-        actual_last,
-        date_months(orders, "planned_last_delivery", yom),
-        first + np.ceil(vehicles / rate) - 1,
-    )
+    dated_last = _first(actual_last, date_months(orders, "planned_last_delivery", yom))
+    last = _first(dated_last, first + np.ceil(vehicles / rate) - 1)
     # The last unit is not handed over before the first passenger service.
     last = np.maximum(np.maximum(last, first), np.where(np.isnan(service), first, service))
     complete = ~np.isnan(actual_last) & (actual_last <= as_of_month)
@@ -160,6 +158,8 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
             "first_delivery": first,
             "last_delivery": last,
             "delivery_basis": basis,
+            # No source dates the last delivery: the window is the generic rate's.
+            "last_at_generic_rate": np.isnan(dated_last),
             "units_delivered": delivered,
             "backlog_units": backlog,
             "backlog_vehicles": backlog * cars,
@@ -196,8 +196,90 @@ def _package_vehicles(
     return vehicles, basis
 
 
-def package_windows(packages: pd.DataFrame, profile: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """Per work package: plant, stage, vehicle-equivalents and its window of months."""
+def production_ends(events: pd.DataFrame | None, a: Assumptions) -> pd.DataFrame:
+    """Dated facts that factory production ended: plant, order (empty: all work), month.
+
+    Read from ``plant_events`` rows of kind ``production_end`` marked ``engine_input``
+    (facts, never forward-looking statements), as resolved for the as-of date: the month
+    is the last of the period the source gives (production had ended by then).
+    """
+    columns = ["plant_id", "order_id", "month", "event_id"]
+    if events is None or events.empty:
+        return pd.DataFrame(columns=columns)
+    facts = events[(events["kind"] == "production_end") & (events["engine_input"] == "yes")]
+    if facts.empty:
+        return pd.DataFrame(columns=columns)
+    month = date_months(facts, "period_to", a.number("year_only_month"))
+    if "period_to_mo" in facts:
+        # A year alone ("finished in 2019") ends at its last month, not mid-year.
+        month = np.where(
+            facts["period_to_mo"].isna().to_numpy(),
+            facts["period_to_y"].to_numpy(dtype="float64") * 12 + 11,
+            month,
+        )
+    return pd.DataFrame(
+        {
+            "plant_id": facts["plant_id"].to_numpy(),
+            "order_id": facts["order_id"].fillna("").astype(str).to_numpy(),
+            "month": month,
+            "event_id": facts["event_id"].to_numpy(),
+        }
+    )
+
+
+def _production_end_months(
+    live: pd.DataFrame, start: np.ndarray, ends: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per package, the earliest month production is known to have ended (NaN if none).
+
+    An order's fact ends that order's packages at the plant. A plant-wide fact (no order:
+    "the last car of all its work") ends the work then under way: packages at the plant
+    whose window had begun by that month. Later work (a later order, or an overdue one
+    whose window has moved after the as-of date) is not said to have ended.
+    """
+    out = np.full(len(live), np.nan)
+    which = np.full(len(live), "", dtype=object)
+    plants = live["plant_id"].to_numpy().astype(str)
+    orders = live["order_id"].to_numpy().astype(str)
+    facts = zip(
+        ends["plant_id"].astype(str),
+        ends["order_id"].astype(str),
+        ends["month"].to_numpy(dtype="float64"),
+        ends["event_id"].astype(str),
+        strict=True,
+    )
+    for plant_id, order_id, month, event_id in facts:
+        applies = (plants == plant_id) & ((orders == order_id) if order_id else (start <= month))
+        earlier = applies & ~(out <= month)
+        out = np.where(earlier, month, out)
+        which = np.where(earlier, event_id, which)
+    return out, which
+
+
+def package_windows(
+    packages: pd.DataFrame,
+    profile: pd.DataFrame,
+    a: Assumptions,
+    rate: pd.Series | None = None,
+    ended: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per work package: plant, stage, vehicle-equivalents and its window of months.
+
+    Two rules keep factory work apart from handover:
+
+    - **Plant rate.** Where no source dates a package's end nor its order's last delivery
+      (so the delivery window is the generic ``delivery_rate_vehicles_per_month``'s), and
+      a source gives the plant's sustained rate (``rate``, vehicles a month,
+      :func:`plant_build_rate`), the window lasts at least as long as its vehicles take at
+      the plant's rate: a derived window never has a plant build faster than it ever did.
+      It is not shortened to the plant's rate: that rate is the whole plant's, over all its
+      lines and orders, and one order seldom gets all of it (Newton Aycliffe's 2015-20 rate
+      would have its 2021-24 orders, and Derby's its 2025 bridging order, done in months).
+      Plants with no sourced rate keep the generic window (a named assumption).
+    - **Production ended.** A dated fact that production ended (``ended``, see
+      :func:`production_ends`) ends the window there: vehicles still to hand over are no
+      longer factory work.
+    """
     live = packages[packages["order_id"].isin(profile.index[~profile["status"].isin(UNBUILT)])]
     yom = a.number("year_only_month")
     prof = profile.loc[live["order_id"].to_numpy()]
@@ -234,7 +316,22 @@ def package_windows(packages: pd.DataFrame, profile: pd.DataFrame, a: Assumption
         ~np.isnan(stated_start) & ~np.isnan(stated_end),
         "stated",
         np.where(~np.isnan(stated_start) | ~np.isnan(stated_end), "partly stated", "derived"),
-    )
+    ).astype(object)
+    if rate is not None:
+        per_month = rate.reindex(live["plant_id"].to_numpy()).to_numpy(dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            months = np.ceil(vehicles / np.where(per_month > 0, per_month, np.nan))
+        at_rate = start + np.maximum(months, 1.0) - 1
+        generic = prof["last_at_generic_rate"].to_numpy(dtype=bool)
+        use = generic & np.isnan(stated_end) & ~np.isnan(at_rate) & (at_rate > end)
+        end = np.where(use, at_rate, end)
+        basis = np.where(use, basis + ", stretched to the plant's rate", basis)
+    if ended is not None and not ended.empty:
+        stop, event = _production_end_months(live, start, ended)
+        cut = ~np.isnan(stop) & (stop < end)
+        end = np.where(cut, stop, end)
+        start = np.minimum(start, end)
+        basis = np.where(cut, basis + ", production ended (" + event + ")", basis)
     return pd.DataFrame(
         {
             "order_id": live["order_id"].to_numpy(),
@@ -331,6 +428,18 @@ def plant_capacity(plants: pd.DataFrame, a: Assumptions) -> pd.Series:
     """
     stated = plants["capacity_vehicles_per_month"].to_numpy(dtype="float64")
     return pd.Series(stated * stage_fraction(plants, a), index=plants["plant_id"].to_numpy())
+
+
+def plant_build_rate(plants: pd.DataFrame) -> pd.Series:
+    """Sourced sustained rate per plant id, in vehicles a month (NaN where none is sourced).
+
+    Vehicles pass through each of the plant's stages at this pace, so a package of any
+    stage takes its vehicles divided by this rate (not its vehicle-equivalents).
+    """
+    if "build_rate_vehicles_per_month" not in plants:
+        return pd.Series(np.nan, index=plants["plant_id"].to_numpy(), dtype="float64")
+    stated = plants["build_rate_vehicles_per_month"].to_numpy(dtype="float64")
+    return pd.Series(stated, index=plants["plant_id"].to_numpy())
 
 
 def stage_fraction(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:

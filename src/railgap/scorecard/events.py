@@ -137,4 +137,14 @@ def score_events(
                     "source": e.source,
                 }
             )
-    return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    # Typed even with no events (a dataset without plant_events), so masks stay masks.
+    return frame.astype(
+        {
+            "scored": bool,
+            "engine_input": bool,
+            "lead_months": "int64",
+            "error_months": "float64",
+            "ratio": "float64",
+        }
+    )

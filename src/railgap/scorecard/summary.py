@@ -21,7 +21,7 @@ SUMMARY_COLUMNS = [
 
 
 def _row(group: str, name: str, frame: pd.DataFrame) -> dict[str, object]:
-    scored = frame[frame["scored"]]
+    scored = frame[frame["scored"].astype(bool)]
     counts = frame["kind"].isin(COUNT_KINDS).all() if len(frame) else False
     row: dict[str, object] = {
         "group": group,
