@@ -165,3 +165,14 @@ def test_a_derived_window_faster_than_the_plant_ever_built_is_flagged(tmp_path):
     assert "delta-400-2028 at toy_works" in problems[0].message
     assert "capacity of 10" in problems[0].message
     assert problems[0].file.endswith("work_packages.csv")
+
+
+def test_no_derived_work_before_the_plant_opened(tmp_path):
+    generic = _windows(tmp_path / "a", "2029-06-01").loc["delta-400-2028"]
+    opening = month_index(2030, 6)
+    assert generic["start"] < opening  # the toy window starts before this opening
+    late = dict(TOY_ROWS["plants"][0], opened="2030-06", known_from="2029-01-01")
+    moved = _windows(tmp_path / "b", "2029-06-01", plants=[late]).loc["delta-400-2028"]
+    assert moved["start"] == opening
+    assert moved["end"] - moved["start"] == generic["end"] - generic["start"]
+    assert "moved to the plant's opening" in moved["window_basis"]

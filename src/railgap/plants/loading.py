@@ -359,14 +359,19 @@ class Loading:
 
 
 def work_windows(resolved: Dataset, profile: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """The packages' windows at their plants' rates, ended where production is known to end."""
-    ended = production_ends(resolved.tables.get("plant_events"), a)
+    """The packages' windows, kept to what each plant could do (:func:`package_windows`).
+
+    Not before the plant opened, at least as long as its sourced rate allows, and ended
+    where production is known to have ended.
+    """
+    plants = resolved["plants"]
     return package_windows(
         resolved["work_packages"],
         profile,
         a,
-        rate=plant_build_rate(resolved["plants"]),
-        ended=ended,
+        rate=plant_build_rate(plants),
+        ended=production_ends(resolved.tables.get("plant_events"), a),
+        opened=pd.Series(opened_months(plants, a), index=plants["plant_id"].to_numpy()),
     )
 
 

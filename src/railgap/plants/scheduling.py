@@ -262,10 +262,14 @@ def package_windows(
     a: Assumptions,
     rate: pd.Series | None = None,
     ended: pd.DataFrame | None = None,
+    opened: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Per work package: plant, stage, vehicle-equivalents and its window of months.
 
-    Two rules keep factory work apart from handover:
+    Three rules keep factory work to what the plant could do:
+
+    - **Plant opening.** No derived work before the plant opened (``opened``: month per
+      plant id, NaN when no source dates it): the window moves to start then.
 
     - **Plant rate.** Where no source dates a package's end nor its order's last delivery
       (so the delivery window is the generic ``delivery_rate_vehicles_per_month``'s), and
@@ -309,6 +313,15 @@ def package_windows(
     signed = prof["signed"].to_numpy(dtype="float64")
     start = np.where(np.isnan(stated_start), np.fmax(start, signed), start)
     end = np.maximum(end, start)
+    # No derived work at a plant before it opened (when a source dates the opening): the
+    # window moves to start then, keeping its length (a stated end squeezes it instead).
+    before_open = np.zeros(len(live), dtype=bool)
+    if opened is not None:
+        opens = opened.reindex(live["plant_id"].to_numpy()).to_numpy(dtype="float64")
+        before_open = np.isnan(stated_start) & (start < opens)
+        moved = np.where(before_open, opens - start, 0.0)
+        start = start + moved
+        end = np.where(np.isnan(stated_end), end + moved, np.maximum(end, start))
     shares = a.table("stage_share")
     share = np.array([shares[s] for s in stage], dtype="float64")
     vehicles, vehicles_basis = _package_vehicles(live, prof["vehicles"].to_numpy())
@@ -317,6 +330,7 @@ def package_windows(
         "stated",
         np.where(~np.isnan(stated_start) | ~np.isnan(stated_end), "partly stated", "derived"),
     ).astype(object)
+    basis = np.where(before_open, basis + ", moved to the plant's opening", basis)
     if rate is not None:
         per_month = rate.reindex(live["plant_id"].to_numpy()).to_numpy(dtype="float64")
         with np.errstate(divide="ignore", invalid="ignore"):
