@@ -38,12 +38,20 @@ def outlook(
     """The national plant outlook: each plant's order book, run-out, gap and jobs at risk."""
     exclusive(as_json, as_csv)
     from railgap import analysis
-    from railgap.views import render, terminal
+    from railgap.views import answers, render, terminal
 
     frame = analysis.outlook(
         as_of, data=dataset_of(data, db), assumptions=assumptions, all_plants=all_plants
     )
-    emit(frame, "plants", render.OUTLOOK_COLUMNS, as_json, as_csv, terminal.print_outlook)
+    emit(
+        frame,
+        "plants",
+        render.OUTLOOK_COLUMNS,
+        as_json,
+        as_csv,
+        terminal.print_outlook,
+        answers.outlook_body,
+    )
 
 
 def plant(

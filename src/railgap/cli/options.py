@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -64,12 +64,16 @@ def emit(
     as_json: bool,
     as_csv: bool,
     show: Callable[[pd.DataFrame], None],
+    body_of: Callable[[pd.DataFrame], dict[str, Any]] | None = None,
 ) -> None:
-    """Print a stamped table as JSON (the stamp, then ``key``: rows), CSV, or for people."""
+    """Print a stamped table as JSON (the stamp, then ``key``: rows), CSV, or for people.
+
+    ``body_of`` builds the JSON instead, for answers that hold more than their rows.
+    """
     from railgap.views import answers, render
 
     if as_json:
-        body = answers.table_body(frame, key, columns)
+        body = body_of(frame) if body_of else answers.table_body(frame, key, columns)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
     elif as_csv:
         typer.echo(render.to_csv(frame, columns), nl=False)

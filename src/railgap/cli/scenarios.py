@@ -35,10 +35,18 @@ def scenario_run(
     """Run one scenario: each plant's outlook against the baseline, and which lever did what."""
     exclusive(as_json, as_csv)
     from railgap import analysis
-    from railgap.views import terminal
+    from railgap.views import answers, terminal
 
     frame = analysis.run_scenario(file, data=dataset_of(data, db), assumptions=assumptions)
-    emit(frame, "plants", SCENARIO_COLUMNS, as_json, as_csv, terminal.print_scenario)
+    emit(
+        frame,
+        "plants",
+        SCENARIO_COLUMNS,
+        as_json,
+        as_csv,
+        terminal.print_scenario,
+        answers.scenario_body,
+    )
 
 
 def scenario_compare(

@@ -181,7 +181,7 @@ def prepare(resolved: Dataset, a: Assumptions, loading: Loading | None = None) -
     staff = staff_series(resolved["plant_staff"], yom)
     closed = closed_months(plants, a)
     now = np.array([staff_by_month(staff, str(p), np.array([d]))[0] for p in ids])
-    now = np.where(d >= closed, 0.0, now)
+    now = np.where((d >= closed) | (d < opened), 0.0, now)
     return Base(
         resolved=resolved,
         a=a,

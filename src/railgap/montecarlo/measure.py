@@ -119,10 +119,11 @@ def jobs_at_risk_months(
     month = d + np.arange(h)
     ids = base.plant_ids[gb]
     closed = base.closed[gb]
+    opened = base.opened[gb]
 
     def staff(months: np.ndarray) -> np.ndarray:
-        """Headcount of each GB plant (rows) in each month (columns), nil once closed."""
-        return headcount(base.staff, ids, months, closed)
+        """Headcount of each GB plant (rows) in each month (columns), nil unless open."""
+        return headcount(base.staff, ids, months, closed, opened)
 
     emp = staff(month)
     with np.errstate(invalid="ignore", divide="ignore"):

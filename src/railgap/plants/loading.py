@@ -20,6 +20,7 @@ import pandas as pd
 from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import date_month, month_label
+from railgap.plants.gaps import PlantMonths, gap_before, gap_stretches
 from railgap.plants.scheduling import (
     Schedule,
     date_months,
@@ -53,8 +54,11 @@ OUTLOOK_FIELDS = [
     "next_work",
     "gap_months",
     "jobs_at_risk_peak",
+    "jobs_at_risk_peak_month",
     "jobs_at_risk_months",
     "indirect_jobs_at_risk_peak",
+    "gaps",
+    "work_below_viable",
     "source",
     "known_from",
 ]
@@ -65,8 +69,26 @@ LOADING_TABLES = ("manufacturers", "plants", "plant_staff", "orders", "work_pack
 StaffSeries = dict[str, tuple[np.ndarray, np.ndarray]]
 
 
+#: The ``plant_staff.kind`` that counts people working at the plant (empty reads as it).
+FACTORY_KIND = "factory"
+
+
+def factory_staff(staff: pd.DataFrame) -> pd.DataFrame:
+    """The rows that count people working at the plant: not targets, sites or companies.
+
+    A hiring target ("up to 700 jobs"), a site's headcount with its services and design
+    staff, or a group's total is not the factory's workforce, so no job is at risk of it.
+    Rows without a ``kind`` (datasets from before the column) are factory headcounts.
+    """
+    if "kind" not in staff:
+        return staff
+    kind = staff["kind"]
+    return staff[kind.isna() | (kind.astype("string").fillna("") == "") | (kind == FACTORY_KIND)]
+
+
 def staff_series(staff: pd.DataFrame, yom: float) -> StaffSeries:
-    """Per plant: headcount dates (month indices, sorted) and the headcounts."""
+    """Per plant: factory headcount dates (month indices, sorted) and the headcounts."""
+    staff = factory_staff(staff)
     dated = date_months(staff, "date", yom)
     counts = staff["employees"].to_numpy(dtype="float64", na_value=np.nan)
     plant_ids = staff["plant_id"].to_numpy()
@@ -92,18 +114,25 @@ BELOW_TOL = 1e-9
 
 
 def headcount(
-    series: StaffSeries, plant_ids: Iterable[object], months: np.ndarray, closed: np.ndarray
+    series: StaffSeries,
+    plant_ids: Iterable[object],
+    months: np.ndarray,
+    closed: np.ndarray,
+    opened: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Staff of each plant (rows) in each month (columns), nil once it has closed.
+    """Staff of each plant (rows) in each month (columns): nil before it opened and once closed.
 
-    The latest headcount on or before each month (NaN before any), none from the month in
-    ``closed`` on.
+    The latest headcount on or before each month (NaN before any), none before the month in
+    ``opened`` (NaN: no source dates the opening) nor from the month in ``closed`` on.
     """
     ids = list(plant_ids)
     if not ids:
         return np.zeros((0, len(months)))
     staff = np.vstack([staff_by_month(series, str(p), months) for p in ids])
-    return np.where(months[None, :] >= closed[:, None], 0.0, staff)
+    staff = np.where(months[None, :] >= closed[:, None], 0.0, staff)
+    if opened is not None:
+        staff = np.where(months[None, :] < opened[:, None], 0.0, staff)
+    return staff
 
 
 def jobs_at_risk(
@@ -159,8 +188,10 @@ def plant_months(
     cap = np.where(has_stated, stated, np.where(peak > 0, peak, np.nan))
     basis = np.where(has_stated, "stated", np.where(peak > 0, "peak scheduled", "unknown"))
     series = staff_series(staff, a.number("year_only_month"))
-    # A closed plant has no staff left to be at risk.
-    employees = headcount(series, ids, months, closed_months(plants, a))
+    # A plant not yet open, or closed, has no staff to be at risk.
+    employees = headcount(
+        series, ids, months, closed_months(plants, a), opened_months(plants, a)
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         utilisation = load / cap[:, None]
         labour = employees * np.minimum(utilisation, 1.0)
@@ -207,19 +238,63 @@ def _run_out(working: np.ndarray, months: np.ndarray, d: int) -> tuple[int | Non
     return last_viable, int(later[0]) if later.size else None
 
 
-def _jobs_at_risk(risk: np.ndarray, employees: float, idle_tail: int) -> tuple[float, float]:
-    """Peak and summed jobs at risk over the horizon.
+def _jobs_at_risk(
+    risk: np.ndarray, months: np.ndarray, employees: float, idle_tail: int
+) -> tuple[float, int | None, float]:
+    """Peak jobs at risk over the horizon, the first month it is reached, and the sum.
 
-    ``risk`` holds the scheduled months inside the horizon; the ``idle_tail`` months of the
-    horizon past the end of all known work carry no load, so the whole headcount is at risk.
-    NaN when the headcount is unknown (or the plant is not in GB).
+    ``risk`` holds the scheduled months inside the horizon (``months``); the ``idle_tail``
+    months of the horizon past the end of all known work carry no load, so the whole
+    headcount is at risk. NaN (and no month) when the headcount is unknown (or the plant is
+    not in GB); no month when nothing is at risk.
     """
     if employees != employees:
-        return np.nan, np.nan
+        return np.nan, None, np.nan
     tail = max(idle_tail, 0)
+    after = int(months[-1]) + 1 if months.size else None
     values = np.append(risk, employees) if tail else risk
-    peak = float(np.nanmax(values)) if values.size else 0.0
-    return peak, float(np.nansum(risk) + employees * tail)
+    peak = float(np.nanmax(values)) if values.size and not np.all(np.isnan(values)) else 0.0
+    month: int | None = None
+    if peak > 0:
+        at = int(np.flatnonzero(np.nan_to_num(values, nan=-1.0) == peak)[0])
+        month = int(months[at]) if at < len(risk) else after
+    return peak, month, float(np.nansum(risk) + employees * tail)
+
+
+def work_below_viable(
+    sched: Schedule, plant_id: str, months: np.ndarray, working: np.ndarray, after: int
+) -> list[dict[str, object]]:
+    """Work in the book at a plant in months it is below its viable rate, from ``after`` on.
+
+    Per package with load in those months: order, class, stage, first and last such month
+    and the vehicle-equivalents then. This is known work that does not count as work: a
+    factory on it alone cannot keep its workforce.
+    """
+    windows = sched.windows
+    if windows.empty or not months.size:
+        return []
+    idle = (~working) & (months >= after)
+    if not idle.any():
+        return []
+    columns = np.flatnonzero(np.isin(sched.months, months[idle]))
+    out: list[dict[str, object]] = []
+    for row in np.flatnonzero(windows["plant_id"].to_numpy() == plant_id):
+        load = sched.load[row, columns]
+        busy = np.flatnonzero(load > 1e-9)
+        if not busy.size:
+            continue
+        w = windows.iloc[row]
+        out.append(
+            {
+                "order_id": str(w["order_id"]),
+                "class": str(w["class"]),
+                "stage": str(w["stage"]),
+                "from": month_label(int(sched.months[columns[busy[0]]])),
+                "to": month_label(int(sched.months[columns[busy[-1]]])),
+                "vehicle_equivalents": round(float(load.sum()), 1),
+            }
+        )
+    return out
 
 
 def outlook_from(
@@ -270,6 +345,7 @@ def outlook_from(
     totals = backlog.groupby("plant_id")[["units", "vehicles"]].sum()
     series = staff_series(staff, a.number("year_only_month"))
     closed = closed_months(plants, a)
+    opened = opened_months(plants, a)
     n_months = len(sched.months)
     if len(months_table) != n_months * len(plants):
         raise ValueError("months_table must hold one block of schedule months per plant")
@@ -289,12 +365,14 @@ def outlook_from(
     for i, plant in enumerate(plants.itertuples(index=False)):
         plant_id = str(plant.plant_id)
         block = slice(i * n_months, (i + 1) * n_months)
-        run_out = next_work = None
+        run_out = next_work = peak_month = None
+        gaps: list[dict[str, object]] = []
+        below_work: list[dict[str, object]] = []
         peak = months_at_risk = utilisation = np.nan
         capacity = np.nan
         basis = "unknown"
         employees = float(staff_by_month(series, plant_id, np.array([as_of_month]))[0])
-        if as_of_month >= closed[i]:
+        if as_of_month >= closed[i] or as_of_month < opened[i]:
             employees = 0.0
         if n_months:
             months = cols["month"][block]
@@ -305,14 +383,36 @@ def outlook_from(
             # (after any closure or later headcount) is what is at risk.
             last_staff = float(np.nan_to_num(cols["employees"][block][-1], nan=employees))
             staff_for_risk = last_staff if plant.country == "GB" else np.nan
-            peak, months_at_risk = _jobs_at_risk(
-                cols["jobs_at_risk"][block][window], staff_for_risk, horizon - int(window.sum())
+            peak, peak_month, months_at_risk = _jobs_at_risk(
+                cols["jobs_at_risk"][block][window],
+                months[window],
+                staff_for_risk,
+                horizon - int(window.sum()),
+            )
+            gaps = gap_stretches(
+                PlantMonths(months, working, cols["jobs_at_risk"][block]),
+                as_of_month,
+                horizon,
+                staff_for_risk,
+                opened[i],
+                closed[i],
+            )
+            below_work = work_below_viable(
+                sched,
+                plant_id,
+                months[window],
+                working[window],
+                run_out + 1 if run_out is not None else as_of_month,
             )
             current = cols["utilisation"][block][months == as_of_month]
             utilisation = float(current[0]) if current.size else 0.0
             capacity = float(cols["capacity"][block][0])
             basis = str(cols["capacity_basis"][block][0])
-        if run_out is not None and next_work is not None:
+        if next_work is not None and next_work < as_of_month + horizon:
+            # Within the horizon the gap is the listed stretch before next work (none
+            # before the plant opened).
+            gap = gap_before(gaps, next_work)
+        elif run_out is not None and next_work is not None:
             gap = next_work - run_out - 1
         elif run_out is None and next_work is not None:
             gap = max(next_work - as_of_month, 0)
@@ -338,8 +438,13 @@ def outlook_from(
                 "next_work": month_label(next_work) if next_work is not None else None,
                 "gap_months": gap,
                 "jobs_at_risk_peak": peak,
+                "jobs_at_risk_peak_month": month_label(peak_month)
+                if peak_month is not None
+                else None,
                 "jobs_at_risk_months": months_at_risk,
                 "indirect_jobs_at_risk_peak": peak * multiplier,
+                "gaps": gaps,
+                "work_below_viable": below_work,
                 "source": plant.source,
                 "known_from": plant.known_from,
             }

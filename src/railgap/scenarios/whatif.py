@@ -28,7 +28,57 @@ COMPARED = [
     "jobs_at_risk_peak",
     "jobs_at_risk_months",
     "backlog_units",
+    "gaps",
 ]
+
+
+def _span(gap: dict[str, Any]) -> tuple[int, int]:
+    """A gap's first and last month as indices (an open gap ends where its months do)."""
+    year, month = map(int, str(gap["start"]).split("-")[:2])
+    first = year * 12 + month - 1
+    return first, first + int(gap["months"]) - 1
+
+
+def gap_changes(
+    baseline: list[dict[str, Any]], scenario: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each baseline gap with the scenario's gaps that overlap it, and the change.
+
+    A lever can shorten a gap, close it (no scenario gap overlaps), split it in two (a
+    bridging order in the middle: both scenario gaps overlap it), or open a new one (a
+    scenario gap that overlaps no baseline gap, listed with no baseline). The change sums
+    the scenario gaps' months and job-months at risk against the baseline gap's.
+    """
+    used: set[int] = set()
+    out: list[dict[str, Any]] = []
+
+    def total(gaps: list[dict[str, Any]], key: str) -> float:
+        return float(sum(_number(clean(g.get(key))) for g in gaps if clean(g.get(key)) is not None))
+
+    def entry(b: dict[str, Any] | None, matched: list[dict[str, Any]]) -> dict[str, Any]:
+        base = [b] if b is not None else []
+        return {
+            "start_baseline": None if b is None else b["start"],
+            "end_baseline": None if b is None else b["end"],
+            "months_baseline": None if b is None else b["months"],
+            "jobs_at_risk_peak_baseline": None if b is None else clean(b["jobs_at_risk_peak"]),
+            "scenario": [
+                {k: clean(g[k]) for k in ("start", "end", "months", "jobs_at_risk_peak")}
+                for g in matched
+            ],
+            "months_change": total(matched, "months") - total(base, "months"),
+            "jobs_at_risk_months_change": total(matched, "jobs_at_risk_months")
+            - total(base, "jobs_at_risk_months"),
+        }
+
+    spans = [_span(g) for g in scenario or []]
+    for b in baseline or []:
+        lo, hi = _span(b)
+        hits = [i for i, (first, last) in enumerate(spans) if first <= hi and last >= lo]
+        used.update(hits)
+        out.append(entry(b, [scenario[i] for i in hits]))
+    out.extend(entry(None, [g]) for i, g in enumerate(scenario or []) if i not in used)
+    return sorted(out, key=lambda e: str(e["start_baseline"] or e["scenario"][0]["start"]))
 
 
 @dataclass(frozen=True)
@@ -83,6 +133,7 @@ def difference(baseline: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
         row["jobs_at_risk_months_change"] = _number(s.get("jobs_at_risk_months")) - _number(
             b.get("jobs_at_risk_months")
         )
+        row["gap_changes"] = gap_changes(b.get("gaps") or [], s.get("gaps") or [])
         row["changed"] = any(
             clean(row[f"{column}_baseline"]) != clean(row[column])
             for column in COMPARED
@@ -97,6 +148,7 @@ def difference(baseline: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
         "run_out_change_months",
         "gap_change_months",
         "jobs_at_risk_months_change",
+        "gap_changes",
         "changed",
     ]
     return pd.DataFrame(rows, columns=columns)

@@ -19,7 +19,7 @@ import pandas as pd
 from railgap.dataset import Dataset, as_of
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import month_label
-from railgap.plants.loading import LOADING_TABLES, Loading, run_loading
+from railgap.plants.loading import LOADING_TABLES, Loading, factory_staff, run_loading
 from railgap.scorecard.periods import month_of_text
 
 
@@ -108,10 +108,10 @@ class DateAnswers:
 
     def staff_row(self, plant_id: str) -> str:
         """The headcount row the engine reads for the plant on the date."""
-        staff = self.resolved["plant_staff"]
+        staff = factory_staff(self.resolved["plant_staff"])
         rows = staff[staff["plant_id"] == plant_id]
         if rows.empty:
-            return f"no plant_staff row for {plant_id} known on {self.date}"
+            return f"no factory headcount (plant_staff) for {plant_id} known on {self.date}"
         row = rows.sort_values("date").iloc[-1]
         return f"plant_staff {row['date']}: {row['employees']:g} employees"
 

@@ -66,6 +66,9 @@ SCENARIO_COLUMNS = [
     "jobs_at_risk_months_change",
     "run_out_change_months",
     "gap_change_months",
+    "gaps_baseline",
+    "gaps",
+    "gap_changes",
     "changed",
     "levers",
 ]
@@ -84,12 +87,34 @@ def table_body(frame: pd.DataFrame, key: str, columns: list[str] | None) -> dict
     }
 
 
+def outlook_body(frame: pd.DataFrame) -> dict[str, Any]:
+    """The outlook as JSON: stamp, the national lede, then one row per plant with its lede."""
+    from railgap.views import ledes, render
+
+    rows = render.records(frame, render.OUTLOOK_COLUMNS)
+    as_of = str(frame.attrs["as_of"])
+    return {
+        **{str(k): render.clean(v) for k, v in frame.attrs.items()},
+        "lede": ledes.outlook_lede(rows, as_of),
+        "plants": [{**row, "lede": ledes.plant_lede(row, as_of)} for row in rows],
+    }
+
+
+def scenario_body(frame: pd.DataFrame) -> dict[str, Any]:
+    """A scenario run as JSON: stamp, its lede, then one row per plant."""
+    from railgap.views import ledes
+
+    body = table_body(frame, "plants", SCENARIO_COLUMNS)
+    return {**body, "lede": ledes.scenario_lede(body["plants"], str(frame.attrs["as_of"]))}
+
+
 def plant_body(report: PlantReport) -> dict[str, Any]:
-    """One plant's answer as JSON: stamp, outlook row, orders, months and sources."""
-    from railgap.views import render, terminal
+    """One plant's answer as JSON: stamp, lede, outlook row, orders, months and sources."""
+    from railgap.views import ledes, render, terminal
 
     return {
         **report.stamp.as_dict(),
+        "lede": ledes.plant_lede(report.summary, report.stamp.as_of),
         "plant": {k: render.clean(v) for k, v in report.summary.items()},
         "orders": render.records(report.orders),
         "months": render.records(terminal.month_labels(report.months)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pandas as pd
@@ -30,6 +31,8 @@ def _cell(value: Any) -> Any:
     value = clean(value)
     if isinstance(value, dict):
         value = ";".join(f"{k}:{v}" for k, v in value.items())
+    if isinstance(value, list):  # a list of records (a plant's gaps): compact JSON
+        value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return "" if value is None else value

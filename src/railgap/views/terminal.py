@@ -47,15 +47,18 @@ def stamp_line(attrs: dict[str, Any]) -> str:
 
 
 def print_outlook(frame: pd.DataFrame) -> None:
-    """Print the plant outlook as a table, with how to read it and its stamp."""
+    """Print the plant outlook as a table: its lede, how to read it and its stamp."""
+    from railgap.views import ledes
+
+    rows = [{str(k): render.clean(v) for k, v in raw.items()} for raw in frame.to_dict("records")]
+    console.print(ledes.outlook_lede(rows, str(frame.attrs["as_of"])), markup=False)
     table = new_table(
         f"Plant outlook as of {frame.attrs['as_of']}",
         ("plant", "country", "staff", "book (units)", "vehicles", "run-out", "next work",
-         "gap (months)", "jobs at risk (peak)"),
-        right=("staff", "vehicles", "gap (months)", "jobs at risk (peak)"),
+         "gap (months)", "all gaps", "jobs at risk (peak, when)"),
+        right=("staff", "vehicles", "gap (months)", "jobs at risk (peak, when)"),
     )  # fmt: skip
-    for raw in frame.to_dict("records"):
-        row = {k: render.clean(v) for k, v in raw.items()}
+    for row in rows:
         book = ", ".join(f"{k}×{v}" for k, v in row["backlog_by_class"].items())
         gap = row["gap_months"]
         _add(
@@ -66,17 +69,44 @@ def print_outlook(frame: pd.DataFrame) -> None:
             f"{row['backlog_units']} ({book})" if book else "-",
             render.fmt_int(row["backlog_vehicles"]),
             row["run_out"] or "-",
-            row["next_work"] or "none known",
+            next_work_text(row),
             "-" if gap is None else str(gap),
-            render.fmt_int(row["jobs_at_risk_peak"]),
+            gap_list(row.get("gaps") or []),
+            _peak(row),
         )
     console.print(table)
     console.print(
         "run-out: last month of the current stretch of viable work; gap: months below the minimum "
-        "viable rate until the next known work.",
+        "viable rate until the next known work; all gaps: every stretch below it in the horizon "
+        "(+: still open at the horizon's end).",
         style="dim",
     )
     console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+
+
+def next_work_text(row: dict[str, Any]) -> str:
+    """Next viable work, or why there is none: nothing known, or only work below the rate."""
+    if row.get("next_work"):
+        return str(row["next_work"])
+    return "only below viable rate" if row.get("work_below_viable") else "none known"
+
+
+def gap_list(gaps: list[dict[str, Any]]) -> str:
+    """Every gap, one per line: ``2024-09 to 2025-10 (14)``, ``2028-04 on (69+)``."""
+    if not gaps:
+        return "-"
+    lines = []
+    for g in gaps:
+        span = f"{g['start']} to {g['end']}" if g["end"] else f"{g['start']} on"
+        lines.append(f"{span} ({g['months']}{'+' if g['open'] else ''})")
+    return "\n".join(lines)
+
+
+def _peak(row: dict[str, Any]) -> str:
+    """Peak jobs at risk and the month it falls: ``700 (2031-10)``."""
+    peak = render.fmt_int(row["jobs_at_risk_peak"])
+    month = row.get("jobs_at_risk_peak_month")
+    return f"{peak} ({month})" if month and peak != "-" else peak
 
 
 def month_labels(months: pd.DataFrame) -> pd.DataFrame:
@@ -92,8 +122,10 @@ def month_labels(months: pd.DataFrame) -> pd.DataFrame:
 def print_plant(report: Any) -> None:
     """Print one plant: summary, work packages, a quarterly utilisation chart and sources."""
     from railgap.dataset.dates import month_label, parse_as_of
+    from railgap.views import ledes
 
     s = {k: render.clean(v) for k, v in report.summary.items()}
+    console.print(ledes.plant_lede(s, report.stamp.as_of), markup=False)
     console.print(
         f"[bold]{escape(str(s['name']))}[/bold] "
         f"({escape(str(s['manufacturer']))}, {escape(str(s['country']))})"
@@ -103,7 +135,7 @@ def print_plant(report: Any) -> None:
         f"{render.fmt_int(s['capacity_vehicles_per_month'])} vehicles/month "
         f"({s['capacity_basis']}) · "
         f"book {s['backlog_units']} units / {s['backlog_vehicles']} vehicles · run-out "
-        f"{s['run_out'] or '-'} · next work {s['next_work'] or 'none known'} · gap "
+        f"{s['run_out'] or '-'} · next work {next_work_text(s)} · gap "
         f"{'-' if s['gap_months'] is None else s['gap_months']} months · jobs at risk (peak) "
         f"{render.fmt_int(s['jobs_at_risk_peak'])}",
         markup=False,
@@ -125,6 +157,29 @@ def print_plant(report: Any) -> None:
             render.fmt_int(row["backlog_units"]),
         )
     console.print(orders)
+    gaps = new_table(
+        "Every gap in the horizon (months below the viable rate)",
+        ("from", "to", "months", "jobs at risk (peak)", "peak month", "job-months"),
+        right=("months", "jobs at risk (peak)", "job-months"),
+    )
+    for g in s.get("gaps") or []:
+        _add(
+            gaps,
+            g["start"],
+            g["end"] or "beyond the horizon",
+            f"{g['months']}{'+' if g['open'] else ''}",
+            render.fmt_int(g["jobs_at_risk_peak"]),
+            g["jobs_at_risk_peak_month"] or "-",
+            render.fmt_int(g["jobs_at_risk_months"]),
+        )
+    console.print(gaps if s.get("gaps") else "No gap in the horizon.")
+    for w in s.get("work_below_viable") or []:
+        console.print(
+            f"below the viable rate, so not counted as work: {w['order_id']} ({w['stage']}) "
+            f"{w['from']} to {w['to']}, {w['vehicle_equivalents']} vehicle-equivalents",
+            markup=False,
+            style="dim",
+        )
     months = report.months
     date = parse_as_of(report.stamp.as_of)
     d = date.year * 12 + date.month - 1
@@ -255,12 +310,16 @@ def _arrow(before: Any, after: Any, fmt: str = "{}") -> str:
 
 def print_scenario(frame: pd.DataFrame) -> None:
     """Print a scenario against its baseline: per plant, what changed and which lever did it."""
+    from railgap.views import ledes
+
     console.print(f"[bold]{escape(str(frame.attrs['scenario']))}[/bold]")
+    rows = [{str(k): render.clean(v) for k, v in raw.items()} for raw in frame.to_dict("records")]
+    console.print(ledes.scenario_lede(rows, str(frame.attrs["as_of"])), markup=False)
     for note in frame.attrs.get("levers", []):
         console.print(f"  {note}", markup=False)
     table = new_table(
         "Scenario against baseline",
-        ("plant", "book (units)", "run-out", "next work", "gap (months)",
+        ("plant", "book (units)", "run-out", "next work", "gap (months)", "every gap",
          "jobs at risk (job-months)", "levers"),
         overflow="fold",
     )  # fmt: skip
@@ -273,6 +332,9 @@ def print_scenario(frame: pd.DataFrame) -> None:
             _arrow(row["run_out_baseline"], row["run_out"]),
             _arrow(row["next_work_baseline"], row["next_work"]),
             _arrow(row["gap_months_baseline"], row["gap_months"]),
+            gap_list(render.clean(row["gaps_baseline"]) or [])
+            + "\n→ "
+            + gap_list(render.clean(row["gaps"]) or []).replace("\n", "\n  "),
             _arrow(row["jobs_at_risk_months_baseline"], row["jobs_at_risk_months"], "{:,.0f}"),
             str(row["levers"] or "-"),
         )

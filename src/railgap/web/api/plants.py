@@ -46,7 +46,7 @@ def add_plant_routes(
             frame = service.outlook(date, all)
             if format == "csv":
                 return render.to_csv(frame, render.OUTLOOK_COLUMNS).encode()
-            body = answers.table_body(frame, "plants", render.OUTLOOK_COLUMNS)
+            body = answers.outlook_body(frame)
             return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
 
         data = await engine.run(service.rendered, key, compute)

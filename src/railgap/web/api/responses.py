@@ -49,7 +49,7 @@ async def scenario_text(request: Request) -> str:
 
 def scenario_rows(run: ScenarioRun, months: bool) -> dict[str, Any]:
     """A scenario run's JSON: as ``railgap scenario run --json``, optionally with months."""
-    body = answers.table_body(run.table, "plants", answers.SCENARIO_COLUMNS)
+    body = answers.scenario_body(run.table)
     if months:
         body["months"] = render.records(run.months)
     return body
