@@ -13,9 +13,7 @@ from typing import Any
 
 from railgap.dataset.values import clean
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def month_words(label: str | None) -> str:
