@@ -13,7 +13,10 @@ from typing import Any
 
 from railgap.dataset.values import clean
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def month_words(label: str | None) -> str:
