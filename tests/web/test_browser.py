@@ -128,6 +128,8 @@ def test_home_matches_the_api_and_follows_the_date(server: tuple[str, str], page
     na = plants["hitachi_newton_aycliffe"]
     assert _cell(page, "hitachi_newton_aycliffe", "backlog_units") == str(na["backlog_units"])
     assert _cell(page, "hitachi_newton_aycliffe", "run_out") == na["run_out"]
+    assert page.locator("#outlook-lede").inner_text() == api["lede"]
+    assert _cell(page, "hitachi_newton_aycliffe", "gaps").startswith(na["gaps"][0]["start"])
     bars = _figure(page, "chart-jobs-at-risk")[0]
     gb = [p for p in api["plants"] if p["country"] == "GB"]
     assert bars["x"] == [p["name"] for p in gb]
@@ -193,6 +195,12 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     }
     links = page.locator("#sources tbody a").count()
     assert links == len(body["sources"])
+    # The lede and every gap are the API's.
+    assert page.locator("#plant-lede").inner_text() == body["lede"]
+    gaps = body["plant"]["gaps"]
+    assert gaps, "Newton Aycliffe has a gap as of the seed date"
+    assert page.locator("#gaps tbody tr").count() == len(gaps)
+    assert page.locator("#gaps tbody th").all_inner_texts() == [g["start"] for g in gaps]
     assert page.locator("#variations tbody tr").count() >= 1
     _figure(page, "chart-jobs")
     # The Monte Carlo fan is the API's chance of a gap, month by month.
@@ -209,9 +217,11 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     page.locator("#variations tbody a").first.click()
     page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
     assert suggested["order_id"] in page.locator("#yaml").input_value()
-    row = page.locator(f'#scenario-table tr[data-plant="{plant}"] td').nth(3).inner_text()
+    row = page.locator(f'#scenario-table tr[data-plant="{plant}"] td').nth(4).inner_text()
     after = f"{round(suggested['jobs_at_risk_months_after']):,}"
     assert row.endswith(after), (row, after)
+    lede = page.locator("#result-lede").inner_text()
+    assert lede.startswith("As known on") and "with these levers" in lede, lede
 
 
 def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):

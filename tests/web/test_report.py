@@ -37,6 +37,7 @@ def test_brief_xlsx_holds_the_same_tables(toy: Path):
     book = load_workbook(io.BytesIO(brief_xlsx("toy_works", TOY_DATE, data=toy)))
     assert book.sheetnames == [
         "Summary",
+        "Gaps",
         "Months",
         "Loading by order",
         "Orders",
@@ -51,6 +52,23 @@ def test_brief_xlsx_holds_the_same_tables(toy: Path):
     assert summary["order book (units)"] == report.summary["backlog_units"]
     stamp = {row[0]: row[1] for row in book["Stamp"].values}
     assert stamp["as_of"] == TOY_DATE
+    # Every gap of the plant's answer is a row of the Gaps sheet, and the lede is stamped.
+    gaps = list(book["Gaps"].values)
+    assert [row[1] for row in gaps[1:]] == [g["start"] for g in report.summary["gaps"]]
+    assert stamp["lede"].startswith(f"As known on {int(TOY_DATE[8:])} ")
+
+
+def test_brief_html_opens_with_the_lede_and_lists_every_gap(toy: Path):
+    from railgap.views import ledes
+
+    html = brief_html("toy_works", TOY_DATE, data=toy)
+    report = railgap.plant("toy_works", TOY_DATE, data=toy)
+    lede = ledes.plant_lede(report.summary, TOY_DATE)
+    assert f'<p id="lede"><strong>{lede}</strong></p>' in html
+    table = re.search(r'<table id="gaps">.*?</table>', html, re.S)
+    gaps = report.summary["gaps"]
+    assert gaps, "the toy plant has a gap on the toy date"
+    assert table is not None and table.group(0).count("<tr>") == len(gaps) + 1
 
 
 def test_report_command_under_a_scenario(toy: Path, tmp_path: Path):

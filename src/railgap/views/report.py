@@ -34,6 +34,7 @@ SUMMARY_FIELDS = [
     ("gap_months", "gap (months)"),
     ("employees", "employees"),
     ("jobs_at_risk_peak", "jobs at risk (peak)"),
+    ("jobs_at_risk_peak_month", "month of the peak"),
     ("jobs_at_risk_months", "job-months at risk"),
     ("indirect_jobs_at_risk_peak", "indirect jobs at risk (peak)"),
     ("capacity_vehicles_per_month", "capacity (vehicles a month)"),
@@ -62,12 +63,32 @@ class Brief:
         for key, label in SUMMARY_FIELDS:
             row: dict[str, Any] = {
                 "figure": label,
-                "baseline": _shown(self.report.summary[key], key),
+                "baseline": _shown(self.report.summary[key], key, self.report.summary),
             }
             if self.scenario is not None:
-                row["scenario"] = _shown(self.scenario.summary[key], key)
+                row["scenario"] = _shown(self.scenario.summary[key], key, self.scenario.summary)
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def lede(self) -> str:
+        """The briefing's opening sentence: the scenario's when there is one."""
+        from railgap.views import ledes
+
+        final = self.scenario or self.report
+        return ledes.plant_lede(final.summary, final.stamp.as_of)
+
+    def gaps(self) -> pd.DataFrame:
+        """Every gap in the horizon, baseline (and scenario), one row each."""
+        rows = []
+        reports = [("baseline", self.report)]
+        if self.scenario is not None:
+            reports.append(("scenario", self.scenario))
+        for which, report in reports:
+            for gap in report.summary.get("gaps") or []:
+                rows.append({"run": which, **{k: render.clean(v) for k, v in gap.items()}})
+        columns = ["run", "start", "end", "months", "open", "jobs_at_risk_peak",
+                   "jobs_at_risk_peak_month", "jobs_at_risk_months"]  # fmt: skip
+        return pd.DataFrame(rows, columns=columns)
 
     def months(self) -> pd.DataFrame:
         """The plant's months from five years before the as-of date (labels, not indices)."""
@@ -88,13 +109,19 @@ def _inline_plotly() -> str:
     return plotly_js().read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
-def _shown(value: Any, key: str) -> Any:
-    """A summary figure as people read it: whole numbers, "none known" for no next work."""
+def _shown(value: Any, key: str, summary: Any = None) -> Any:
+    """A summary figure as people read it: whole numbers, "none known" for no next work.
+
+    No next work with work in the book below the viable rate reads as such, not as none.
+    """
     value = render.clean(value)
     if isinstance(value, float):
         return round(value)
     if value is None:
-        return "none known" if key in ("next_work", "gap_months") else "-"
+        if key in ("next_work", "gap_months"):
+            below = summary is not None and bool(summary.get("work_below_viable"))
+            return "only below the viable rate" if below else "none known"
+        return "-"
     return value
 
 
@@ -199,6 +226,8 @@ def brief_html(
         plant={k: render.clean(v) for k, v in final.summary.items()},
         stamp=brief.stamp.as_dict(),
         summary=brief.summary().to_dict("records"),
+        lede=brief.lede(),
+        gaps=render.records(brief.gaps()),
         orders=render.records(final.orders),
         sources=render.records(final.sources),
         charts=_figures(brief),
@@ -214,10 +243,12 @@ def brief_sheets(brief: Brief) -> dict[str, pd.DataFrame]:
         + [{"field": "plant_id", "value": brief.plant_id}]
         + ([{"field": "scenario", "value": brief.scenario_name}] if brief.scenario_name else [])
         + [{"field": "lever", "value": note} for note in brief.scenario_notes]
+        + [{"field": "lede", "value": brief.lede()}]
     )
     final = brief.scenario or brief.report
     sheets = {
         "Summary": brief.summary(),
+        "Gaps": brief.gaps(),
         "Months": brief.months(),
         "Loading by order": brief.loads,
         "Orders": final.orders,

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from railgap.dataset.dates import date_month, month_label
 from railgap.optimise.options import default_to_year
-from railgap.views import charts, render
+from railgap.views import charts, ledes, render
 from railgap.views.html import environment
 from railgap.views.report import recent_months
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter
@@ -104,10 +104,12 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
     to = min(date.year + HOME_FORECAST_YEARS, 2100)
     result, fstamp = service.forecast(date, None, to, {})
     q = f"as_of={date.isoformat()}"
+    plants = render.records(outlook, render.OUTLOOK_COLUMNS)
     return {
         "as_of": date.isoformat(),
         "stamp": attrs,
-        "plants": render.records(outlook, render.OUTLOOK_COLUMNS),
+        "lede": ledes.outlook_lede(plants, date.isoformat()),
+        "plants": plants,
         "charts": [
             charts.national_loading(shown, names, attrs, f"/api/loading?{q}&format=csv"),
             charts.order_gantt(windows, attrs, f"/api/loading?{q}&table=windows&format=csv"),
@@ -143,10 +145,12 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
         if plant_id in summary.index
         else []
     )
+    plant = {k: render.clean(v) for k, v in report.summary.items()}
     return {
         "as_of": date.isoformat(),
         "stamp": attrs,
-        "plant": {k: render.clean(v) for k, v in report.summary.items()},
+        "lede": ledes.plant_lede(plant, date.isoformat()),
+        "plant": plant,
         "plant_id": plant_id,
         "orders": render.records(report.orders),
         "sources": render.records(report.sources),

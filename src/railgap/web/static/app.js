@@ -95,7 +95,8 @@ function fmt(n) {
 function csvLink(anchor, rows, columns) {
   // Text a spreadsheet would run as a formula gets a leading ' (as railgap's own CSVs).
   const esc = (v) => {
-    let s = v === null || v === undefined ? "" : String(v);
+    // Lists of records (a plant's gaps) go in one cell as JSON, as railgap's own CSVs.
+    let s = v === null || v === undefined ? "" : (typeof v === "object" ? JSON.stringify(v) : String(v));
     if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
@@ -122,7 +123,14 @@ function briefingCell(plant) {
   return td;
 }
 
+// Every gap, as the CLI prints them: "2024-09 to 2025-10 (14); 2028-04 on (69+)".
+function gapList(gaps) {
+  if (!gaps || !gaps.length) return "none";
+  return gaps.map((g) => `${g.end ? `${g.start} to ${g.end}` : `${g.start} on`} (${g.months}${g.open ? "+" : ""})`).join("; ");
+}
+
 function drawScenario(body) {
+  document.getElementById("result-lede").textContent = body.lede || "";
   const gb = body.plants.filter((p) => p.country === "GB");
   const names = gb.map((p) => p.name);
   Plotly.newPlot("chart-scenario-jobs", [
@@ -149,6 +157,7 @@ function drawScenario(body) {
     cell(tr, p.name);
     cell(tr, `${p.run_out_baseline || "-"} → ${p.run_out || "-"}`);
     cell(tr, `${p.gap_months_baseline ?? "-"} → ${p.gap_months ?? "-"}`);
+    cell(tr, `${gapList(p.gaps_baseline)} → ${gapList(p.gaps)}`);
     cell(tr, `${fmt(p.jobs_at_risk_months_baseline)} → ${fmt(p.jobs_at_risk_months)}`, true);
     cell(tr, p.levers);
     tr.appendChild(briefingCell(p.plant_id));
@@ -196,6 +205,7 @@ async function runScenario() {
   const status = document.getElementById("status");
   const box = document.getElementById("problems");
   box.hidden = true;
+  document.getElementById("result-lede").textContent = "";
   status.textContent = "Running…";
   const response = await fetch("/api/scenarios/run?months=true", {
     method: "POST", headers: { "content-type": "application/yaml" }, body: document.getElementById("yaml").value,
