@@ -24,7 +24,7 @@ def _block(pattern: str, staff: float = 100.0) -> PlantMonths:
 
 
 def test_every_stretch_below_the_viable_rate_is_listed():
-    # As of month 2 (2020-03), over a 10-month horizon: 2020-03..04 idle, work, then idle to the end.
+    # As of 2020-03, over a 10-month horizon: 2020-03..04 idle, work, then idle to the end.
     gaps = gap_stretches(_block("WW..WW...."), START + 2, 10, idle_jobs=100.0)
     assert [(g["start"], g["end"], g["months"], g["open"]) for g in gaps] == [
         ("2020-03", "2020-04", 2, False),
@@ -81,9 +81,11 @@ def test_gaps_cover_exactly_the_idle_months_of_the_horizon(working, as_of, horiz
 def test_the_outlook_lists_every_gap_and_the_peak_month(toy):
     row = railgap.outlook("2022-06-01", data=toy).set_index("plant_id").loc["toy_works"]
     gaps = row["gaps"]
-    assert [(g["start"], g["end"], g["months"]) for g in gaps][0] == ("2021-07", "2022-12", 18)
+    assert (gaps[0]["start"], gaps[0]["end"], gaps[0]["months"]) == ("2021-07", "2022-12", 18)
     assert row["gap_months"] == gaps[0]["months"]
-    assert len(gaps) == 2 and gaps[-1]["open"] and gaps[-1]["start"] > row["next_work"]
+    assert len(gaps) == 2
+    assert gaps[-1]["open"]
+    assert gaps[-1]["start"] > row["next_work"]
     assert row["jobs_at_risk_peak"] == 200
     assert row["jobs_at_risk_peak_month"] == "2022-06"
 
@@ -158,5 +160,7 @@ def test_gap_changes_pair_split_closed_and_new_gaps():
     assert [g["start"] for g in split["scenario"]] == ["2025-02", "2025-08"]
     assert split["months_change"] == 5 + 12 - 24
     assert split["jobs_at_risk_months_change"] == 50 + 120 - 240
-    assert closed["scenario"] == [] and closed["months_change"] == -6
-    assert new["scenario"][0]["start"] == "2033-01" and new["months_change"] == 3
+    assert closed["scenario"] == []
+    assert closed["months_change"] == -6
+    assert new["scenario"][0]["start"] == "2033-01"
+    assert new["months_change"] == 3

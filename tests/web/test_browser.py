@@ -221,7 +221,8 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     after = f"{round(suggested['jobs_at_risk_months_after']):,}"
     assert row.endswith(after), (row, after)
     lede = page.locator("#result-lede").inner_text()
-    assert lede.startswith("As known on") and "with these levers" in lede, lede
+    assert lede.startswith("As known on"), lede
+    assert "with these levers" in lede, lede
 
 
 def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):

@@ -68,7 +68,8 @@ def test_brief_html_opens_with_the_lede_and_lists_every_gap(toy: Path):
     table = re.search(r'<table id="gaps">.*?</table>', html, re.S)
     gaps = report.summary["gaps"]
     assert gaps, "the toy plant has a gap on the toy date"
-    assert table is not None and table.group(0).count("<tr>") == len(gaps) + 1
+    assert table is not None
+    assert table.group(0).count("<tr>") == len(gaps) + 1
 
 
 def test_report_command_under_a_scenario(toy: Path, tmp_path: Path):
