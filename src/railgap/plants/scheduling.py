@@ -436,12 +436,20 @@ def schedule(windows: pd.DataFrame, capacity: pd.Series) -> Schedule:
 def plant_capacity(plants: pd.DataFrame, a: Assumptions) -> pd.Series:
     """Stated capacity per plant id in vehicle-equivalents a month (NaN where none is stated).
 
-    A source's "vehicles a month" counts vehicles through the stages the plant does: a plant
-    that assembles and tests imported bodyshells has, in whole-vehicle work, its stated rate
-    times the shares of assembly and test. A plant with no stages listed counts as doing all.
+    A source's "vehicles a month" counts vehicles through the stages it was measured on:
+    the plant's stages, or ``capacity_stages`` where the figure dates from before the plant
+    added a stage (Newton Aycliffe's 35 a month was stated when it only assembled; its
+    welding shop of 2021 did not make that 35 whole vehicles). A plant that assembles and
+    tests imported bodyshells has, in whole-vehicle work, its stated rate times the shares
+    of assembly and test. A plant with no stages listed counts as doing all.
     """
     stated = plants["capacity_vehicles_per_month"].to_numpy(dtype="float64")
-    return pd.Series(stated * stage_fraction(plants, a), index=plants["plant_id"].to_numpy())
+    basis = plants["stages"]
+    if "capacity_stages" in plants:
+        own = plants["capacity_stages"]
+        given = own.notna() & (own.astype("string").fillna("") != "")
+        basis = own.where(given, plants["stages"])
+    return pd.Series(stated * stage_fraction(basis, a), index=plants["plant_id"].to_numpy())
 
 
 def plant_build_rate(plants: pd.DataFrame) -> pd.Series:
@@ -456,18 +464,20 @@ def plant_build_rate(plants: pd.DataFrame) -> pd.Series:
     return pd.Series(stated, index=plants["plant_id"].to_numpy())
 
 
-def stage_fraction(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:
+def stage_fraction(plants: pd.DataFrame | pd.Series, a: Assumptions) -> np.ndarray:
     """Vehicle-equivalents of one vehicle's work at each plant: its stages' shares summed.
 
-    A plant with no stages listed counts as doing all (1.0).
+    ``plants`` is the plants table (its ``stages``) or a series of stage lists. A plant
+    with no stages listed counts as doing all (1.0).
     """
+    stage_lists = plants if isinstance(plants, pd.Series) else plants["stages"]
     shares = a.table("stage_share")
     return np.array(
         [
             sum(shares[stage] for stage in stages.split(";"))
             if isinstance(stages, str) and stages
             else 1.0
-            for stages in plants["stages"]
+            for stages in stage_lists
         ],
         dtype="float64",
     )
