@@ -31,3 +31,13 @@ def test_every_worst_case_is_explained(result):
     misses = PAGE.read_text(encoding="utf-8").split("## The misses", 1)[1]
     unexplained = [e for e in result.worst["event_id"] if f"`{e}`" not in misses]
     assert unexplained == [], "explain these in docs/backtest.md's misses section"
+
+
+def test_every_event_off_by_more_than_six_months_is_explained(result):
+    from railgap.scorecard.summary import misses
+
+    text = PAGE.read_text(encoding="utf-8").split("## The misses", 1)[1]
+    off = misses(result.events)
+    assert len(off) >= len(result.worst[result.worst["error_months"].abs() > 6])
+    unexplained = [e for e in off["event_id"] if f"`{e}`" not in text]
+    assert unexplained == [], "explain these in docs/backtest.md's misses section"

@@ -90,6 +90,17 @@ def headline(scored: pd.DataFrame) -> dict[str, float]:
     }
 
 
+#: A timing answer further off than this needs an account of why no public source could
+#: have told better (issue 18's bar).
+MISS_MONTHS = 6
+
+
+def misses(scored: pd.DataFrame, months: float = MISS_MONTHS) -> pd.DataFrame:
+    """Every timing answer at the event's date off by more than ``months``, worst first."""
+    ranked = worst(scored, n=len(scored))
+    return ranked[ranked["error_months"].abs() > months].reset_index(drop=True)
+
+
 def worst(scored: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The ``n`` largest timing errors at the event's date, each with the model's why."""
     at = scored[(scored["lead_months"] == 0) & scored["scored"]]

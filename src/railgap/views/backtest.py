@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from railgap.scorecard import Backtest
+from railgap.scorecard.summary import MISS_MONTHS, misses
 from railgap.views import render
 
 #: The backtest's tables by name (``--table`` and ``?table=``), in the JSON body's order.
@@ -87,6 +88,7 @@ def scorecard_markdown(result: Backtest) -> str:
     worst = result.worst.assign(
         period=result.worst["period_from"] + " to " + result.worst["period_to"]
     )
+    off = misses(result.events)
     lines = [
         "",
         f"Measured with `railgap backtest` (railgap {attrs.get('railgap_version', '')}, "
@@ -120,6 +122,13 @@ def scorecard_markdown(result: Backtest) -> str:
         "### The worst cases",
         "",
         markdown_table(worst, ["event_id", "period", "model_answer", "error_months", "why"], 0),
+        "",
+        f"### Every event off by more than {MISS_MONTHS} months",
+        "",
+        f"{len(off)} timing answers on the event's date miss by more than {MISS_MONTHS} "
+        "months; each is explained below.",
+        "",
+        markdown_table(off, ["event_id", "error_months"], 0),
         "",
         "### Monte Carlo calibration",
         "",
