@@ -31,3 +31,46 @@ def test_strict_mode_raises(tmp_path):
     write_tables(tmp_path, rows)
     with pytest.raises(ConsistencyError, match="alpha-100-2018 has no work_packages row"):
         consistency_problems(load_dataset(tmp_path), strict=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "published"),
+    [
+        ("https://railnews.co.uk/news/2024/03/04-monday-essay.html", dt.date(2024, 3, 4)),
+        ("https://www.itv.com/news/tyne-tees/2017-10-12/hitachi-unveils", dt.date(2017, 10, 12)),
+        ("http://www.pressreader.com/uk/rail-uk/20180912/281840054563355", dt.date(2018, 9, 12)),
+        ("https://railstaff.co.uk/2020/09/hitachi-five-years/", dt.date(2020, 9, 1)),
+        ("https://en.wikipedia.org/wiki/British_Rail_Class_805", None),
+    ],
+)
+def test_a_source_address_dates_its_page(url, published):
+    from railgap.checks.data import source_date
+
+    assert source_date(url) == published
+
+
+def test_a_row_known_before_its_source_is_flagged_unless_notes_say_why(tmp_path):
+    from railgap.checks.data import check_known_from_not_before_source
+
+    rows = {k: [dict(r) for r in v] for k, v in TOY_ROWS.items()}
+    staff = rows["plant_staff"][0]
+    staff.update(source="https://example.org/news/2016/05/04/toy-works", known_from="2015-01-01")
+    write_tables(tmp_path, rows)
+    problems = check_known_from_not_before_source(load_dataset(tmp_path))
+    assert len(problems) == 1
+    assert problems[0].column == "known_from"
+    assert "before its source's date 2016-05-04" in problems[0].message
+    # A month-precision known_from in the source's month is not early.
+    staff["known_from"] = "2016-05"
+    write_tables(tmp_path, rows)
+    assert check_known_from_not_before_source(load_dataset(tmp_path)) == []
+    # A reason in the notes (public by its nature, an earlier source) is accepted.
+    staff.update(known_from="2015-01-01", notes="known_from: counted at the opening that day")
+    write_tables(tmp_path, rows)
+    assert check_known_from_not_before_source(load_dataset(tmp_path)) == []
+
+
+def test_no_embedded_row_is_known_before_its_source():
+    from railgap.checks.data import check_known_from_not_before_source
+
+    assert check_known_from_not_before_source(load_dataset()) == []

@@ -7,6 +7,7 @@ row-level validity (types, required cells, references) is the loader's job.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -169,6 +170,72 @@ def check_facts_not_after_known_from(dataset: Dataset) -> list[Problem]:
     return problems
 
 
+#: Dates that a source's address carries: /2024/03/04/, 2024-03-04, /2024/03/, 20240304.
+_URL_DATES = (
+    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])/(?P<d>0[1-9]|[12]\d|3[01])(?:[/-]|$)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])/"),
+    re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])/"),
+)
+#: Notes that say why a row is dated before its source (a fact public by its nature).
+BEFORE_SOURCE_NOTE = "known_from:"
+
+
+def source_date(url: str) -> dt.date | None:
+    """The publication date a source's address carries, or None.
+
+    The first of the month when the address gives only a month.
+    """
+    for pattern in _URL_DATES:
+        match = pattern.search(url)
+        if match:
+            parts = match.groupdict()
+            try:
+                return dt.date(int(parts["y"]), int(parts["m"]), int(parts.get("d") or 1))
+            except ValueError:
+                return None
+    return None
+
+
+def check_known_from_not_before_source(dataset: Dataset) -> list[Problem]:
+    """A row cannot become public before the page that is its source was published.
+
+    Unless its notes say why (``known_from: ...``: a train entering service that day was
+    public by its nature, or an earlier source is cited), a ``known_from`` before the date
+    the source's address carries is a row dated too early, and as-of answers would see it
+    before anyone could have.
+    """
+    problems = []
+    for table, frame in dataset.tables.items():
+        if "source" not in frame or "known_from" not in frame:
+            continue
+        notes = frame["notes"].astype("string").fillna("") if "notes" in frame else None
+        for i, (url, known) in enumerate(zip(frame["source"], frame["known_from"], strict=True)):
+            if not isinstance(url, str) or not isinstance(known, str):
+                continue
+            published = source_date(url)
+            if published is None or (notes is not None and BEFORE_SOURCE_NOTE in notes.iloc[i]):
+                continue
+            precision = len(known)  # YYYY, YYYY-MM or YYYY-MM-DD
+            stated = known if precision == 10 else (known + "-12-31" if precision == 4 else None)
+            if stated is None:  # a month: compare with the month's last day
+                year, month = map(int, known.split("-"))
+                later = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+            else:
+                later = dt.date.fromisoformat(stated)
+            if later < published:
+                problems.append(
+                    _where(
+                        frame.iloc[i],
+                        "known_from",
+                        f"{table}: known_from {known} is before its source's date "
+                        f"{published.isoformat()} ({url}); date the row by its source, cite "
+                        f"an earlier one, or say why in notes ('{BEFORE_SOURCE_NOTE} ...')",
+                    )
+                )
+    return problems
+
+
 #: Slack on a plant's rate before a derived window counts as faster than it ever built.
 RATE_SLACK = 1.05
 
@@ -235,6 +302,7 @@ CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_completed,
     check_fleets_quantified,
     check_facts_not_after_known_from,
+    check_known_from_not_before_source,
     check_derived_window_rates,
 )
 
