@@ -55,3 +55,34 @@ def test_revoked_token_no_longer_verifies(db_url: str) -> None:
     assert store.revoke_token(token, db=db_url)
     assert not store.verify_token(token, db=db_url)
     assert not store.revoke_token(token, db=db_url)
+
+
+def test_a_token_expires_records_its_last_use_and_is_revoked_by_id(db_url: str) -> None:
+    from railgap.store import tokens
+
+    before = dt.datetime.now(dt.UTC)
+    short = store.create_token("short", db=db_url, days=1)
+    forever = store.create_token("forever", db=db_url, days=None)
+    listed = {t.label: t for t in store.list_tokens(db=db_url)}
+    assert before + dt.timedelta(days=1) - dt.timedelta(seconds=5) <= listed["short"].expires_at
+    assert listed["short"].expires_at <= dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert listed["forever"].expires_at is None
+    assert all(t.last_used_at is None and t.state() == "live" for t in listed.values())
+    assert store.verify_token(short, db=db_url)
+    used = {t.label: t.last_used_at for t in store.list_tokens(db=db_url)}
+    assert used["short"] is not None
+    assert used["forever"] is None
+    # A day later the short token has expired; the other lives until revoked.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1, seconds=1)
+    assert listed["short"].state(later) == "expired"
+    assert listed["forever"].state(later) == "live"
+    assert store.revoke_token_id(str(listed["forever"].token_id), db=db_url)
+    assert not store.revoke_token_id(listed["forever"].lookup, db=db_url)  # already revoked
+    assert not store.verify_token(forever, db=db_url)
+    assert {t.label: t.state() for t in store.list_tokens(db=db_url)}["forever"] == "revoked"
+    for key in ("999", "zz", "0123456789abcdef"):
+        with pytest.raises(store.StoreError):
+            store.revoke_token_id(key, db=db_url)
+    for days in (0, -1, tokens.MAX_DAYS + 1):
+        with pytest.raises(store.StoreError, match="life"):
+            store.create_token("bad", db=db_url, days=days)

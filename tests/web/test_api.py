@@ -196,6 +196,33 @@ def test_saving_needs_a_token(toy_client: TestClient, db: str):
     assert toy_client.get("/api/scenarios").json()["scenarios"] == []
 
 
+def test_revoked_and_expired_tokens_get_401(toy_client: TestClient, db: str):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from railgap.store.schema import api_tokens
+
+    live, revoked, expired = (store.create_token(label, db) for label in ("a", "b", "c"))
+    assert store.revoke_token_id(revoked.split("_")[1], db)
+    with store.open_engine(db).begin() as connection:
+        connection.execute(
+            update(api_tokens)
+            .where(api_tokens.c.lookup == expired.split("_")[1])
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+    for token, status in ((live, 201), (revoked, 401), (expired, 401)):
+        headers = {"authorization": f"Bearer {token}"}
+        response = toy_client.post("/api/scenarios", content=TOY_SCENARIO, headers=headers)
+        assert response.status_code == status, (token, response.text)
+    states = {t.label: t.state() for t in store.list_tokens(db)}
+    assert states == {"a": "live", "b": "revoked", "c": "expired"}
+    used = {t.label: t.last_used_at for t in store.list_tokens(db)}
+    assert used["a"] is not None
+    assert used["b"] is None
+    assert used["c"] is None
+
+
 def test_saved_scenarios_are_shared_by_url(toy_client: TestClient, db: str):
     token = store.create_token("test", db)
     headers = {"authorization": f"Bearer {token}"}

@@ -122,6 +122,25 @@ def test_token_create_command(tmp_path: Path):
     assert not railgap.store.verify_token(token + "x", db)
 
 
+def test_token_list_and_revoke_commands(tmp_path: Path):
+    import json
+
+    db = str(tmp_path / "tokens.sqlite")
+    runner = CliRunner()
+    made = runner.invoke(cli_app, ["token", "create", "desk", "--days", "7", "--db", db])
+    token = made.stdout.strip().splitlines()[0]
+    listed = json.loads(runner.invoke(cli_app, ["token", "list", "--json", "--db", db]).stdout)
+    (row,) = listed["tokens"]
+    assert (row["label"], row["state"], row["lookup"]) == ("desk", "live", token.split("_")[1])
+    assert token.split("_", 2)[2] not in json.dumps(listed)  # the secret is never listed
+    revoked = runner.invoke(cli_app, ["token", "revoke", str(row["id"]), "--db", db])
+    assert revoked.exit_code == 0, revoked.output
+    assert not railgap.store.verify_token(token, db)
+    unknown = runner.invoke(cli_app, ["token", "revoke", "42", "--db", db])
+    assert unknown.exit_code == 2
+    assert "no token 42" in unknown.output
+
+
 def test_dashboard_briefs_a_plant_under_a_saved_scenario(toy_client: TestClient, db: str):
     saved = railgap.store.save_scenario("more gamma", TOY_SCENARIO, "test", db)
     xlsx = toy_client.get(f"/plants/toy_works/brief.xlsx?scenario={saved}")

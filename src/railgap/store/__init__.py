@@ -30,8 +30,10 @@ __all__ = [
     "create_token",
     "get_scenario",
     "list_scenarios",
+    "list_tokens",
     "open_engine",
     "revoke_token",
+    "revoke_token_id",
     "save_scenario",
     "verify_token",
 ]
@@ -87,14 +89,29 @@ def list_scenarios(db: str | None = None) -> list[SavedScenario]:
     return scenarios.list_all(open_engine(db))
 
 
-def create_token(label: str, db: str | None = None) -> str:
+def create_token(label: str, db: str | None = None, days: int | None = 90) -> str:
     """Create an API token labelled ``label``; return its plaintext, which is not stored.
 
-    Only a salted SHA-256 hash is kept, so a lost token cannot be recovered: make another.
+    It expires after ``days`` days (``None``: never, until revoked). Only a salted SHA-256
+    hash is kept, so a lost token cannot be recovered: make another.
     """
     from railgap.store import tokens
 
-    return tokens.create(open_engine(db), label)
+    return tokens.create(open_engine(db), label, days)
+
+
+def list_tokens(db: str | None = None) -> list[Any]:
+    """Every token of the database (:class:`railgap.store.tokens.TokenInfo`), no secrets."""
+    from railgap.store import tokens
+
+    return tokens.list_all(open_engine(db))
+
+
+def revoke_token_id(key: str, db: str | None = None) -> bool:
+    """Revoke the token with this id or lookup; ``True`` when it was not yet revoked."""
+    from railgap.store import tokens
+
+    return tokens.revoke_by_id(open_engine(db), key)
 
 
 def verify_token(token: str, db: str | None = None) -> bool:

@@ -91,6 +91,8 @@ api_tokens = Table(
     Column("digest", String(128), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
 )
 
 #: Facts about the store itself, e.g. the digest of the embedded dataset last loaded.
