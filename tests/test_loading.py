@@ -231,15 +231,6 @@ def test_a_capacity_stated_before_a_stage_was_added_keeps_its_stages():
     assert caps["carried"] == pytest.approx(10.0 * 0.65)
     assert caps["own"] == pytest.approx(10.0)
 
-
-def test_newton_aycliffe_2021_22_assembly_is_viable_work_in_hindsight():
-    """Its 700 staff were kept through 2021-22 (sourced headcounts): the model agrees."""
-    months = railgap.plant("hitachi_newton_aycliffe", "2026-02-28").months
-    in_window = (months["month"] >= month_index(2021, 3)) & (months["month"] < month_index(2023, 1))
-    window = months[in_window]
-    assert window["below_viable"].sum() <= 2
-
-
 def test_jobs_at_risk_are_counted_only_at_gb_plants(tmp_path):
     rows = {k: list(v) for k, v in TOY_ROWS.items()}
     rows["plant_staff"] = [
