@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from railgap import store
 from railgap.web.app import create_app
 
-from .conftest import TOY_SCENARIO
+from .conftest import TOY_DATE, TOY_SCENARIO
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -109,3 +109,16 @@ def test_wrong_content_length_is_a_400(toy_client: TestClient):
         "/api/scenarios/run", content=b"x", headers={"content-length": "nope"}
     )
     assert response.status_code == 400
+
+
+def test_every_answer_refuses_framing_and_pages_allow_no_eval(toy_client: TestClient):
+    for path in ("/", "/api/outlook", "/api/nothing-here", "/docs", "/static/plotly.min.js"):
+        response = toy_client.get(path)
+        assert response.headers["x-frame-options"] == "DENY", path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+    for path in ("/", "/api/outlook", f"/plants/toy_works?as_of={TOY_DATE}"):
+        csp = toy_client.get(path).headers["content-security-policy"]
+        directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ")}
+        assert directives["frame-ancestors"] == ["'none'"], path
+        assert directives["script-src"] == ["'self'"], path
+        assert "unsafe-eval" not in csp, path
