@@ -122,3 +122,48 @@ def test_every_answer_refuses_framing_and_pages_allow_no_eval(toy_client: TestCl
         assert directives["frame-ancestors"] == ["'none'"], path
         assert directives["script-src"] == ["'self'"], path
         assert "unsafe-eval" not in csp, path
+
+
+def test_answers_never_name_the_servers_database_file(tmp_path: Path):
+    from railgap.store.engine import dispose
+    from railgap.store.location import normalise_url
+    from railgap.web.service import Service
+
+    path = tmp_path / "secret-place" / "railgap-private.sqlite"
+    path.parent.mkdir()
+    url = normalise_url(str(path))
+    plant = "hitachi_newton_aycliffe"
+    gets = [
+        "/api/outlook?as_of=2024-01-15",
+        "/api/outlook?as_of=2024-01-15&format=csv",
+        f"/api/plants/{plant}?as_of=2024-01-15",
+        f"/api/plants/{plant}?as_of=2024-01-15&format=csv",
+        f"/api/plants/{plant}/loading?as_of=2024-01-15",
+        "/api/fleet?as_of=2024-01-15",
+        "/api/forecast?as_of=2024-01-15&to=2030",
+        "/api/tenders?as_of=2024-01-15",
+        "/api/data",
+        "/api/data/plants",
+        "/api/data/plants?format=csv",
+        "/?as_of=2024-01-15",
+        f"/plants/{plant}?as_of=2024-01-15",
+        f"/plants/{plant}/brief.html?as_of=2024-01-15",
+        "/data",
+        "/data/plants",
+        "/scenarios",
+    ]
+    try:
+        with TestClient(create_app(db=url)) as client:
+            for get in gets:
+                response = client.get(get)
+                assert response.status_code == 200, get
+                for secret in ("secret-place", "railgap-private", str(path)):
+                    assert secret not in response.text, get
+            stamp = client.get("/api/outlook?as_of=2024-01-15").json()
+            assert stamp["dataset"] == "database"
+            assert len(stamp["dataset_hash"]) == 12
+        message = Service(db=url).redact(f"cannot open the database {url}: locked ({path})")
+        assert "secret-place" not in message
+        assert message == "cannot open the database database: locked (database)"
+    finally:
+        dispose(url)

@@ -7,6 +7,7 @@ API paths) or as a page saying so; nothing answers with a traceback.
 
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,17 @@ def _status(exc: RailgapError) -> int:
     if isinstance(exc, UnknownPlantError | UnknownTableError):
         return 404
     return 422
+
+
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    """A JSON value with ``redact`` applied to every string in it."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v, redact) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, redact) for v in value]
+    return value
 
 
 def error_body(exc: Exception) -> dict[str, Any]:
@@ -133,9 +145,11 @@ def create_app(
 
     @app.exception_handler(RailgapError)
     async def railgap_error(request: Request, exc: RailgapError) -> Response:
+        # A store error may name the database's URL or file: the server's own business.
         if wants_html(request):
-            return pages.error_page(request, _status(exc), str(exc))
-        return JSONResponse(error_body(exc), status_code=_status(exc))
+            return pages.error_page(request, _status(exc), service.redact(str(exc)))
+        body = _redacted(error_body(exc), service.redact)
+        return JSONResponse(body, status_code=_status(exc))
 
     @app.exception_handler(RequestError)
     async def limit_error(request: Request, exc: RequestError) -> Response:
