@@ -261,3 +261,24 @@ def test_simulate_table_and_bad_draws():
     assert bad.returncode == 2
     assert "--draws" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_data_text_reaches_the_terminal_without_control_codes_or_markup(tmp_path):
+    from railgap.testing.toy import TOY_ROWS, write_tables
+
+    hostile = " \x1b[31mRED\x1b[0m [bold]x[/bold] \x9b2J\x07"
+    plants = [{**p, "name": p["name"] + hostile} for p in TOY_ROWS["plants"]]
+    orders = [
+        {**o, "class": o["class"] + "[red]c[/red]\x1b]0;title\x07"} for o in TOY_ROWS["orders"]
+    ]
+    folder = write_tables(tmp_path / "toy", {**TOY_ROWS, "plants": plants, "orders": orders})
+    for args in (("outlook",), ("plant", "toy_works"), ("simulate", "--draws", "20")):
+        result = run(*args, "--as-of", "2022-06-01", "--data", str(folder))
+        assert result.returncode == 0, result.stderr
+        out = result.stdout + result.stderr
+        for control in ("\x1b", "\x9b", "\x07", "\r"):
+            assert control not in out, (args, control)
+        assert "[bold]x[/bold]" in out, args
+        assert "Toy Works" in out
+    plant = run("plant", "toy_works", "--as-of", "2022-06-01", "--data", str(folder)).stdout
+    assert "[red]c[/red]" in plant

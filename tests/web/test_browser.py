@@ -83,15 +83,37 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+#: Recorded in every page: what the Content Security Policy blocked (none may be).
+CSP_WATCH = """document.addEventListener('securitypolicyviolation', e => {
+    (window.__cspViolations = window.__cspViolations || []).push(
+        e.violatedDirective + ' ' + e.blockedURI);
+});"""
+
+
+def _watch(context: Any, tab: Any) -> Any:
+    """Record page errors and console messages; refuse every dialog (no alert runs)."""
+    context.add_init_script(CSP_WATCH)
+    tab.errors = []
+    tab.dialogs = []
+    tab.console = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    tab.on("console", lambda m: tab.console.append(f"{m.type}: {m.text}"))
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    return tab
+
+
+def _no_csp_violations(tab: Any) -> None:
+    """Nothing was blocked by the CSP: no console message about it, no violation event."""
+    said = [m for m in tab.console if "Content Security Policy" in m or "unsafe-eval" in m.lower()]
+    assert said == []
+    assert tab.evaluate("() => window.__cspViolations || []") == []
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh page that records console errors and refuses every dialog (no alert runs)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.errors = []
-    tab.dialogs = []
-    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    tab = _watch(context, context.new_page())
     yield tab
     context.close()
 
@@ -155,17 +177,19 @@ def test_home_matches_the_api_and_follows_the_date(server: tuple[str, str], page
     ]
     _shot(page, "home-2019-06-01")
     assert page.errors == []
+    _no_csp_violations(page)
 
 
 def test_home_fits_a_phone(server: tuple[str, str], browser: Any):
     base, _ = server
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    tab = context.new_page()
+    tab = _watch(context, context.new_page())
     tab.goto(f"{base}/?as_of={AS_OF}")
     tab.wait_for_function("() => document.getElementById('chart-demand')?.data !== undefined")
     overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page is {overflow}px wider than the phone"
     _shot(tab, "home-phone")
+    _no_csp_violations(tab)
     context.close()
 
 
@@ -211,6 +235,7 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
     assert all(0 <= v <= 1 for v in fan[1]["y"])
     _shot(page, "plant-newton-aycliffe")
     assert page.errors == []
+    _no_csp_violations(page)
 
     # A suggested lever opens as a scenario and runs; the engine's answer is the API's.
     suggested = _api(base, f"/api/plants/{plant}/levers?as_of={AS_OF}")["variations"][0]
@@ -275,6 +300,7 @@ def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
     )
     _shot(page, "scenario-shared")
     assert page.errors == []
+    _no_csp_violations(page)
 
 
 def test_invalid_scenario_shows_where_and_script_names_stay_text(
@@ -332,6 +358,7 @@ def test_levers_from_the_form_and_an_uploaded_file(
         "() => document.getElementById('result-stamp').textContent.includes('Uploaded')"
     )
     assert page.errors == []
+    _no_csp_violations(page)
 
 
 def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
@@ -368,6 +395,7 @@ def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
         assert trace["y"] == pytest.approx([r[column] for r in mine], abs=1e-3), column
     _shot(page, "pipeline-2024-01-15")
     assert page.errors == []
+    _no_csp_violations(page)
     # The weights field's pattern compiles as the browser reads it (flag v) and tells good
     # weights from bad.
     check = """text => {
@@ -386,6 +414,7 @@ def test_pipeline_page_matches_the_api(server: tuple[str, str], page: Any):
         page.click("form.date button")
     assert page.locator("#horizon-shown").inner_text() == "2024-2030"
     assert page.errors == []
+    _no_csp_violations(page)
 
 
 @pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)])
@@ -396,9 +425,7 @@ def test_backtest_page_matches_the_api_and_fits(
     context = browser.new_context(
         viewport={"width": width, "height": height}, is_mobile=width < 600
     )
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab = _watch(context, context.new_page())
     tab.goto(f"{base}/backtest", timeout=120_000)
     body = _api(base, "/api/backtest")
     headline = tab.locator("#headline")
@@ -428,5 +455,6 @@ def test_backtest_page_matches_the_api_and_fits(
     overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page is {overflow}px wider than the {width}px screen"
     _shot(tab, f"backtest-{width}")
-    assert errors == []
+    assert tab.errors == []
+    _no_csp_violations(tab)
     context.close()

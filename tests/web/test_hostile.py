@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from railgap import store
 from railgap.web.app import create_app
 
-from .conftest import TOY_SCENARIO
+from .conftest import TOY_DATE, TOY_SCENARIO
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -109,3 +109,61 @@ def test_wrong_content_length_is_a_400(toy_client: TestClient):
         "/api/scenarios/run", content=b"x", headers={"content-length": "nope"}
     )
     assert response.status_code == 400
+
+
+def test_every_answer_refuses_framing_and_pages_allow_no_eval(toy_client: TestClient):
+    for path in ("/", "/api/outlook", "/api/nothing-here", "/docs", "/static/plotly.min.js"):
+        response = toy_client.get(path)
+        assert response.headers["x-frame-options"] == "DENY", path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+    for path in ("/", "/api/outlook", f"/plants/toy_works?as_of={TOY_DATE}"):
+        csp = toy_client.get(path).headers["content-security-policy"]
+        directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ")}
+        assert directives["frame-ancestors"] == ["'none'"], path
+        assert directives["script-src"] == ["'self'"], path
+        assert "unsafe-eval" not in csp, path
+
+
+def test_answers_never_name_the_servers_database_file(tmp_path: Path):
+    from railgap.store.engine import dispose
+    from railgap.store.location import normalise_url
+    from railgap.web.service import Service
+
+    path = tmp_path / "secret-place" / "railgap-private.sqlite"
+    path.parent.mkdir()
+    url = normalise_url(str(path))
+    plant = "hitachi_newton_aycliffe"
+    gets = [
+        "/api/outlook?as_of=2024-01-15",
+        "/api/outlook?as_of=2024-01-15&format=csv",
+        f"/api/plants/{plant}?as_of=2024-01-15",
+        f"/api/plants/{plant}?as_of=2024-01-15&format=csv",
+        f"/api/plants/{plant}/loading?as_of=2024-01-15",
+        "/api/fleet?as_of=2024-01-15",
+        "/api/forecast?as_of=2024-01-15&to=2030",
+        "/api/tenders?as_of=2024-01-15",
+        "/api/data",
+        "/api/data/plants",
+        "/api/data/plants?format=csv",
+        "/?as_of=2024-01-15",
+        f"/plants/{plant}?as_of=2024-01-15",
+        f"/plants/{plant}/brief.html?as_of=2024-01-15",
+        "/data",
+        "/data/plants",
+        "/scenarios",
+    ]
+    try:
+        with TestClient(create_app(db=url)) as client:
+            for get in gets:
+                response = client.get(get)
+                assert response.status_code == 200, get
+                for secret in ("secret-place", "railgap-private", str(path)):
+                    assert secret not in response.text, get
+            stamp = client.get("/api/outlook?as_of=2024-01-15").json()
+            assert stamp["dataset"] == "database"
+            assert len(stamp["dataset_hash"]) == 12
+        message = Service(db=url).redact(f"cannot open the database {url}: locked ({path})")
+        assert "secret-place" not in message
+        assert message == "cannot open the database database: locked (database)"
+    finally:
+        dispose(url)

@@ -106,3 +106,46 @@ def test_award_levers_take_their_defaults_from_the_tender(embedded_client: TestC
     changed = {p["plant_id"] for p in body["plants"] if p["changed"]}
     assert changed
     assert {m["plant_id"] for m in body["months"]} == changed
+
+
+MARKUP = '<a href="http://evil">x</a>'
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_chart_labels_from_data_show_markup_as_text(tmp_path, db: str):
+    from railgap.testing.toy import TOY_ROWS, write_tables
+    from railgap.web.app import create_app
+
+    plants = [{**p, "name": f"{p['name']} {MARKUP}"} for p in TOY_ROWS["plants"]]
+    orders = [{**o, "class": f"{o['class']}{MARKUP}"} for o in TOY_ROWS["orders"]]
+    folder = write_tables(tmp_path / "toy", {**TOY_ROWS, "plants": plants, "orders": orders})
+    with TestClient(create_app(data=folder, db=db)) as client:
+        pages = [f"/?as_of={TOY_DATE}", f"/plants/toy_works?as_of={TOY_DATE}"]
+        pages.append(f"/pipeline?as_of={TOY_DATE}&to=2030")
+        figures = {k: v for page in pages for k, v in _figures(client.get(page).text).items()}
+    drawn = {"chart-jobs-at-risk", "chart-gantt", "chart-national-loading", "chart-loading"}
+    assert drawn | {"chart-plan-jobs", "chart-timetable", "chart-plan-loading"} <= set(figures)
+    texts = _strings(figures)
+    assert not [t for t in texts if "<a" in t]
+    assert any("&lt;a href=" in t for t in _strings(figures["chart-jobs-at-risk"]["data"]))
+    assert any("&lt;a href=" in t for t in _strings(figures["chart-gantt"]["data"]))
+    assert any("&lt;a href=" in t for t in _strings(figures["chart-loading"]["data"]))
+    assert any("&lt;a href=" in t for t in _strings(figures["chart-plan-jobs"]["data"]))
+    assert any("&lt;a href=" in t for t in _strings(figures["chart-plan-loading"]["layout"]))
+
+
+def test_plain_escapes_markup_and_leaves_text_alone():
+    from railgap.views.charts.base import plain
+
+    assert plain(MARKUP) == '&lt;a href="http://evil"&gt;x&lt;/a&gt;'
+    assert plain("A & B <br>") == "A &amp; B &lt;br&gt;"
+    assert plain("Hitachi Rail Newton Aycliffe") == "Hitachi Rail Newton Aycliffe"

@@ -17,6 +17,7 @@ from railgap.dataset.dates import known_by, parse_partial
 from railgap.dataset.errors import DataError, Problem
 from railgap.dataset.rules import row_problems
 from railgap.dataset.schema import Column, TableSchema, schema
+from railgap.dataset.values import unsafe_cell
 
 #: Counts dated by their row's ``known_from`` (see :func:`railgap.dataset.asof.carried`).
 COUNTS = ("units_in_service", "units_delivered")
@@ -37,14 +38,23 @@ def decode(path: Path, raw: bytes) -> str:
 
 
 def _parse_cell(
-    column: Column, cell: str, row: dict[str, Any], at: Problem, problems: list[Problem]
+    column: Column,
+    cell: str,
+    row: dict[str, Any],
+    at: Problem,
+    problems: list[Problem],
+    csv_text: bool = False,
 ) -> None:
     """Check one cell against its column and store its value in ``row``.
 
     Problems are recorded at ``at`` (file, line, column) with what is wrong; an empty cell is
-    ``None`` (an error when the column is required).
+    ``None`` (an error when the column is required). With ``csv_text`` (a cell of a CSV file)
+    a text column's value has the formula mark of :func:`railgap.dataset.values.safe_cell`
+    taken off.
     """
     value = cell.strip()
+    if csv_text and column.base_type == "str":
+        value = unsafe_cell(value)
     if len(value) > MAX_CELL_CHARS:
         problems.append(replace(at, message=f"is longer than {MAX_CELL_CHARS} chars"))
         return
@@ -82,7 +92,7 @@ def read_rows(
         except csv.Error as exc:
             broken.append(Problem(name, reader.line_num or line, None, f"is not valid CSV: {exc}"))
 
-    rows, problems = read_cells(name, table_schema, header, numbered())
+    rows, problems = read_cells(name, table_schema, header, numbered(), csv_text=True)
     return rows, problems + broken
 
 
@@ -91,11 +101,14 @@ def read_cells(
     table_schema: TableSchema,
     header: list[str],
     numbered_rows: Iterable[tuple[int, list[str]]],
+    csv_text: bool = False,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Validate a table given as a header and (line, cells) rows, from a CSV file or a sheet.
 
     ``name`` is where the rows are (a file, or ``book.xlsx[sheet]``); problems name it, the
-    line (or sheet row) and the column. Returns typed rows and every problem found.
+    line (or sheet row) and the column. Returns typed rows and every problem found. With
+    ``csv_text`` the cells are a CSV file's, whose text cells may carry the formula mark of
+    :func:`railgap.dataset.values.safe_cell` (taken off here); a workbook's cells do not.
     """
     problems: list[Problem] = []
     header = [cell.strip() for cell in header]
@@ -121,7 +134,8 @@ def read_cells(
         row: dict[str, Any] = {"_file": name, "_line": line}
         before = len(problems)
         for column, cell in zip(columns, cells, strict=True):
-            _parse_cell(column, cell, row, Problem(name, line, column.name, ""), problems)
+            at = Problem(name, line, column.name, "")
+            _parse_cell(column, cell, row, at, problems, csv_text)
         if len(problems) == before:
             problems += row_problems(table_schema.table, row, name, line)
         rows.append(row)

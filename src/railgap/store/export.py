@@ -20,6 +20,7 @@ from railgap.dataset import Dataset, cell_text
 from railgap.dataset.dates import PARTIAL_DATE
 from railgap.dataset.errors import RailgapError
 from railgap.dataset.schema import COUNTRY_PATTERN, ID_PATTERN, TABLES, Column, data_dir, schema
+from railgap.dataset.values import safe_cell
 
 FORMATS = ("csv", "xlsx", "datapackage")
 DATA_LICENCE = {
@@ -43,11 +44,22 @@ def table_rows(dataset: Dataset, table: str) -> list[list[str]]:
 
 
 def csv_text(dataset: Dataset, table: str) -> str:
-    """One table as CSV text with a header line."""
+    """One table as CSV text with a header line.
+
+    Text cells go through :func:`railgap.dataset.values.safe_cell` (a ``'`` before text a
+    spreadsheet would run as a formula); reading the file back takes that mark off again.
+    """
+    text = [c.base_type == "str" for c in schema(table).columns]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(schema(table).names)
-    writer.writerows(table_rows(dataset, table))
+    for cells in table_rows(dataset, table):
+        writer.writerow(
+            [
+                safe_cell(cell) if is_text else cell
+                for cell, is_text in zip(cells, text, strict=True)
+            ]
+        )
     return out.getvalue()
 
 

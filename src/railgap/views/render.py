@@ -9,7 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from railgap.dataset.values import FORMULA_STARTS as FORMULA_STARTS
 from railgap.dataset.values import clean as clean
+from railgap.dataset.values import safe_cell
 from railgap.plants.loading import OUTLOOK_FIELDS
 
 #: The outlook's columns, in the engine's order (one list for JSON, CSV and the engine).
@@ -22,20 +24,14 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
     return [{c: clean(row[c]) for c in cols} for row in frame.to_dict("records")]
 
 
-#: First characters that make a spreadsheet read a text cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
-    """A CSV cell: text that a spreadsheet would run as a formula is quoted with a ``'``."""
+    """A CSV cell, text marked by :func:`railgap.dataset.values.safe_cell` (no formulas)."""
     value = clean(value)
     if isinstance(value, dict):
         value = ";".join(f"{k}:{v}" for k, v in value.items())
     if isinstance(value, list):  # a list of records (a plant's gaps): compact JSON
         value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
+    return "" if value is None else safe_cell(value)
 
 
 def to_csv(frame: pd.DataFrame, columns: list[str] | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
@@ -9,20 +10,49 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, OverflowMethod
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from railgap.views import render
 
 if TYPE_CHECKING:
     import pandas as pd
 
+#: Terminal control characters: C0 but newline and tab, DEL and C1 (ESC, CSI, OSC, ...).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` with every terminal control character taken out (colours, cursor moves, ...)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def safe_text(value: Any) -> str:
+    """Data text for a rich string that reads markup: no control character, no markup."""
+    return escape(without_controls(str(value)))
+
+
+class PlainConsole(Console):
+    """A console whose every string loses its control characters before it is rendered.
+
+    Table cells, titles and ``print`` arguments all become text through
+    :meth:`render_str`, so no data string can send an escape sequence to the terminal;
+    rich's own styling is added afterwards and is kept. Markup in data is a separate
+    matter: pass data through :func:`safe_text` (or ``markup=False``) where markup is read.
+    """
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        """The string as rich text, control characters removed first."""
+        return super().render_str(without_controls(text), **options)
+
+
 # Wide enough for the outlook table when output goes to a file or a CI log.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+console = PlainConsole(width=None if sys.stdout.isatty() else 160)
+err_console = PlainConsole(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _add(table: Table, *cells: Any) -> None:
     """Add a row whose text is shown as it is: names from data are never read as markup."""
-    table.add_row(*(escape(cell) if isinstance(cell, str) else cell for cell in cells))
+    table.add_row(*(safe_text(cell) if isinstance(cell, str) else cell for cell in cells))
 
 
 def new_table(
@@ -32,9 +62,11 @@ def new_table(
     overflow: OverflowMethod = "ellipsis",
 ) -> Table:
     """A table titled on the left, with ``columns`` (those in ``right`` right-justified)."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=safe_text(title), title_justify="left")
     for name in columns:
-        table.add_column(name, justify="right" if name in right else "left", overflow=overflow)
+        table.add_column(
+            safe_text(name), justify="right" if name in right else "left", overflow=overflow
+        )
     return table
 
 
@@ -81,7 +113,8 @@ def print_outlook(frame: pd.DataFrame) -> None:
         "(+: still open at the horizon's end).",
         style="dim",
     )
-    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+    attrs = {str(k): v for k, v in frame.attrs.items()}
+    console.print(stamp_line(attrs), style="dim", markup=False)
 
 
 def next_work_text(row: dict[str, Any]) -> str:
@@ -127,8 +160,8 @@ def print_plant(report: Any) -> None:
     s = {k: render.clean(v) for k, v in report.summary.items()}
     console.print(ledes.plant_lede(s, report.stamp.as_of), markup=False)
     console.print(
-        f"[bold]{escape(str(s['name']))}[/bold] "
-        f"({escape(str(s['manufacturer']))}, {escape(str(s['country']))})"
+        f"[bold]{safe_text(s['name'])}[/bold] "
+        f"({safe_text(s['manufacturer'])}, {safe_text(s['country'])})"
     )
     console.print(
         f"staff {render.fmt_int(s['employees'])} · capacity "
@@ -213,7 +246,7 @@ def print_plant(report: Any) -> None:
     for row in report.sources.to_dict("records"):
         _add(sources, row["table"], row["row"], row["known_from"], row["source"])
     console.print(sources)
-    console.print(stamp_line(report.stamp.as_dict()), style="dim")
+    console.print(stamp_line(report.stamp.as_dict()), style="dim", markup=False)
 
 
 def print_forecast(result: Any, stamp: Any) -> None:
@@ -258,7 +291,7 @@ def print_forecast(result: Any, stamp: Any) -> None:
         "and are not in these totals (railgap forecast --json lists them).",
         style="dim",
     )
-    console.print(stamp_line(stamp.as_dict()), style="dim")
+    console.print(stamp_line(stamp.as_dict()), style="dim", markup=False)
 
 
 def print_fleet(frame: pd.DataFrame) -> None:
@@ -295,7 +328,8 @@ def print_fleet(frame: pd.DataFrame) -> None:
         f"counted ({int(live['vehicles'].isna().sum())} fleets without a vehicle count)",
         style="dim",
     )
-    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+    attrs = {str(k): v for k, v in frame.attrs.items()}
+    console.print(stamp_line(attrs), style="dim", markup=False)
 
 
 def _arrow(before: Any, after: Any, fmt: str = "{}") -> str:
@@ -312,7 +346,7 @@ def print_scenario(frame: pd.DataFrame) -> None:
     """Print a scenario against its baseline: per plant, what changed and which lever did it."""
     from railgap.views import ledes
 
-    console.print(f"[bold]{escape(str(frame.attrs['scenario']))}[/bold]")
+    console.print(f"[bold]{safe_text(frame.attrs['scenario'])}[/bold]")
     rows = [{str(k): render.clean(v) for k, v in raw.items()} for raw in frame.to_dict("records")]
     console.print(ledes.scenario_lede(rows, str(frame.attrs["as_of"])), markup=False)
     for note in frame.attrs.get("levers", []):
@@ -342,7 +376,8 @@ def print_scenario(frame: pd.DataFrame) -> None:
         console.print(table)
     else:
         console.print("No plant's outlook changes under this scenario.")
-    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+    attrs = {str(k): v for k, v in frame.attrs.items()}
+    console.print(stamp_line(attrs), style="dim", markup=False)
 
 
 def print_comparison(frame: pd.DataFrame) -> None:
@@ -355,7 +390,8 @@ def print_comparison(frame: pd.DataFrame) -> None:
     for plant, row in pivot.iterrows():
         _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
     console.print(table)
-    console.print(stamp_line({str(k): v for k, v in frame.attrs.items()}), style="dim")
+    attrs = {str(k): v for k, v in frame.attrs.items()}
+    console.print(stamp_line(attrs), style="dim", markup=False)
 
 
 def _range_text(low: Any, mid: Any, high: Any, fmt: str = "{}", empty: str = "never") -> str:
@@ -415,4 +451,4 @@ def print_simulation(sim: Any) -> None:
         "a gap quantile of 'never' means no next work is known in that share of draws.",
         style="dim",
     )
-    console.print(stamp_line(sim.stamp.as_dict()), style="dim")
+    console.print(stamp_line(sim.stamp.as_dict()), style="dim", markup=False)

@@ -7,6 +7,7 @@ API paths) or as a page saying so; nothing answers with a traceback.
 
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,17 @@ def _status(exc: RailgapError) -> int:
     return 422
 
 
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    """A JSON value with ``redact`` applied to every string in it."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v, redact) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, redact) for v in value]
+    return value
+
+
 def error_body(exc: Exception) -> dict[str, Any]:
     """The JSON body of an error: a code, one line saying what is wrong, and where."""
     if isinstance(exc, RequestError):
@@ -69,14 +81,16 @@ def error_body(exc: Exception) -> dict[str, Any]:
     return body
 
 
+#: Scripts only from this server and never from strings (no ``'unsafe-eval'``: Plotly.js
+#: draws the scatter and bar traces the charts use without it); no page may frame these.
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-eval'"
+    "script-src 'self'; frame-ancestors 'none'"
 )
 
 
 class SecurityHeadersMiddleware:
-    """Add nosniff, referrer and content-security headers to every answer (not /docs)."""
+    """Add nosniff, referrer and no-framing headers to every answer, and the CSP (not /docs)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -93,6 +107,7 @@ class SecurityHeadersMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"same-origin"))
+                headers.append((b"x-frame-options", b"DENY"))
                 if not docs:
                     headers.append((b"content-security-policy", CSP.encode()))
                 message = {**message, "headers": headers}
@@ -130,9 +145,11 @@ def create_app(
 
     @app.exception_handler(RailgapError)
     async def railgap_error(request: Request, exc: RailgapError) -> Response:
+        # A store error may name the database's URL or file: the server's own business.
         if wants_html(request):
-            return pages.error_page(request, _status(exc), str(exc))
-        return JSONResponse(error_body(exc), status_code=_status(exc))
+            return pages.error_page(request, _status(exc), service.redact(str(exc)))
+        body = _redacted(error_body(exc), service.redact)
+        return JSONResponse(body, status_code=_status(exc))
 
     @app.exception_handler(RequestError)
     async def limit_error(request: Request, exc: RequestError) -> Response:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,20 @@ class ScenarioRun:
     months: pd.DataFrame  # plant_id, month, baseline/scenario load and jobs at risk
 
 
+#: How answers name a dataset read from the server's database or a folder on it: never by
+#: its URL or path (the dataset hash, stamped beside it, says which data it was).
+DATABASE_LABEL = "database"
+FOLDER_LABEL = "data folder"
+
+
 class Service:
     """railgap's answers for one dataset: a folder's, the database's, or the embedded one.
 
     As for the CLI (:func:`railgap.analysis.get_dataset`): a folder when given; else the
     database named (or ``$RAILGAP_DATABASE_URL``, or the default file when it exists), whose
-    users' edits are seen within :data:`DATASET_TTL_S`; else the embedded dataset.
+    users' edits are seen within :data:`DATASET_TTL_S`; else the embedded dataset. Unlike
+    the CLI's, its stamps call the dataset :data:`DATABASE_LABEL` or :data:`FOLDER_LABEL`,
+    not the server's database URL or folder path.
     """
 
     def __init__(
@@ -66,18 +74,44 @@ class Service:
             now = time.monotonic()
             if self._dataset is None or now - self._dataset[0] > DATASET_TTL_S:
                 db = None if self.data is not None else self.db
-                self._dataset = (now, analysis.get_dataset(self.data, db, create=True))
+                dataset = analysis.get_dataset(self.data, db, create=True)
+                if dataset.label != "embedded":
+                    label = FOLDER_LABEL if self.data is not None else DATABASE_LABEL
+                    dataset = replace(dataset, folder=label)
+                self._dataset = (now, dataset)
             return self._dataset[1]
 
     def source(self) -> Path | Dataset | None:
-        """What the Python API is given: the folder, the database's dataset, or None."""
+        """What the Python API is given: the folder's or database's dataset, or None."""
         from railgap.store.location import configured_url
 
-        if self.data is not None:
-            return self.data
-        if configured_url(self.db) is None:
+        if self.data is None and configured_url(self.db) is None:
             return None
         return self.dataset()
+
+    def private_names(self) -> list[str]:
+        """How the server names its database or folder (URL, path), longest first."""
+        from railgap.store.engine import sqlite_path
+        from railgap.store.errors import display_url
+        from railgap.store.location import configured_url
+
+        names: list[str] = []
+        if self.data is not None:
+            names += [str(self.data), str(Path(self.data).resolve())]
+        url = configured_url(self.db) if self.data is None else None
+        if url:
+            names += [url, display_url(url)]
+            path = sqlite_path(url)
+            if path is not None:
+                names += [str(path), str(path.resolve())]
+        return sorted({n for n in names if n}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        """``text`` (an error message, say) with the server's database or folder unnamed."""
+        label = FOLDER_LABEL if self.data is not None else DATABASE_LABEL
+        for name in self.private_names():
+            text = text.replace(name, label)
+        return text
 
     def label(self) -> str:
         """The dataset's name in stamps: "embedded", the folder or the database."""

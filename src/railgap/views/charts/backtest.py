@@ -8,7 +8,7 @@ import pandas as pd
 
 from railgap.scorecard.periods import COUNT_KINDS
 from railgap.views import render
-from railgap.views.charts.base import LAYOUT, Chart, table_of
+from railgap.views.charts.base import LAYOUT, Chart, plain, table_of
 
 BACKTEST_NOTE = (
     "Sources: each plant event cites a public page (the plant_events table, under Data); the "
@@ -30,7 +30,7 @@ def backtest_note(attrs: dict[str, Any], truth: str) -> str:
 def errors_by_lead(summary: pd.DataFrame, note_text: str, csv_url: str) -> Chart:
     """Median and 90th-percentile timing error for answers given 0, 6, 12, 24 months ahead."""
     leads = summary[summary["group"] == "lead"].reset_index(drop=True)
-    x = [str(n) for n in leads["name"]]
+    x = [plain(n) for n in leads["name"]]
     traces = [
         {
             "type": "bar",
@@ -75,10 +75,10 @@ def event_errors(events: pd.DataFrame, note_text: str, csv_url: str) -> Chart:
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": str(kind).replace("_", " "),
+                "name": plain(str(kind).replace("_", " ")),
                 "x": [str(v) for v in group["stated"]],
                 "y": [render.clean(v) for v in group["error_months"]],
-                "text": [str(v) for v in group["event_id"]],
+                "text": [plain(v) for v in group["event_id"]],
                 "hovertemplate": "%{text}<br>%{x}: %{y} months<extra></extra>",
             }
         )

@@ -38,6 +38,17 @@ class Chart:
     rows: list[list[Any]] = field(default_factory=list)
 
 
+def plain(text: Any) -> str:
+    """Data text as a Plotly label that shows literally, whatever markup it holds.
+
+    Plotly.js reads trace names, category (tick) labels, hover text, annotations and menu
+    labels as a little HTML (``<a href>``, ``<b>``, ``<br>``); a plant, class or order named
+    ``<a href="...">`` would become a link. ``&``, ``<`` and ``>`` become entities, which
+    Plotly shows as the characters themselves. Every label made from data goes through this.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def note(attrs: dict[str, Any]) -> str:
     """The source note of a stamped answer."""
     return SOURCE_NOTE.format(

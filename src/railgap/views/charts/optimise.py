@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from railgap.views import render
-from railgap.views.charts.base import LAYOUT, Chart, note, table_of
+from railgap.views.charts.base import LAYOUT, Chart, note, plain, table_of
 from railgap.views.charts.plants import gantt_layout, gantt_trace
 
 #: The optimiser's plans as the pipeline page names them, in the order its bars are drawn.
@@ -27,7 +27,7 @@ def plan_jobs(plants: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Char
         {
             "type": "bar",
             "name": label,
-            "x": gb["name"].tolist(),
+            "x": [plain(n) for n in gb["name"]],
             "y": [render.clean(round(v)) for v in gb[column]],
             "hovertemplate": f"%{{x}}<br>{label}: %{{y:,}} job-months<extra></extra>",
         }
@@ -122,7 +122,7 @@ def plan_loading(
             )
     buttons = [
         {
-            "label": names[plant],
+            "label": plain(names[plant]),
             "method": "update",
             "args": [{"visible": [t["meta"] == plant for t in traces]}],
         }

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from railgap.views import render
-from railgap.views.charts.base import LAYOUT, Chart, note, table_of
+from railgap.views.charts.base import LAYOUT, Chart, note, plain, table_of
 
 
 def plant_loading(
@@ -26,7 +26,7 @@ def plant_loading(
                 "type": "scatter",
                 "mode": "lines",
                 "stackgroup": "orders",
-                "name": f"{order_id} ({part['class'].iloc[0]})",
+                "name": plain(f"{order_id} ({part['class'].iloc[0]})"),
                 "x": part["month"].tolist(),
                 "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
                 "hovertemplate": "%{x}: %{y:.1f} veh.-eq.<extra>%{fullData.name}</extra>",
@@ -105,7 +105,7 @@ def national_loading(
                 "type": "scatter",
                 "mode": "lines",
                 "stackgroup": "plants",
-                "name": names.get(str(plant_id), str(plant_id)),
+                "name": plain(names.get(str(plant_id), str(plant_id))),
                 "x": part["month"].tolist(),
                 "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
             }
@@ -136,14 +136,17 @@ def gantt_trace(
     labels: list[str],
     colour: str | None = None,
 ) -> dict[str, Any]:
-    """One Plotly trace drawing a bar per (start, end) on its row, with its label on hover."""
+    """One Plotly trace drawing a bar per (start, end) on its row, with its label on hover.
+
+    Rows (the axis's category labels) and labels are data text, shown literally (:func:`plain`).
+    """
     return {
         "type": "scatter",
         "mode": "lines",
-        "name": name,
+        "name": plain(name),
         "x": [v for s, e in zip(starts, ends, strict=True) for v in (s, e, None)],
-        "y": [v for r in rows for v in (r, r, None)],
-        "text": [v for t in labels for v in (t, t, None)],
+        "y": [v for r in rows for v in (plain(r), plain(r), None)],
+        "text": [v for t in labels for v in (plain(t), plain(t), None)],
         "line": {"width": 10, **({"color": colour} if colour else {})},
         "hovertemplate": "%{text}<extra></extra>",
         "connectgaps": False,
@@ -191,12 +194,15 @@ def jobs_bars(outlook: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Cha
     for r in gb.to_dict("records"):
         run_out, gap = render.clean(r["run_out"]), render.clean(r["gap_months"])
         text.append(
-            f"run-out {run_out or '-'}; " + ("no next work known" if gap is None else f"gap {gap}")
+            plain(
+                f"run-out {run_out or '-'}; "
+                + ("no next work known" if gap is None else f"gap {gap}")
+            )
         )
     trace = {
         "type": "bar",
         "name": "jobs at risk (peak)",
-        "x": gb["name"].tolist(),
+        "x": [plain(n) for n in gb["name"]],
         "y": [render.clean(v) for v in gb["jobs_at_risk_peak"]],
         "text": text,
         "textposition": "none",
