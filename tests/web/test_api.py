@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -294,12 +295,30 @@ def test_simulate_csv_by_plant_and_by_month(toy_client: TestClient):
 
 def test_simulate_under_an_uploaded_scenario(toy_client: TestClient):
     response = toy_client.post(
-        "/api/simulate?draws=100", content=TOY_SCENARIO, headers={"content-type": "text/plain"}
+        "/api/simulate?draws=100",
+        content=TOY_SCENARIO,
+        headers={"content-type": "application/yaml"},
     )
     assert response.status_code == 200
     body = response.json()
     assert body["as_of"] == TOY_DATE
     assert any("more gamma" in note for note in body["notes"])
+
+
+@pytest.mark.parametrize(
+    "media",
+    ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+     "multipart/form-data; boundary=x", ""],
+)  # fmt: skip
+@pytest.mark.parametrize("path", ["/api/scenarios/run", "/api/simulate?draws=10", "/api/scenarios"])
+def test_scenario_bodies_a_page_could_post_without_preflight_are_refused(
+    toy_client: TestClient, media: str, path: str
+):
+    response = toy_client.post(path, content=TOY_SCENARIO, headers={"content-type": media})
+    assert response.status_code in (401, 415), response.text
+    if path != "/api/scenarios":  # saving asks for the token first
+        assert response.status_code == 415
+        assert "application/yaml" in response.json()["detail"]
 
 
 def test_simulate_is_bounded(toy_client: TestClient):

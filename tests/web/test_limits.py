@@ -154,3 +154,35 @@ def test_heavy_work_leaves_a_slot_for_the_rest():
     assert work.most == 1  # the second heavy request waited for the first
     assert quick[0] < 0.2  # the light one did not wait behind them
     assert limiter.slots.borrowed_tokens == limiter.heavy_slots.borrowed_tokens == 0
+
+
+def test_token_checks_do_not_wait_behind_engine_work():
+    """Every engine slot busy for a second: a token check still answers at once."""
+    limiter = EngineLimiter(time_limit_s=10, slots=1)
+    release = threading.Event()
+    finished: dict[str, float] = {}
+
+    def slow() -> str:
+        release.wait(5)
+        return "engine"
+
+    async def main() -> None:
+        start = time.perf_counter()
+
+        async def engine() -> None:
+            await limiter.run(slow)
+            finished["engine"] = time.perf_counter() - start
+
+        async def check() -> None:
+            assert await limiter.check(lambda: True)
+            finished["check"] = time.perf_counter() - start
+            release.set()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(engine)
+            await anyio.sleep(0.05)  # the engine slot is now held
+            group.start_soon(check)
+
+    anyio.run(main)
+    assert finished["check"] < finished["engine"]
+    assert finished["check"] < 1.0

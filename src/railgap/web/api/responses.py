@@ -33,8 +33,34 @@ def send(fmt: str, body: Any, csv_text: Any, filename: str) -> Response:
     return csv_response(csv_text(), filename) if fmt == "csv" else json_response(body())
 
 
+#: Content types a scenario body may be sent as (none at all is accepted too, for scripts).
+SCENARIO_TYPES = frozenset(
+    {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/json"}
+)
+
+
+def check_scenario_type(request: Request) -> None:
+    """Refuse a scenario sent as a form or as plain text (415), before reading it.
+
+    Those are the types a web page may post to another site without asking first (no CORS
+    preflight), so accepting them would let any page make a visitor's browser spend this
+    server's engine time.
+    """
+    given = request.headers.get("content-type")
+    if given is None:
+        return
+    media = given.split(";", 1)[0].strip().lower()
+    if media not in SCENARIO_TYPES:
+        raise RequestError(
+            415,
+            "unsupported_media_type",
+            f"send the scenario as application/yaml (got {media or 'an empty type'})",
+        )
+
+
 async def scenario_text(request: Request) -> str:
-    """The request body as scenario text (UTF-8, at most MAX_SCENARIO_BYTES)."""
+    """The request body as scenario text (YAML type, UTF-8, at most MAX_SCENARIO_BYTES)."""
+    check_scenario_type(request)
     raw = await request.body()
     if len(raw) > MAX_SCENARIO_BYTES:
         raise RequestError(413, "body_too_large", f"scenario is larger than {MAX_SCENARIO_BYTES}")
