@@ -186,3 +186,45 @@ def test_token_checks_do_not_wait_behind_engine_work():
     anyio.run(main)
     assert finished["check"] < finished["engine"]
     assert finished["check"] < 1.0
+
+
+def test_one_client_cannot_hold_more_than_its_share_of_requests():
+    from railgap.web.limits import PerClientLimitMiddleware
+
+    gate = anyio.Event()
+    statuses: dict[str, list[int]] = {"a": [], "b": []}
+
+    async def slow_app(scope, receive, send) -> None:
+        await gate.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    limited = PerClientLimitMiddleware(slow_app, max_in_flight=3)
+
+    async def request(client: str) -> None:
+        scope = {"type": "http", "path": "/api/outlook", "client": (client, 1), "headers": []}
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b""}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                statuses[client].append(message["status"])
+                if message["status"] == 429:
+                    assert (b"retry-after", b"1") in message["headers"]
+
+        await limited(scope, receive, send)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for _ in range(5):
+                group.start_soon(request, "a")
+            await anyio.sleep(0.05)
+            group.start_soon(request, "b")  # another client is not held up
+            await anyio.sleep(0.05)
+            gate.set()
+
+    anyio.run(main)
+    assert sorted(statuses["a"]) == [200, 200, 200, 429, 429]
+    assert statuses["b"] == [200]
+    assert limited.in_flight == {}

@@ -28,6 +28,7 @@ from railgap.web.limits import (
     MAX_BODY_BYTES,
     BodyLimitMiddleware,
     EngineLimiter,
+    PerClientLimitMiddleware,
     RequestError,
 )
 from railgap.web.pages import build_pages
@@ -139,6 +140,7 @@ def create_app(
     app.state.service = service
     app.state.engine = engine
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(PerClientLimitMiddleware)
 
     def wants_html(request: Request) -> bool:
         return not request.url.path.startswith(("/api", "/docs", "/openapi"))

@@ -3,7 +3,8 @@
 Each limit answers with a 4xx and a JSON body that says which limit was met, never with a
 traceback: 413 for a body over :data:`MAX_BODY_BYTES`, 408 when the engine takes longer than
 the app's time limit (waiting for a free engine slot included), 401 for a write without a
-valid token.
+valid token, 415 for a scenario body of a type a page could post cross-site, 429 for a
+client with too many requests in flight.
 """
 
 from __future__ import annotations
@@ -45,19 +46,18 @@ class RequestError(Exception):
         self.code = code
 
 
-async def _reply(send: Send, status: int, code: str, message: str) -> None:
+async def _reply(
+    send: Send, status: int, code: str, message: str, retry_after: bool = False
+) -> None:
     body = json.dumps({"error": code, "detail": message}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    if retry_after:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -107,6 +107,48 @@ class BodyLimitMiddleware:
         except RequestError as exc:
             if not started:
                 await _reply(send, exc.status, exc.code, str(exc))
+
+
+#: Requests one client (address) may have in flight at once; more get 429 at once.
+MAX_PER_CLIENT = 8
+
+
+class PerClientLimitMiddleware:
+    """Refuse a client's requests beyond ``max_in_flight`` at once (429, Retry-After: 1).
+
+    A dozen connections from one address, each holding a slow request, could otherwise
+    fill every engine slot and queue, and push everyone else's answers past the time limit.
+    The count is per remote address; static files are not counted.
+    """
+
+    def __init__(self, app: ASGIApp, max_in_flight: int = MAX_PER_CLIENT) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight: dict[str, int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Count the request against its client while it runs."""
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = str(client[0]) if client else "unknown"
+        if self.in_flight.get(key, 0) >= self.max_in_flight:
+            await _reply(
+                send,
+                429,
+                "too_many_requests",
+                f"at most {self.max_in_flight} requests at once from one client; retry shortly",
+                retry_after=True,
+            )
+            return
+        self.in_flight[key] = self.in_flight.get(key, 0) + 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight[key] -= 1
+            if not self.in_flight[key]:
+                del self.in_flight[key]
 
 
 class _GaveUp(Exception):
