@@ -257,7 +257,10 @@ def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
     page.click("#run")
     page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
     request = urllib.request.Request(
-        f"{base}/api/scenarios/run?months=true", data=SCENARIO.encode(), method="POST"
+        f"{base}/api/scenarios/run?months=true",
+        data=SCENARIO.encode(),
+        method="POST",
+        headers={"content-type": "application/yaml"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         api = json.load(response)
