@@ -74,3 +74,32 @@ def test_no_embedded_row_is_known_before_its_source():
     from railgap.checks.data import check_known_from_not_before_source
 
     assert check_known_from_not_before_source(load_dataset()) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "flagged"),
+    [
+        ("https://kiwix.casplantje.nl/wikipedia_en_all_maxi_2018-10/A/X.html", True),
+        ("https://www.parallelparliament.co.uk/question/12766/rolling-stock", True),
+        ("https://uk.finance.yahoo.com/news/hs2-contractor-braces-uk-job-070000625.html", True),
+        ("https://topstastic.blogspot.com/2019/01/class-195.html", True),
+        ("https://en.wikipedia.org/wiki/British_Rail_Class_805", False),
+        ("https://www.railwaygazette.com/uk/x/1.article", False),
+        ("https://notkiwix.example.org/page", False),
+    ],
+)
+def test_mirror_and_copying_sites_are_named(url, flagged):
+    from railgap.checks.data import mirror_of
+
+    assert (mirror_of(url) is not None) == flagged
+
+
+def test_a_row_citing_a_mirror_is_flagged_with_what_to_cite(tmp_path):
+    from railgap.checks.data import check_sources_are_originals
+
+    rows = {k: [dict(r) for r in v] for k, v in TOY_ROWS.items()}
+    rows["plant_staff"][0]["source"] = "https://kiwix.casplantje.nl/wikipedia_en/A/Toy.html"
+    write_tables(tmp_path, rows)
+    (problem,) = check_sources_are_originals(load_dataset(tmp_path))
+    assert problem.column == "source"
+    assert "en.wikipedia.org" in problem.message

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
@@ -236,6 +237,60 @@ def check_known_from_not_before_source(dataset: Dataset) -> list[Problem]:
     return problems
 
 
+#: Hosts that copy other sites' pages (mirrors, scrapers, syndicated or machine-written
+#: copies), with the original to cite instead. A row should cite the original page.
+MIRROR_HOSTS: dict[str, str] = {
+    "kiwix.": "en.wikipedia.org (the article, or its dated revision)",
+    "parallelparliament.co.uk": "hansard.parliament.uk or questions-statements.parliament.uk",
+    "topstastic.blogspot.": "the operator's, maker's or trade press's own page",
+    "anonw.com": "the original news page",
+    "ksaplayers.com": "the original news page (e.g. The Guardian)",
+    "newslocker.com": "the original news page",
+    "railsistem.com": "railnews.co.uk (the page it copies)",
+    "docslib.org": "the publisher's own document",
+    "flightsandtimes.co.uk": "the original news page",
+    "uk.finance.yahoo.com": "the publisher's own page (a syndicated copy)",
+    "uk.news.yahoo.com": "the publisher's own page (a syndicated copy)",
+    "aol.co.uk": "the publisher's own page (a syndicated copy)",
+    "whatsoninyork.net": "thenorthernecho.co.uk (a syndicated copy)",
+    "thenewstimes.uk": "the original news page",
+    "exbulletin.com": "the original news page",
+    "newstabeus.com": "the original news page",
+}
+
+
+def mirror_of(url: str) -> str | None:
+    """What to cite instead when ``url`` is on a mirror or copying site, else None."""
+    host = (urlparse(url).hostname or "").lower()
+    for pattern, original in MIRROR_HOSTS.items():
+        if (pattern.endswith(".") and (host.startswith(pattern) or f".{pattern}" in host)) or (
+            host == pattern or host.endswith("." + pattern)
+        ):
+            return original
+    return None
+
+
+def check_sources_are_originals(dataset: Dataset) -> list[Problem]:
+    """A row's source should be the original page, not a mirror or copy of it."""
+    problems = []
+    for table, frame in dataset.tables.items():
+        if "source" not in frame:
+            continue
+        for i, url in enumerate(frame["source"]):
+            if not isinstance(url, str):
+                continue
+            original = mirror_of(url)
+            if original:
+                problems.append(
+                    _where(
+                        frame.iloc[i],
+                        "source",
+                        f"{table}: {url} copies another site's page: cite {original}",
+                    )
+                )
+    return problems
+
+
 #: Slack on a plant's rate before a derived window counts as faster than it ever built.
 RATE_SLACK = 1.05
 
@@ -303,6 +358,7 @@ CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_fleets_quantified,
     check_facts_not_after_known_from,
     check_known_from_not_before_source,
+    check_sources_are_originals,
     check_derived_window_rates,
 )
 
