@@ -45,7 +45,11 @@ def test_a_gap_that_began_before_the_date_starts_where_it_began():
 
 def test_no_gap_before_a_plant_opens_nor_after_it_closes():
     block = _block("....WW....")
-    assert [g["start"] for g in gap_stretches(block, START, 10, 100.0)] == ["2020-01", "2020-07"]
+    # Open since before the date: idle until its first work is a gap.
+    since = gap_stretches(block, START, 10, 100.0, opened=float(START - 12))
+    assert [g["start"] for g in since] == ["2020-01", "2020-07"]
+    # No source dates the opening: before its first work the plant is new, not idle.
+    assert [g["start"] for g in gap_stretches(block, START, 10, 100.0)] == ["2020-07"]
     opened = gap_stretches(block, START, 10, 100.0, opened=float(START + 4))
     assert [g["start"] for g in opened] == ["2020-07"]
     assert gap_before(opened, START + 4) == 0
@@ -61,7 +65,7 @@ def test_gaps_cover_exactly_the_idle_months_of_the_horizon(working, as_of, horiz
     mask = np.array(working)
     block = PlantMonths(START + np.arange(mask.size), mask, np.where(mask, 0.0, 1.0))
     d = START + as_of
-    gaps = gap_stretches(block, d, horizon, idle_jobs=1.0)
+    gaps = gap_stretches(block, d, horizon, idle_jobs=1.0, opened=float(START))
     months = np.arange(d, d + horizon)
     padded = np.concatenate([mask, np.zeros(max(0, as_of + horizon - mask.size), dtype=bool)])
     idle = ~padded[as_of : as_of + horizon]
@@ -164,3 +168,13 @@ def test_gap_changes_pair_split_closed_and_new_gaps():
     assert closed["months_change"] == -6
     assert new["scenario"][0]["start"] == "2033-01"
     assert new["months_change"] == 3
+
+
+def test_the_lede_of_a_plant_whose_work_has_not_begun_says_when_it_starts():
+    row = {"name": "New Works (Somewhere)", "backlog_units": 5, "backlog_by_class": {"9": 5},
+           "run_out": None, "next_work": "2025-03", "gap_months": 0, "gaps": []}  # fmt: skip
+    lede = ledes.plant_lede(row, "2024-10-01")
+    assert lede == (
+        "As known on 1 October 2024, New Works has 5 trains left to build (9×5); "
+        "its first work at a viable rate starts in March 2025."
+    )

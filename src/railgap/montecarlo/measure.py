@@ -65,10 +65,16 @@ def measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) -> 
             count = np.searchsorted(-suffix_max[i], -threshold[:, i], side="right")
             last_before[:, i] = np.where(count > 0, base.past_first + count - 1, np.nan)
     run_out = np.where(w0, d + first_break - 1, last_before)
+    # No work yet: idle until the next work only if the plant is known to be open (as
+    # loading.outlook_from and plants.gaps).
+    opened_at = np.where(np.isnan(base.opened), np.nan, np.maximum(d, np.ceil(base.opened)))
+    before_first = np.where(
+        np.isnan(opened_at)[None, :], 0.0, np.maximum(next_work - opened_at[None, :], 0.0)
+    )
     gap = np.where(
         ~np.isnan(run_out) & has_next,
         next_work - run_out - 1,
-        np.where(np.isnan(run_out) & has_next, np.maximum(next_work - d, 0), np.nan),
+        np.where(np.isnan(run_out) & has_next, before_first, np.nan),
     )
     jobs = jobs_at_risk_months(base, load, viable, cap, last)
     # In a gap: open (from its stated opening, else its first work) and not working.

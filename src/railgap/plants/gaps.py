@@ -57,8 +57,9 @@ def gap_stretches(
     Months past the end of the plant's schedule carry no load: not working, with
     ``idle_jobs`` at risk (the headcount then; NaN where jobs are not counted). A stretch
     that began before the as-of month starts where it began (the month after the run-out);
-    one before any work at the plant starts at the as-of month; none starts before the
-    plant opened (``opened``, a month index; NaN when no source dates it). A stretch with
+    one before any work at the plant is a gap only where a source dates the plant's opening
+    (``opened``, a month index; NaN when none does), from the as-of month or the opening;
+    none starts before the plant opened. A stretch with
     no viable work after it inside the horizon is open: ``end`` is None and ``months``
     counts to the horizon's end. A closed plant has no gaps from its closure (``closed``,
     a month index; infinity while open). Jobs figures are from the as-of month on.
@@ -84,6 +85,10 @@ def gap_stretches(
         if end < as_of_month:
             continue
         if not working[:lo].any():
+            # Before any work at the plant: a gap only if it is known to be open by then;
+            # else the plant's first work is still to come (a new plant is not idle).
+            if opened != opened:  # NaN: no source dates the opening
+                continue
             start = max(start, as_of_month)
         if opened == opened:  # not NaN
             start = max(start, int(np.ceil(opened)))

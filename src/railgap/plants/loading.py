@@ -415,7 +415,12 @@ def outlook_from(
         elif run_out is not None and next_work is not None:
             gap = next_work - run_out - 1
         elif run_out is None and next_work is not None:
-            gap = max(next_work - as_of_month, 0)
+            # No work yet: idle until then only if the plant is known to be open.
+            gap = (
+                max(next_work - max(as_of_month, int(np.ceil(opened[i]))), 0)
+                if opened[i] == opened[i]
+                else 0
+            )
         else:
             gap = None
         multiplier = a.number("supply_chain_jobs_per_direct_job")

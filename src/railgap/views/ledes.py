@@ -116,6 +116,9 @@ def plant_lede(row: Mapping[str, Any], as_of: str | dt.date) -> str:
             f"the next work at a viable rate starts in {month_words(next_work)}, "
             f"a gap of {gap} month{'s' if gap != 1 else ''}"
         )
+    elif next_work and not run_out:
+        verb = "started" if str(next_work) < this_month else "starts"
+        parts.append(f"its first work at a viable rate {verb} in {month_words(next_work)}")
     elif not next_work and run_out:
         parts.append("no later work at a viable rate is known" + _below(row))
     jobs = _jobs(row)
