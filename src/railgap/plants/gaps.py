@@ -59,9 +59,8 @@ def gap_stretches(
     that began before the as-of month starts where it began (the month after the run-out);
     one before any work at the plant is a gap only where a source dates the plant's opening
     (``opened``, a month index; NaN when none does), from the as-of month or the opening;
-    none starts before the plant opened. A stretch with
-    no viable work after it inside the horizon is open: ``end`` is None and ``months``
-    counts to the horizon's end. A closed plant has no gaps from its closure (``closed``,
+    none starts before the plant opened. A stretch with no viable work after it inside the
+    horizon is open: ``end`` is None and ``months`` counts to the horizon's end. A closed plant has no gaps from its closure (``closed``,
     a month index; infinity while open). Jobs figures are from the as-of month on.
     """
     stop = as_of_month + horizon  # first month past the horizon
@@ -94,15 +93,15 @@ def gap_stretches(
             start = max(start, int(np.ceil(opened)))
         if start > end:
             continue
-        closed = hi < timeline.size - 1
+        ends_inside = hi < timeline.size - 1  # viable work follows within the horizon
         span = (timeline >= max(start, as_of_month)) & (timeline <= end)
         peak, peak_month, job_months = _peak(jobs[span], timeline[span])
         gaps.append(
             {
                 "start": month_label(start),
-                "end": month_label(end) if closed else None,
+                "end": month_label(end) if ends_inside else None,
                 "months": end - start + 1,
-                "open": not closed,
+                "open": not ends_inside,
                 "jobs_at_risk_peak": peak,
                 "jobs_at_risk_peak_month": peak_month,
                 "jobs_at_risk_months": job_months,
