@@ -60,8 +60,9 @@ def gap_stretches(
     one before any work at the plant is a gap only where a source dates the plant's opening
     (``opened``, a month index; NaN when none does), from the as-of month or the opening;
     none starts before the plant opened. A stretch with no viable work after it inside the
-    horizon is open: ``end`` is None and ``months`` counts to the horizon's end. A closed plant has no gaps from its closure (``closed``,
-    a month index; infinity while open). Jobs figures are from the as-of month on.
+    horizon is open: ``end`` is None and ``months`` counts to the horizon's end. A closed
+    plant has no gaps from its closure (``closed``, a month index; infinity while open).
+    Jobs figures are from the as-of month on.
     """
     stop = as_of_month + horizon  # first month past the horizon
     if closed < stop:
