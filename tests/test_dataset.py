@@ -187,3 +187,19 @@ def test_a_dated_count_is_carried_with_its_own_date():
     assert np.isnan(row["units_delivered_at_mo"])  # year only: not the 2020 row's February
     earlier = resolve(frame, ["order_id"], dt.date(2020, 6, 1)).iloc[0]
     assert (earlier["units_delivered"], earlier["units_delivered_at_mo"]) == (5, 2)
+
+
+def test_an_operator_spell_ends_only_once_it_has_ended():
+    """A row known from a spell's start cannot tell an earlier as-of view when it ends."""
+    import datetime as dt
+
+    from railgap.dataset import as_of, load_dataset
+
+    dataset = load_dataset()
+    before = as_of(dataset, dt.date(2010, 1, 1))["fleet_operators"]
+    spell = before[(before["fleet_id"] == "c139") & (before["operator"] == "London Midland")]
+    assert spell["from"].tolist() == ["2009-06"]
+    assert spell["to"].isna().all()
+    after = as_of(dataset, dt.date(2018, 6, 1))["fleet_operators"]
+    spell = after[(after["fleet_id"] == "c139") & (after["operator"] == "London Midland")]
+    assert spell["to"].tolist() == ["2017-12"]

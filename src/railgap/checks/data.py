@@ -171,12 +171,15 @@ def check_facts_not_after_known_from(dataset: Dataset) -> list[Problem]:
     return problems
 
 
-#: Dates that a source's address carries: /2024/03/04/, 2024-03-04, /2024/03/, 20240304.
+#: Dates that a source's address carries: /2024/03/04/, 2024-03-04, /2024/03/, 20240304,
+#: a snapshot's _2020-06/.
 _URL_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])/(?P<d>0[1-9]|[12]\d|3[01])(?:[/-]|$)"),
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])/"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])/"),
+    # A snapshot's month, as kiwix copies of Wikipedia name theirs (..._maxi_2020-06/).
+    re.compile(r"_(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])/"),
 )
 #: Notes that say why a row is dated before its source (a fact public by its nature).
 BEFORE_SOURCE_NOTE = "known_from:"

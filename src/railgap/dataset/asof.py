@@ -60,15 +60,24 @@ def resolve(frame: pd.DataFrame, key: list[str], as_of: dt.date) -> pd.DataFrame
     return _forget_future_facts(latest, as_of)
 
 
+#: Other columns that date what happened: the end of an operator's spell (``to``). A row
+#: known from a spell's start cannot know when it will end.
+ENDED = ("to",)
+
+
 def _forget_future_facts(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Blank ``actual_*`` dates later than ``as_of``: a row cannot know what has not happened.
+    """Blank ``actual_*`` dates and spell ends later than ``as_of``: they had not happened.
 
     A date counts as after ``as_of`` when its first possible day is (``2024`` is not after
     2024-06-01; ``2024-07`` is). Such cells are data errors in the source rows and
     ``railgap data check`` reports them; here they are simply not seen.
     """
     year, month = float(as_of.year), float(as_of.month)
-    columns = [c for c in frame.columns if c.startswith("actual_") and f"{c}_y" in frame.columns]
+    columns = [
+        c
+        for c in frame.columns
+        if (c.startswith("actual_") or c in ENDED) and f"{c}_y" in frame.columns
+    ]
     if not columns or frame.empty:
         return frame
     frame = frame.copy()
