@@ -2,8 +2,8 @@
 
 The same rule as ``railgap.dataset.as_of``: per key, the revision with the latest
 ``known_by`` on or before the date (ties: the later recorded); ``actual_*`` dates and dated
-counts left empty by that revision carry the latest earlier value; ``actual_*`` dates later
-than the date are not seen. One ``SELECT`` per table, on SQLite and PostgreSQL alike.
+counts left empty by that revision carry the latest earlier value; ``actual_*`` dates and
+spell ends (``fleet_operators.to``) later than the date are not seen. One ``SELECT`` per table, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from railgap.dataset.asof import carried
+from railgap.dataset.asof import ENDED, carried
 from railgap.dataset.schema import schema
 from railgap.store.schema import DATA_TABLES
 
@@ -65,7 +65,8 @@ def as_of_query(table: str, date: dt.date) -> Select[Any]:
                 .scalar_subquery()
             )
             value = func.coalesce(current, latest_known)
-        if column.name.startswith("actual_") and column.base_type == "date":
+        ended = column.name.startswith("actual_") or column.name in ENDED
+        if ended and column.base_type == "date":
             value = case((_not_after(value, date), value), else_=None)
         columns.append(value.label(column.name))
     return select(*columns).where(ranked.c.rank == 1).order_by(ranked.c.row_id)
