@@ -3,7 +3,8 @@
 The same rule as ``railgap.dataset.as_of``: per key, the revision with the latest
 ``known_by`` on or before the date (ties: the later recorded); ``actual_*`` dates and dated
 counts left empty by that revision carry the latest earlier value; ``actual_*`` dates and
-spell ends (``fleet_operators.to``) later than the date are not seen. One ``SELECT`` per table, on SQLite and PostgreSQL alike.
+spell ends (``fleet_operators.to``) later than the date are not seen. One ``SELECT`` per
+table, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
