@@ -33,6 +33,24 @@ def test_strict_mode_raises(tmp_path):
         consistency_problems(load_dataset(tmp_path), strict=True)
 
 
+def test_a_work_package_known_long_after_its_order_is_flagged(tmp_path):
+    from railgap.checks.data import check_packages_known_with_orders
+
+    rows = {k: [dict(r) for r in v] for k, v in TOY_ROWS.items()}
+    assert check_packages_known_with_orders(load_dataset(write_tables(tmp_path, rows))) == []
+    # Beta's plant named only in a completion article two years after the order.
+    beta = next(r for r in rows["work_packages"] if r["order_id"] == "beta-200-2019")
+    beta["known_from"] = "2021-09-30"
+    write_tables(tmp_path, rows)
+    (problem,) = check_packages_known_with_orders(load_dataset(tmp_path))
+    assert problem.column == "known_from"
+    assert "beta-200-2019" in problem.message and "toy_works" in problem.message
+    # An earlier row citing the order's announcement clears it; the late row stays.
+    rows["work_packages"].insert(0, {**beta, "known_from": "2019-06-01"})
+    write_tables(tmp_path, rows)
+    assert check_packages_known_with_orders(load_dataset(tmp_path)) == []
+
+
 @pytest.mark.parametrize(
     ("url", "published"),
     [

@@ -38,6 +38,42 @@ def check_orders_have_work_packages(dataset: Dataset) -> list[Problem]:
     ]
 
 
+#: Months a plant's work package may trail its order's first row before it is flagged.
+PACKAGE_LAG_MONTHS = 6
+
+
+def check_packages_known_with_orders(dataset: Dataset) -> list[Problem]:
+    """A work package first known long after its order hides the order from the plant.
+
+    As-of views load an order onto a plant only once a ``work_packages`` row for the pair
+    is known, so a package sourced from a late page (an infobox, a completion article)
+    leaves the plant without that work in every answer in between. The order's own
+    announcement usually names the plant: cite it in an earlier row.
+    """
+    orders = dataset["orders"]
+    first_order = orders.groupby("order_id")["_known_by"].min()
+    packages = dataset["work_packages"].sort_values(["_known_by", "_line"], kind="stable")
+    first = packages.drop_duplicates(["order_id", "plant_id"], keep="first")
+    problems = []
+    for _, row in first.iterrows():
+        ordered = first_order.get(row["order_id"])
+        if ordered is None or pd.isna(ordered):
+            continue
+        lag = (row["_known_by"] - ordered).days / (365.25 / 12)
+        if lag > PACKAGE_LAG_MONTHS:
+            problems.append(
+                _where(
+                    row,
+                    "known_from",
+                    f"work at {row['plant_id']} on {row['order_id']} is first known "
+                    f"{row['known_from']}, {lag:.0f} months after the order "
+                    f"(first known {ordered.date().isoformat()}): as-of views load no "
+                    "plant with it until then; cite the earliest source naming the plant",
+                )
+            )
+    return problems
+
+
 def check_package_vehicles(dataset: Dataset) -> list[Problem]:
     """A package cannot hold more vehicles than its order (units x cars per unit)."""
     orders = dataset["orders"].sort_values("_known_by").drop_duplicates("order_id", keep="last")
@@ -363,6 +399,7 @@ CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_known_from_not_before_source,
     check_sources_are_originals,
     check_derived_window_rates,
+    check_packages_known_with_orders,
 )
 
 
