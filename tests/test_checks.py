@@ -44,7 +44,8 @@ def test_a_work_package_known_long_after_its_order_is_flagged(tmp_path):
     write_tables(tmp_path, rows)
     (problem,) = check_packages_known_with_orders(load_dataset(tmp_path))
     assert problem.column == "known_from"
-    assert "beta-200-2019" in problem.message and "toy_works" in problem.message
+    assert "beta-200-2019" in problem.message
+    assert "toy_works" in problem.message
     # An earlier row citing the order's announcement clears it; the late row stays.
     rows["work_packages"].insert(0, {**beta, "known_from": "2019-06-01"})
     write_tables(tmp_path, rows)
