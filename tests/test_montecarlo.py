@@ -28,9 +28,9 @@ def toy_tenders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return toy_nation(tmp_path_factory.mktemp("mc") / "toy", tenders=True)
 
 
-def _setup(data: Path | None, date: dt.date):
+def _setup(data: Path | None, date: dt.date, **overrides):
     dataset = analysis.get_dataset(data)
-    a = default_assumptions()
+    a = default_assumptions().with_overrides(overrides) if overrides else default_assumptions()
     resolved = as_of(dataset, date, TABLES)
     base = montecarlo.prepare(resolved, a)
     u = distributions.uncertainty(dataset, resolved, a, base.profile, base.windows)
@@ -66,6 +66,18 @@ def test_vectorised_path_agrees_with_the_engine_loop_on_the_embedded_dataset(dat
     draws = distributions.draw(u, 30, seed=11)
     assert draws.awarded.any(), "the draws must award some tender for the test to bite"
     assert draws.order_slip.any(), "and slip some order"
+    _assert_paths_agree(base, u, draws)
+
+
+@pytest.mark.parametrize("date", [dt.date(2019, 6, 1), dt.date(2024, 1, 15)])
+def test_the_paths_agree_on_which_work_is_sustained(date):
+    # A long run requirement turns stretches of work (past and drawn) into gaps: the
+    # vectorised path must judge them, and the months before the as-of date, as the engine.
+    base, u = _setup(None, date, min_work_run_months=9)
+    draws = distributions.draw(u, 30, seed=11)
+    strict = montecarlo.simulate(base, u, draws, chunk_elements=20_000)
+    plain = montecarlo.simulate(*_setup(None, date, min_work_run_months=1), draws)
+    assert not np.array_equal(strict.gap_months, plain.gap_months, equal_nan=True)
     _assert_paths_agree(base, u, draws)
 
 

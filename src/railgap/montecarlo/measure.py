@@ -10,6 +10,7 @@ from railgap.montecarlo.base import EMPTY, TOL, Base
 from railgap.plants.loading import (
     headcount,
 )
+from railgap.plants.runs import sliding_min, sustained
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,19 @@ def measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) -> 
     peak = np.maximum(past_peak[None, :], load.max(axis=2))
     cap = np.where(stated[None, :], base.capacity[None, :], np.where(peak > 0, peak, np.nan))
     viable = np.where(np.isnan(cap), 0.0, share * cap)
-    # Working: at or above the viable rate (less the tolerance) with some load, in one test.
+    # Working: at or above the viable rate (less the tolerance) with some load, in one test,
+    # for at least ``min_work_run_months`` in a row (as loading.below_viable), judged with
+    # the months before the as-of date in view.
     threshold = np.maximum(viable - TOL, np.nextafter(EMPTY, 1.0))
-    working = load >= threshold[:, :, None]
+    run = int(a.number("min_work_run_months"))
+    raw = load >= threshold[:, :, None]
+    context = min(max(run - 1, 0), past.shape[1])
+    if context:
+        before = past[None, :, past.shape[1] - context :] >= threshold[:, :, None]
+        working = sustained(np.concatenate([before, raw], axis=2), run)[:, :, context:]
+    else:
+        working = sustained(raw, run)
+    unsustained = raw & ~working
     # Run-out and next work, as loading._run_out (the last month is always empty).
     w0 = working[:, :, 0]
     first_break = np.argmin(working, axis=2)
@@ -59,11 +70,16 @@ def measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) -> 
     next_work = np.where(has_next, d + first_next, np.nan)
     # Already below the viable rate: the last viable month before the as-of month.
     last_before = np.full((m, p), np.nan)
-    if past.shape[1]:
-        suffix_max = np.maximum.accumulate(past[:, ::-1], axis=1)[:, ::-1]
+    # A month was worked if it lay in a sustained run: the last month of the last window of
+    # ``run`` past months all at the rate (the run that reaches the as-of month is short,
+    # or the plant would be working now).
+    floor = sliding_min(past, run)
+    if floor.shape[1]:
+        suffix_max = np.maximum.accumulate(floor[:, ::-1], axis=1)[:, ::-1]
+        last_of_window = base.past_first + max(run, 1) - 1
         for i in range(p):
             count = np.searchsorted(-suffix_max[i], -threshold[:, i], side="right")
-            last_before[:, i] = np.where(count > 0, base.past_first + count - 1, np.nan)
+            last_before[:, i] = np.where(count > 0, last_of_window + count - 1, np.nan)
     run_out = np.where(w0, d + first_break - 1, last_before)
     # No work yet: idle until the next work only if the plant is known to be open (as
     # loading.outlook_from and plants.gaps).
@@ -76,7 +92,7 @@ def measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) -> 
         next_work - run_out - 1,
         np.where(np.isnan(run_out) & has_next, before_first, np.nan),
     )
-    jobs = jobs_at_risk_months(base, load, viable, cap, last)
+    jobs = jobs_at_risk_months(base, load, viable, cap, last, unsustained)
     # In a gap: open (from its stated opening, else its first work) and not working.
     month = d + np.arange(months_out)
     worked_before = past.shape[1] and past.any(axis=1)
@@ -106,11 +122,17 @@ def measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) -> 
 
 
 def jobs_at_risk_months(
-    base: Base, load: np.ndarray, viable: np.ndarray, cap: np.ndarray, last: np.ndarray
+    base: Base,
+    load: np.ndarray,
+    viable: np.ndarray,
+    cap: np.ndarray,
+    last: np.ndarray,
+    unsustained: np.ndarray | None = None,
 ) -> np.ndarray:
     """Jobs-at-risk-months over the horizon, per draw, as loading.outlook_from sums them.
 
-    GB plants only (NaN elsewhere). ``load`` may be one row shared by all draws.
+    GB plants only (NaN elsewhere). ``load`` may be one row shared by all draws;
+    ``unsustained`` marks months at the viable rate in too short a run, counted below it.
     """
     a = base.a
     d = base.as_of_month
@@ -136,6 +158,8 @@ def jobs_at_risk_months(
         util = load[:, gb, :h] / cap[:, gb, None]
         labour = emp[None, :, :] * np.minimum(util, 1.0)
     below = load[:, gb, :h] < viable[:, gb, None] - TOL
+    if unsustained is not None:
+        below |= unsustained[:, gb, :h]
     risk = np.where(below, np.maximum(emp[None, :, :] - labour, 0.0), 0.0)
     risk[np.isnan(risk)] = 0.0
     cumulative = np.cumsum(risk, axis=2)

@@ -21,6 +21,7 @@ from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import date_month, month_label
 from railgap.plants.gaps import PlantMonths, gap_before, gap_stretches
+from railgap.plants.runs import sustained
 from railgap.plants.scheduling import (
     Schedule,
     date_months,
@@ -136,17 +137,36 @@ def headcount(
 
 
 def jobs_at_risk(
-    load: np.ndarray, capacity: np.ndarray, viable: np.ndarray, employees: np.ndarray
+    load: np.ndarray,
+    capacity: np.ndarray,
+    viable: np.ndarray,
+    employees: np.ndarray,
+    below: np.ndarray | None = None,
 ) -> np.ndarray:
     """Jobs at risk per plant (rows) and month (columns) for a load.
 
     Below the viable rate, the staff the load does not need (headcount x (1 - load /
-    capacity)); none at or above it.
+    capacity)); none at or above it. ``below`` overrides which months are below it (as
+    :func:`below_viable` marks them, counting unsustained work as below).
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         labour = employees * np.minimum(load / capacity[:, None], 1.0)
-    below = load < viable[:, None] - BELOW_TOL
+    if below is None:
+        below = load < viable[:, None] - BELOW_TOL
     return np.where(below, np.maximum(employees - labour, 0.0), 0.0)
+
+
+def below_viable(load: np.ndarray, viable: np.ndarray, run: int) -> np.ndarray:
+    """Months (columns) each plant (rows) is below its viable rate.
+
+    Below the rate by load, and also at or above it in a run of fewer than ``run`` months
+    (``min_work_run_months``): work that does not last cannot keep a workforce
+    (:func:`railgap.plants.runs.sustained`).
+    """
+    below = load < viable[:, None] - BELOW_TOL
+    working = ~below & (load > 0)
+    marked: np.ndarray = below | (working & ~sustained(working, run))
+    return marked
 
 
 def opened_months(plants: pd.DataFrame, a: Assumptions) -> np.ndarray:
@@ -168,7 +188,8 @@ def plant_months(
     Capacity is the stated one, else the plant's peak scheduled month (``capacity_basis``
     says which). Labour needed scales the plant's headcount with its load relative to
     capacity; jobs are at risk in months below the minimum viable rate
-    (``min_viable_share`` x capacity): the headcount less the labour the load needs.
+    (``min_viable_share`` x capacity), or at it for fewer than ``min_work_run_months`` in a
+    row (:func:`below_viable`): the headcount less the labour the load needs.
     Overseas plants' staff serve many markets, so GB work alone says nothing of their jobs:
     their jobs at risk are NaN. One block of rows per plant, in the order of ``plants``.
     """
@@ -196,8 +217,8 @@ def plant_months(
         utilisation = load / cap[:, None]
         labour = employees * np.minimum(utilisation, 1.0)
     viable = np.where(np.isnan(cap), 0.0, a.number("min_viable_share") * cap)
-    below = load < viable[:, None] - BELOW_TOL
-    at_risk = jobs_at_risk(load, cap, viable, employees)
+    below = below_viable(load, viable, int(a.number("min_work_run_months")))
+    at_risk = jobs_at_risk(load, cap, viable, employees, below)
     at_risk[plants["country"].to_numpy() != "GB"] = np.nan
     return pd.DataFrame(
         {
