@@ -180,6 +180,23 @@ def test_schedule_spreads_evenly_within_window():
     assert_vehicles_conserved(windows, sched.load)
 
 
+def test_an_overdue_order_keeps_a_planned_end_that_is_still_ahead(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    rows["orders"] = [
+        r
+        for r in rows["orders"]
+        if not (r["order_id"] == "gamma-300-2022" and r["known_from"] > "2023")
+    ]
+    write_tables(tmp_path, rows)
+    # As of 2023-06 the planned first delivery (2023-04) has passed with nothing delivered,
+    # but the plan's last delivery (2023-09) is still ahead: the start moves, the end stands.
+    loading, _, _ = railgap.analysis.run("2023-06-15", data=tmp_path)
+    gamma = loading.profile.loc["gamma-300-2022"]
+    assert gamma["delivery_basis"] == "overdue: moved after as-of"
+    assert gamma["first_delivery"] == month_index(2023, 7)
+    assert gamma["last_delivery"] == month_index(2023, 9)
+
+
 def test_an_overdue_order_stays_in_the_book_and_moves_after_the_as_of_date(tmp_path):
     rows = {k: list(v) for k, v in TOY_ROWS.items()}
     # Drop gamma's service and completion revisions: as of 2024-06 nothing says any unit

@@ -111,8 +111,10 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
     complete = ~np.isnan(actual_last) & (actual_last <= as_of_month)
     stated = orders["units_delivered"].to_numpy(dtype="float64", na_value=np.nan)
     # A train is not delivered until something says so: an order whose planned first
-    # delivery has passed with no delivery or service known is overdue, and its whole
-    # delivery window moves to start the month after the as-of month.
+    # delivery has passed with no delivery or service known is overdue, and its delivery
+    # window moves to start the month after the as-of month. A dated last delivery still
+    # ahead stands (a plan holds until a source moves it: the window is squeezed); one
+    # already past, or a derived one, moves with the start.
     started = (
         complete
         | (date_months(orders, "actual_first_delivery", yom) <= as_of_month)
@@ -122,7 +124,8 @@ def order_profile(orders: pd.DataFrame, as_of_month: int, a: Assumptions) -> pd.
     overdue = ~started & (first <= as_of_month)
     shift = np.where(overdue, as_of_month + 1 - first, 0.0)
     first = first + shift
-    last = last + shift
+    squeeze = overdue & ~np.isnan(dated_last) & (dated_last > first)
+    last = np.where(squeeze, last, last + shift)
     basis = np.where(overdue, "overdue: moved after as-of", basis)
     # Handed over means accepted: before a first passenger service is known, only the
     # units a source says were delivered count. After it, deliveries run pro rata to the
