@@ -122,3 +122,37 @@ def test_a_row_citing_a_mirror_is_flagged_with_what_to_cite(tmp_path):
     (problem,) = check_sources_are_originals(load_dataset(tmp_path))
     assert problem.column == "source"
     assert "en.wikipedia.org" in problem.message
+
+
+def test_a_build_year_after_known_from_is_flagged_unless_notes_call_it_a_plan(tmp_path):
+    from railgap.checks.data import check_build_years_not_after_known_from
+
+    rows = {k: [dict(r) for r in v] for k, v in TOY_ROWS.items()}
+    c200 = next(r for r in rows["fleets"] if r["fleet_id"] == "c200")
+    c200.update(built_from=2000, built_to=2002, known_from="2000-06-01")
+    write_tables(tmp_path, rows)
+    (problem,) = check_build_years_not_after_known_from(load_dataset(tmp_path))
+    assert problem.column == "built_to"
+    assert "c200 built_to 2002 is after the row's known_from 2000-06-01" in problem.message
+    # Both build years still to come are both flagged.
+    c200.update(built_from=2001)
+    write_tables(tmp_path, rows)
+    flagged = check_build_years_not_after_known_from(load_dataset(tmp_path))
+    assert sorted(p.column for p in flagged) == ["built_from", "built_to"]
+    # A build year within the known_from year is not after it.
+    c200.update(built_from=2000, built_to=2000)
+    write_tables(tmp_path, rows)
+    assert check_build_years_not_after_known_from(load_dataset(tmp_path)) == []
+    # Notes that call the years a plan are accepted; the word alone is not.
+    c200.update(built_to=2002, notes="the plan was to build more")
+    write_tables(tmp_path, rows)
+    assert len(check_build_years_not_after_known_from(load_dataset(tmp_path))) == 1
+    c200.update(notes="plan: the last units were still to be built in 2002")
+    write_tables(tmp_path, rows)
+    assert check_build_years_not_after_known_from(load_dataset(tmp_path)) == []
+
+
+def test_no_embedded_fleet_row_states_a_future_build_year_as_fact():
+    from railgap.checks.data import check_build_years_not_after_known_from
+
+    assert check_build_years_not_after_known_from(load_dataset()) == []

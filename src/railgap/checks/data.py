@@ -207,6 +207,38 @@ def check_facts_not_after_known_from(dataset: Dataset) -> list[Problem]:
     return problems
 
 
+#: Notes that say a fleet row's build years after its ``known_from`` are plans.
+PLAN_NOTE = re.compile(r"(?:^|[\s.;(])plan:")
+
+
+def check_build_years_not_after_known_from(dataset: Dataset) -> list[Problem]:
+    """A fleet row cannot state as fact a build year still to come on its ``known_from``.
+
+    A ``built_from`` or ``built_to`` later than the year the row became public is a plan
+    (a class still being built, an order not yet begun): the notes must say so
+    (``plan: ...``), or ``known_from`` must move to when the year was known.
+    """
+    fleets = dataset["fleets"]
+    known = fleets["known_from_y"].to_numpy(dtype="float64")
+    notes = fleets["notes"].astype("string").fillna("")
+    planned = notes.str.contains(PLAN_NOTE).to_numpy(dtype=bool)
+    problems = []
+    for column in ("built_from", "built_to"):
+        year = fleets[column].to_numpy(dtype="float64", na_value=np.nan)
+        for i in np.flatnonzero((year > known) & ~planned):
+            row = fleets.iloc[i]
+            problems.append(
+                _where(
+                    row,
+                    column,
+                    f"fleets: {row['fleet_id']} {column} {int(year[i])} is after the row's "
+                    f"known_from {row['known_from']}: a build year still to come is a plan; "
+                    "say so in notes ('plan: ...') or date the row when it was known",
+                )
+            )
+    return problems
+
+
 #: Dates that a source's address carries: /2024/03/04/, 2024-03-04, /2024/03/, 20240304,
 #: a snapshot's _2020-06/.
 _URL_DATES = (
@@ -396,6 +428,7 @@ CHECKS: tuple[Callable[[Dataset], list[Problem]], ...] = (
     check_orders_completed,
     check_fleets_quantified,
     check_facts_not_after_known_from,
+    check_build_years_not_after_known_from,
     check_known_from_not_before_source,
     check_sources_are_originals,
     check_derived_window_rates,

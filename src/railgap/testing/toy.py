@@ -72,6 +72,7 @@ C101: dict[str, Any] = {
     "built_to": 1981,
     "actual_first_service": "1980",
     "known_from": "1980-06-01",
+    "notes": "plan: in service from 1980 while the last units were still being built",
 }
 
 
@@ -222,6 +223,7 @@ TOY_ROWS: dict[str, list[dict[str, Any]]] = {
             "built_from": 2024,
             "built_to": 2025,
             "known_from": "2022-03-01",
+            "notes": "plan: ordered in 2022 for building in 2024-25",
         },
     ],
     "fleet_operators": [
