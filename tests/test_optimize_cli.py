@@ -129,10 +129,12 @@ def test_exported_scenario_builds_exactly_the_optimised_load(newton_aycliffe_cas
     for row in body["timetable"]:
         if row["plant_id"]:
             lots[row["plant_id"]] = lots.get(row["plant_id"], 0) + 1
+    # The plan's monthly amounts are printed to 3 decimals: each month may be 0.0005 off.
     for plant, count in lots.items():
         got = sum(v for (p, _), v in built.items() if p == plant)
         want = sum(v for (p, _), v in planned.items() if p == plant)
-        assert got == pytest.approx(want, abs=0.5 * count + 1e-3), plant
+        printed = sum(1 for (p, _) in planned if p == plant) * 0.0005
+        assert got == pytest.approx(want, abs=0.5 * count + printed + 1e-3), plant
 
 
 def test_exported_scenario_can_be_stress_tested_by_the_monte_carlo(newton_aycliffe_case):
