@@ -180,6 +180,9 @@ def test_forecast_json_has_years_by_traction_and_waves():
         "retired_vehicles",
         "delivered_vehicles",
         "needed_unordered_vehicles",
+        "needed_spread_vehicles",
+        "survivor_vehicles",
+        "kept_beyond_life_vehicles",
         "by_traction",
     ):
         assert key in first
@@ -203,6 +206,10 @@ def test_forecast_life_override_and_bad_values():
     years = run("forecast", "--from", "2050", "--to", "2040")
     assert years.returncode == 2
     assert "years must satisfy" in years.stderr
+    growth = run("forecast", "--growth", "central")
+    assert growth.returncode == 2
+    assert "is not a growth scenario" in growth.stderr
+    assert "ltprss_2016_high" in growth.stderr
 
 
 def test_scenario_commands(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 import railgap
 from railgap.dataset import as_of, load_dataset
 from railgap.dataset.assumptions import default_assumptions
+from railgap.dataset.errors import DataError
 from railgap.fleets.turnover import cohorts, forecast, smooth_level
 from railgap.testing import TOY_ROWS, write_tables
 
@@ -133,9 +134,9 @@ def test_python_api_and_as_of(toy):
     assert early.attrs["as_of"] == "2021-01-01"
     # c300 was ordered (known) in 2022: not in the 2021 view; nor c102's 2030 withdrawal
     # plan (2022), so c102 retires at 1990 + 35 = 2025.
-    assert early.set_index("year").loc[2025, "fleet_vehicles"] == pytest.approx(20)
+    assert early.set_index("year").loc[2025, "survivor_vehicles"] == pytest.approx(20)
     late = railgap.forecast(2020, 2030, as_of="2023-01-01", data=toy)
-    assert late.set_index("year").loc[2025, "fleet_vehicles"] == pytest.approx(46)
+    assert late.set_index("year").loc[2025, "survivor_vehicles"] == pytest.approx(46)
     by = railgap.forecast(2025, 2026, as_of="2023-01-01", by="traction", data=toy)
     assert set(by["traction"]) == {"bimode", "dmu", "emu_ac"}
     with pytest.raises(ValueError, match="by must be"):
@@ -181,3 +182,57 @@ def test_split_by_traction_adds_up_and_nets_orders_across_tractions(tmp_path):
     assert result.by_traction["dmu"].set_index("year").loc[2030, "needed_unordered_vehicles"] == (
         pytest.approx(2)
     )
+
+
+def test_the_fleet_is_the_survivors_plus_their_replacements(toy):
+    result = _toy_forecast(toy, first=2026, last=2060)
+    years = result.years.set_index("year")
+    # With no growth the need keeps the fleet at its as-of size, while the survivors dwindle.
+    np.testing.assert_allclose(years["fleet_vehicles"], 46)
+    assert years.loc[2060, "survivor_vehicles"] < years.loc[2026, "survivor_vehicles"]
+    parts = (
+        years["survivor_vehicles"]
+        + years["replacement_vehicles"]
+        + years["kept_beyond_life_vehicles"]
+        - years["replaced_early_vehicles"]
+    )
+    np.testing.assert_allclose(parts, years["fleet_vehicles"])
+    # New stock arrives from the first delivery year; the whole need is delivered.
+    assert years.loc[: result.first_order_year - 1, "new_vehicles"].sum() == 0
+    assert years["new_vehicles"].sum() == pytest.approx(years["needed_unordered_vehicles"].sum())
+    # c102 (6 vehicles, built 1990) goes in 2030 and its replacement arrives then: age 0.5.
+    ages = years["average_age"]
+    assert ages.loc[2030] < ages.loc[2029] + 1
+
+
+def test_a_backlog_is_kept_running_and_spread_over_the_years_trains_can_arrive(toy):
+    lives = dict.fromkeys(default_assumptions().table("service_life_years"), 20.0)
+    result = _toy_forecast(toy, first=2026, last=2060, service_life_years=lives)
+    years = result.years.set_index("year")
+    # c200 (20 vehicles, built 2000) is past a 20-year life: due out in 2027, replaceable
+    # only from 2030.
+    # (c102's withdrawal is announced for 2030, so it is not past its life then.)
+    assert result.backlog == pytest.approx(20)
+    assert years.loc[2027, "needed_unordered_vehicles"] == pytest.approx(20)
+    assert years.loc[2027, "needed_spread_vehicles"] == 0
+    assert years.loc[2027, "kept_beyond_life_vehicles"] == pytest.approx(20)
+    np.testing.assert_allclose(years["fleet_vehicles"], 46)
+    # The kept stock keeps ageing: the fleet is older in 2029 than in 2026.
+    assert years.loc[2029, "average_age"] > years.loc[2026, "average_age"]
+    # Spread: nothing before the first delivery year, the same total, never above the level.
+    spread = years["needed_spread_vehicles"]
+    assert spread.loc[: result.first_order_year - 1].sum() == 0
+    assert spread.sum() == pytest.approx(years["needed_unordered_vehicles"].sum())
+    # Need is met only by stock that has arrived.
+    assert np.all(spread.cumsum() <= years["new_vehicles"].cumsum() + 1e-9)
+    assert years["withdrawn_vehicles"].max() < years["retired_vehicles"].max()
+
+
+def test_named_growth_scenarios_set_the_growth(toy):
+    flat = railgap.forecast(2026, 2060, as_of="2026-06-01", data=toy)
+    high = railgap.forecast(2026, 2060, as_of="2026-06-01", data=toy, growth="ltprss_2016_high")
+    assert high["needed_unordered_vehicles"].sum() > flat["needed_unordered_vehicles"].sum()
+    rate = default_assumptions().table("fleet_growth_scenarios")["ltprss_2016_high"]
+    assert high.set_index("year").loc[2027, "needed_unordered_vehicles"] == pytest.approx(46 * rate)
+    with pytest.raises(DataError, match="ltprss_2016_low"):
+        railgap.forecast(2026, 2030, data=toy, growth="central")

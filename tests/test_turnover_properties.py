@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import railgap
 from railgap.dataset import as_of, load_dataset
 from railgap.dataset.assumptions import TRACTIONS, default_assumptions
-from railgap.fleets.turnover import cohorts, demand, fleet_years
+from railgap.fleets.turnover import cohorts, demand, fleet_years, survivors
 from railgap.testing import TOY_ROWS, write_tables
 
 fleet = st.fixed_dictionaries(
@@ -85,7 +85,7 @@ def test_a_longer_life_never_raises_near_term_demand(fleets, life, extra):
             {"service_life_years": dict.fromkeys(TRACTIONS, years_of_life)}
         )
         c = cohorts(frame, date, a)
-        need = demand({"all": fleet_years(c, years)}, 2026, 0.0)["all"]
+        need = demand({"all": survivors(fleet_years(c, years))}, 2026, 0.0)["all"]
         cumulative.append(np.cumsum(need))
     assert np.all(cumulative[1] <= cumulative[0] + 1e-9)
 

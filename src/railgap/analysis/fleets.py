@@ -44,6 +44,16 @@ def fleet(
     return stamped(frame, stamp_for(dataset, date, get_assumptions()))
 
 
+def with_growth(a: Assumptions, name: str) -> Assumptions:
+    """The assumptions with ``fleet_growth_per_year`` set by a named growth scenario."""
+    has = "fleet_growth_scenarios" in a.assumptions
+    scenarios = a.table("fleet_growth_scenarios") if has else {}
+    if name not in scenarios:
+        known = ", ".join(scenarios) or "none defined"
+        raise DataError([Problem("--growth", None, name, f"is not a growth scenario ({known})")])
+    return a.with_overrides({"fleet_growth_per_year": scenarios[name]}, f"--growth {name}")
+
+
 def run_forecast(
     from_year: int | None = None,
     to_year: int = 2060,
@@ -51,8 +61,13 @@ def run_forecast(
     lives: dict[str, float] | None = None,
     data: str | Path | Dataset | None = None,
     assumptions: str | Path | Assumptions | None = None,
+    growth: str | None = None,
 ) -> tuple[Forecast, Stamp]:
-    """Run the turnover engine; return its full answer and the provenance stamp."""
+    """Run the turnover engine; return its full answer and the provenance stamp.
+
+    ``growth`` names one of the ``fleet_growth_scenarios`` (e.g. ``ltprss_2016_high``):
+    it sets ``fleet_growth_per_year`` for the run.
+    """
     from railgap.fleets.turnover import forecast as turnover_forecast
 
     date = as_date(as_of)
@@ -69,6 +84,8 @@ def run_forecast(
         a = a.with_overrides(
             {"service_life_years": {**a.table("service_life_years"), **lives}}, "--life"
         )
+    if growth is not None:
+        a = with_growth(a, growth)
     resolved = as_of_dataset(dataset, date, ("fleets", "orders"))
     result = turnover_forecast(
         resolved["fleets"], date, a, first, to_year, order_years(resolved, date, a)
@@ -82,6 +99,7 @@ def forecast(
     as_of: str | dt.date | None = None,
     lives: dict[str, float] | None = None,
     by: str | None = None,
+    growth: str | None = None,
     data: str | Path | Dataset | None = None,
     assumptions: str | Path | Assumptions | None = None,
 ) -> pd.DataFrame:
@@ -90,7 +108,7 @@ def forecast(
     ``by="traction"`` or ``by="segment"`` returns the same columns per group (long form,
     with a ``traction`` or ``segment`` column) instead of the national totals.
     """
-    result, stamp = run_forecast(from_year, to_year, as_of, lives, data, assumptions)
+    result, stamp = run_forecast(from_year, to_year, as_of, lives, data, assumptions, growth)
     if by is None:
         frame = result.years
     elif by in ("traction", "segment"):

@@ -109,6 +109,13 @@ def forecast(
             "--life", help="Service life override, TRACTION=YEARS (repeatable), e.g. dmu=40."
         ),
     ] = None,
+    growth: Annotated[
+        str | None,
+        typer.Option(
+            "--growth",
+            help="A named fleet-growth scenario (fleet_growth_scenarios), e.g. ltprss_2016_high.",
+        ),
+    ] = None,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
@@ -122,7 +129,13 @@ def forecast(
     from railgap.views import answers, terminal
 
     result, stamp = analysis.run_forecast(
-        from_year, to_year, as_of, parse_lives(life, "--life"), dataset_of(data, db), assumptions
+        from_year,
+        to_year,
+        as_of,
+        parse_lives(life, "--life"),
+        dataset_of(data, db),
+        assumptions,
+        growth,
     )
     if as_json:
         body = answers.forecast_body(result, stamp)

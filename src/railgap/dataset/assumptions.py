@@ -48,6 +48,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "outlook_horizon_months": (1, 1200, True),
     "service_life_years": (1, 150, False),
     "fleet_growth_per_year": (0, 1, False),
+    "fleet_growth_scenarios": (0, 1, False),
     "diesel_only_out_by_year": (0, 2100, True),
     "uncertainty_min_observations": (0, 10_000, True),
     "open_tender_bidder_years": (0, 300, False),

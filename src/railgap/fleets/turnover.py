@@ -21,6 +21,13 @@ assumptions; no I/O. The model, in order:
    not yet ordered, split between tractions and segments by their own like-for-like
    shortfalls. The smooth level is the least constant annual delivery that meets every
    year's cumulative need from the first year new orders can deliver.
+5. **Fleet with replacements** (:func:`with_replacements`): the survivors (existing and
+   committed stock still in service, step 3) plus the new stock the smooth level delivers,
+   plus the stock kept running beyond its life until its replacement arrives (need that
+   falls due before new orders can deliver is not met by withdrawing trains with nothing to
+   replace them). Need due before the first delivery year (the backlog) is met from what the
+   smooth level delivers beyond each year's own need: ``needed_spread_vehicles`` is the need
+   as new trains can arrive, ``needed_unordered_vehicles`` the need when it falls due.
 """
 
 from __future__ import annotations
@@ -206,6 +213,80 @@ def unquantified(fleets: pd.DataFrame, order_years: pd.DataFrame | None = None) 
     return pd.DataFrame(fleets.loc[missing, columns]).reset_index(drop=True)
 
 
+def survivors(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`fleet_years` table with its fleet named for what it is: the survivors."""
+    return table.rename(
+        columns={"fleet_vehicles": "survivor_vehicles", "average_age": "survivor_average_age"}
+    )
+
+
+def with_replacements(
+    c: Cohorts,
+    national: pd.DataFrame,
+    as_of_year: int,
+    first_year: int,
+    level: float,
+    replacement_need: np.ndarray,
+) -> pd.DataFrame:
+    """The fleet the need keeps running: survivors, new stock and stock kept until replaced.
+
+    ``national`` has the survivors (:func:`survivors`) and ``needed_unordered_vehicles`` per
+    year; ``replacement_need`` is that need without fleet growth (the vehicles that fall due
+    and need a replacement). New stock arrives at ``level`` a year from ``first_year`` until
+    the whole need is delivered; it meets the need of its own year first and clears the
+    backlog with the rest. Stock due out with no replacement yet keeps running and ageing:
+    it is aged as the average of the stock due out by then (``kept_beyond_life_vehicles``).
+    New stock delivered ahead of the need replaces survivors early
+    (``replaced_early_vehicles``), taken out at the survivors' average age.
+    """
+    years = national["year"].to_numpy()
+    need = national["needed_unordered_vehicles"].to_numpy(dtype="float64")
+    total_need = np.cumsum(need)
+    arriving = np.where(years >= first_year, level, 0.0)
+    delivered = np.minimum(np.cumsum(arriving), total_need[-1] if len(need) else 0.0)
+    deliveries = np.diff(delivered, prepend=0.0)
+    met = np.minimum(delivered, total_need)
+    spread = np.diff(met, prepend=0.0)
+    kept = np.maximum(np.cumsum(replacement_need) - delivered, 0.0)
+    # New stock delivered ahead of the need replaces survivors early.
+    early = np.maximum(delivered - total_need, 0.0)
+    # Ages: new stock from the year it arrives; kept stock as the stock due out by then.
+    arrived = (years[None, :] <= years[:, None]) * deliveries[None, :]
+    new_age = (arrived * (years[:, None] - years[None, :] + 0.5)).sum(axis=1)
+    due = (c.retire[None, :] > as_of_year) & (c.retire[None, :] <= years[:, None])
+    due_weight = due * c.vehicles[None, :]
+    due_age = (due_weight * (years[:, None] - c.built[None, :] + 0.5)).sum(axis=1)
+    due_vehicles = due_weight.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kept_age = np.where(due_vehicles > 0, due_age / due_vehicles, 0.0)
+    alive = national["survivor_vehicles"].to_numpy(dtype="float64")
+    alive_age = np.nan_to_num(national["survivor_average_age"].to_numpy(dtype="float64")) * alive
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alive_mean = np.where(alive > 0, alive_age / np.where(alive > 0, alive, 1.0), 0.0)
+    fleet = alive + delivered + kept - early
+    with np.errstate(invalid="ignore", divide="ignore"):
+        age = np.where(
+            fleet > 0,
+            (alive_age - early * alive_mean + new_age + kept * kept_age) / fleet,
+            np.nan,
+        )
+    withdrawn = (
+        national["retired_vehicles"].to_numpy(dtype="float64")
+        - np.diff(kept, prepend=0.0)
+        + np.diff(early, prepend=0.0)
+    )
+    out = national.copy()
+    out["new_vehicles"] = deliveries
+    out["replacement_vehicles"] = delivered
+    out["kept_beyond_life_vehicles"] = kept
+    out["replaced_early_vehicles"] = early
+    out["fleet_vehicles"] = fleet
+    out["average_age"] = age
+    out["withdrawn_vehicles"] = np.maximum(withdrawn, 0.0)
+    out["needed_spread_vehicles"] = spread
+    return out
+
+
 def fleet_years(c: Cohorts, years: np.ndarray) -> pd.DataFrame:
     """Per year: vehicles in service, average age, retired and delivered (all tractions)."""
     live = (c.enters[None, :] <= years[:, None]) & (c.retire[None, :] > years[:, None])
@@ -267,7 +348,7 @@ def demand(
     out = {}
     for group, table in by_group.items():
         years = table["year"].to_numpy()
-        fleet = table["fleet_vehicles"].to_numpy()
+        fleet = table["survivor_vehicles"].to_numpy()
         at_base = fleet[years == base_year]
         base = float(at_base[0]) if at_base.size else 0.0
         target = base * (1 + growth) ** np.maximum(years - base_year, 0)
@@ -340,11 +421,12 @@ def forecast(
     years = np.arange(first_year, last_year + 1)
     # Demand is measured against the as-of year, so compute from there even if asked later.
     span = np.arange(min(first_year, as_of.year), last_year + 1)
-    national = fleet_years(c, span)
-    by_traction = _by(c, c.traction, span)
-    by_segment = _by(c, c.segment, span)
+    national = survivors(fleet_years(c, span))
+    by_traction = {k: survivors(v) for k, v in _by(c, c.traction, span).items()}
+    by_segment = {k: survivors(v) for k, v in _by(c, c.segment, span).items()}
     growth = a.number("fleet_growth_per_year")
     total = demand({"national": national}, as_of.year, growth)["national"]
+    replacement_need = demand({"national": national}, as_of.year, 0.0)["national"]
     national["needed_unordered_vehicles"] = total
     for groups in (by_traction, by_segment):
         for group, need in allocate(total, demand(groups, as_of.year, growth)).items():
@@ -355,6 +437,7 @@ def forecast(
         national["needed_unordered_vehicles"].to_numpy(), span, first_order_year
     )
     national["smooth_order_level"] = np.where(span >= first_order_year, level, 0.0)
+    national = with_replacements(c, national, as_of.year, first_order_year, level, replacement_need)
     keep = np.isin(span, years)
     return Forecast(
         years=national[keep].reset_index(drop=True),

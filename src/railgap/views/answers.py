@@ -43,10 +43,26 @@ FORECAST_COLUMNS = [
     "year",
     "fleet_vehicles",
     "average_age",
+    "survivor_vehicles",
+    "survivor_average_age",
+    "replacement_vehicles",
+    "kept_beyond_life_vehicles",
+    "replaced_early_vehicles",
+    "retired_vehicles",
+    "withdrawn_vehicles",
+    "delivered_vehicles",
+    "new_vehicles",
+    "needed_unordered_vehicles",
+    "needed_spread_vehicles",
+    "smooth_order_level",
+]
+#: Columns of each traction's and segment's split (survivors and their need only).
+GROUP_COLUMNS = [
+    "survivor_vehicles",
+    "survivor_average_age",
     "retired_vehicles",
     "delivered_vehicles",
     "needed_unordered_vehicles",
-    "smooth_order_level",
 ]
 
 SCENARIO_COLUMNS = [
@@ -136,11 +152,11 @@ def forecast_body(result: Forecast, stamp: Stamp) -> dict[str, Any]:
     rows = render.records(result.years, FORECAST_COLUMNS)
     for i, row in enumerate(rows):
         row["by_traction"] = {
-            name: render.records(table.iloc[[i]], FORECAST_COLUMNS[1:6])[0]
+            name: render.records(table.iloc[[i]], GROUP_COLUMNS)[0]
             for name, table in result.by_traction.items()
         }
         row["by_segment"] = {
-            name: render.records(table.iloc[[i]], FORECAST_COLUMNS[1:6])[0]
+            name: render.records(table.iloc[[i]], GROUP_COLUMNS)[0]
             for name, table in result.by_segment.items()
         }
     return {

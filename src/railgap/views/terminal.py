@@ -252,30 +252,61 @@ def print_plant(report: Any) -> None:
 def print_forecast(result: Any, stamp: Any) -> None:
     """Print the forecast table with a chart of need, the smooth level and the waves."""
     years = result.years
-    peak = max(float(years["needed_unordered_vehicles"].max()), result.smooth_level, 1.0)
+    peak = max(float(years["needed_spread_vehicles"].max()), result.smooth_level, 1.0)
     table = Table(
         title=f"National fleet forecast as of {stamp.as_of}", title_justify="left", show_edge=False
     )
-    for col in ("year", "fleet", "avg age", "retired", "delivered", "needed (unordered)", ""):
+    columns = (
+        "year",
+        "fleet",
+        "avg age",
+        "survivors",
+        "their age",
+        "kept",
+        "due out",
+        "delivered",
+        "new",
+        "needed (due)",
+        "needed (as it can arrive)",
+        "",
+    )
+    for col in columns:
         table.add_column(col, justify="left" if col in ("year", "") else "right", no_wrap=True)
+
+    def age(value: Any) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
     for raw in years.to_dict("records"):
         row = {k: render.clean(v) for k, v in raw.items()}
         _add(
             table,
             str(row["year"]),
             render.fmt_int(row["fleet_vehicles"]),
-            "-" if row["average_age"] is None else f"{row['average_age']:.1f}",
+            age(row["average_age"]),
+            render.fmt_int(row["survivor_vehicles"]),
+            age(row["survivor_average_age"]),
+            render.fmt_int(row["kept_beyond_life_vehicles"]),
             render.fmt_int(row["retired_vehicles"]),
             render.fmt_int(row["delivered_vehicles"]),
+            render.fmt_int(row["new_vehicles"]),
             render.fmt_int(row["needed_unordered_vehicles"]),
-            render.bar(float(row["needed_unordered_vehicles"]) / peak, 24),
+            render.fmt_int(row["needed_spread_vehicles"]),
+            render.bar(float(row["needed_spread_vehicles"]) / peak, 20),
         )
     console.print(table)
+    console.print(
+        "fleet = survivors (stock built or ordered, still within its life) + new stock at the "
+        "smooth level + stock kept running beyond its life until its replacement arrives; "
+        "'due out' is the survivors' retirements, 'needed (due)' the unordered need when it "
+        "falls due, 'needed (as it can arrive)' the same need as new trains can meet it.",
+        markup=False,
+        style="dim",
+    )
     console.print(
         f"Smooth order level: {render.fmt_int(result.smooth_level)} vehicles a year from "
         f"{result.first_order_year} (the first year a new order can deliver) meets every year's "
         f"need and clears a backlog of {render.fmt_int(result.backlog)} vehicles already due "
-        "before then."
+        "before then; until replaced, that stock keeps running beyond its life."
     )
     waves = result.waves
     if len(waves):

@@ -22,16 +22,16 @@ def demand(years: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
         },
         {
             "type": "bar",
-            "name": "needed, not yet ordered",
+            "name": "needed, not yet ordered (as new trains can arrive)",
             "x": x,
-            "y": [render.clean(v) for v in years["needed_unordered_vehicles"]],
+            "y": [render.clean(v) for v in years["needed_spread_vehicles"]],
         },
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "retired",
+            "name": "withdrawn (as replacements arrive)",
             "x": x,
-            "y": [render.clean(v) for v in years["retired_vehicles"]],
+            "y": [render.clean(v) for v in years["withdrawn_vehicles"]],
         },
         {
             "type": "scatter",
@@ -48,8 +48,11 @@ def demand(years: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
         [
             "year",
             "delivered_vehicles",
+            "needed_spread_vehicles",
             "needed_unordered_vehicles",
+            "withdrawn_vehicles",
             "retired_vehicles",
+            "kept_beyond_life_vehicles",
             "smooth_order_level",
         ],
     )
@@ -58,7 +61,9 @@ def demand(years: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
         "National demand forecast vs deliveries",
         {"data": traces, "layout": layout},
         "Stacked bars of vehicles delivered and vehicles needed but not yet ordered each "
-        "year, with retirements and the smooth order level as lines.",
+        "year, the need already due before new orders can deliver spread over the years they "
+        "can arrive at the smooth level; lines: stock withdrawn as its replacements arrive "
+        "(over-age stock keeps running until then) and the smooth order level.",
         note(attrs),
         csv_url,
         columns,
