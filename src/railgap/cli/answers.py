@@ -81,7 +81,11 @@ def plant(
 def fleet(
     as_of: AsOf = None,
     operator: Annotated[
-        str | None, typer.Option("--operator", help="Only fleets this operator runs (substring).")
+        str | None,
+        typer.Option(
+            "--operator",
+            help="Only fleets this operator runs, by name ('Northern' is not Great Northern).",
+        ),
     ] = None,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
