@@ -193,6 +193,10 @@ def test_scenario_compare(toy_client: TestClient):
     rows = response.json()["rows"]
     assert {r["scenario"] for r in rows} == {"more gamma", "nothing"}
     assert toy_client.post("/api/scenarios/compare", json={}).status_code == 422
+    later = nothing.replace("as_of: 2022-06-01", "as_of: 2023-06-01") + "levers: []\n"
+    mixed = toy_client.post("/api/scenarios/compare", json={"scenarios": [TOY_SCENARIO, later]})
+    assert mixed.status_code == 422
+    assert "different dates" in mixed.json()["detail"]
 
 
 def test_invalid_scenarios_name_file_line_and_field(toy_client: TestClient):

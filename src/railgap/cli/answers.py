@@ -29,7 +29,11 @@ def outlook(
     as_csv: AsCsv = False,
     all_plants: Annotated[
         bool,
-        typer.Option("--all", help="List every plant, not only those that matter on the date."),
+        typer.Option(
+            "--all",
+            help="List every plant, not only those that matter on the date (open in GB, or "
+            "with GB work near it): also closed, never-opened and idle foreign plants.",
+        ),
     ] = False,
     data: DataOpt = None,
     db: DbOpt = None,

@@ -380,18 +380,66 @@ def print_scenario(frame: pd.DataFrame) -> None:
     console.print(stamp_line(attrs), style="dim", markup=False)
 
 
+#: The comparison's measures: label, column stem, and how its change column is named.
+COMPARED_MEASURES = (
+    ("job-months", "jobs_at_risk_months", "jobs_at_risk_months_change"),
+    ("run-out", "run_out", "run_out_change_months"),
+    ("gap (months)", "gap_months", "gap_change_months"),
+)
+
+
+def _signed(value: Any, unit: str = "") -> str:
+    """A change with its sign (``+3``, ``-7,605``), ``0`` for none, a dash when unknown."""
+    value = render.clean(value)
+    if value is None:
+        return "-"
+    return f"{value:+,.0f}{unit}" if round(float(value)) else "0"
+
+
 def print_comparison(frame: pd.DataFrame) -> None:
-    """Print several scenarios side by side: jobs-at-risk-months and gaps per plant."""
-    pivot = frame.pivot_table(
-        index="name", columns="scenario", values="jobs_at_risk_months", aggfunc="first"
-    )
-    names = [str(name) for name in pivot.columns]
-    table = new_table("Jobs at risk (job-months) by scenario", ["plant", *names], right=names)
-    for plant, row in pivot.iterrows():
-        _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
+    """Print scenarios of one date side by side, per plant and scenario.
+
+    Each measure (job-months at risk, run-out, first gap) as baseline, scenario and change.
+    """
+    columns = ["plant", "scenario"]
+    for label, _, _ in COMPARED_MEASURES:
+        columns += [f"{label}: baseline", f"{label}: scenario", f"{label}: change"]
+    title = "Scenarios against the baseline (job-months at risk, run-out, first gap)"
+    table = new_table(title, columns, right=[c for c in columns[2:]], overflow="fold")
+    rows = [{str(k): v for k, v in raw.items()} for raw in frame.to_dict("records")]
+    # Plants with no staff figure (no jobs to put at risk) that no scenario changed say
+    # nothing here: the CSV and JSON list them.
+    known = {
+        str(r["plant_id"])
+        for r in rows
+        if r["changed"] or render.clean(r["jobs_at_risk_months_baseline"]) is not None
+    }
+    listed = [r for r in rows if str(r["plant_id"]) in known]
+    for row in sorted(listed, key=lambda r: (str(r["name"]), str(r["scenario"]))):
+        cells = [str(row["name"]), str(row["scenario"])]
+        for _, stem, change in COMPARED_MEASURES:
+            show = render.fmt_int if stem != "run_out" else _text
+            cells += [
+                show(row[f"{stem}_baseline"]),
+                show(row[stem]),
+                _signed(row[change], " mo" if stem == "run_out" else ""),
+            ]
+        _add(table, *cells)
     console.print(table)
+    hidden = len({str(r["plant_id"]) for r in rows} - known)
+    if hidden:
+        console.print(
+            f"{hidden} more plants with no staff figure and no change: see --csv or --json",
+            style="dim",
+            markup=False,
+        )
     attrs = {str(k): v for k, v in frame.attrs.items()}
     console.print(stamp_line(attrs), style="dim", markup=False)
+
+
+def _text(value: Any) -> str:
+    value = render.clean(value)
+    return "-" if value is None else str(value)
 
 
 def _range_text(low: Any, mid: Any, high: Any, fmt: str = "{}", empty: str = "never") -> str:

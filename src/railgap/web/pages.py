@@ -85,9 +85,9 @@ def _window_rows(loading: Any, outlook: pd.DataFrame, since: int) -> pd.DataFram
     return frame
 
 
-def home_context(service: Service, date: dt.date) -> dict[str, Any]:
-    """Everything the home page shows for a date."""
-    outlook = service.outlook(date)
+def home_context(service: Service, date: dt.date, all_plants: bool = False) -> dict[str, Any]:
+    """Everything the home page shows for a date (every plant known with ``all_plants``)."""
+    outlook = service.outlook(date, all_plants)
     loading, stamp, _ = service.loading(date)
     attrs = stamp.as_dict()
     d = date_month(date)
@@ -107,6 +107,7 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
     plants = render.records(outlook, render.OUTLOOK_COLUMNS)
     return {
         "as_of": date.isoformat(),
+        "all_plants": all_plants,
         "stamp": attrs,
         "lede": ledes.outlook_lede(plants, date.isoformat()),
         "plants": plants,
@@ -255,9 +256,9 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     pages = Pages(router, t)
 
     @router.get("/", response_class=HTMLResponse)
-    async def home(request: Request, as_of: AsOf = None) -> Response:
+    async def home(request: Request, as_of: AsOf = None, all: bool = False) -> Response:
         date = service.date(as_of or None)
-        context = await engine.run(home_context, service, date)
+        context = await engine.run(home_context, service, date, all)
         return t.TemplateResponse(request, "home.html", context)
 
     @router.get("/plants/{plant_id}", response_class=HTMLResponse)

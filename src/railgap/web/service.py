@@ -266,9 +266,18 @@ class Service:
         return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
 
     def simulation(
-        self, date: dt.date | None, text: str | None, draws: int, seed: int, months: int
+        self,
+        date: dt.date | None,
+        text: str | None,
+        draws: int,
+        seed: int,
+        months: int,
+        all_plants: bool = False,
     ) -> analysis.Simulation:
-        """A Monte Carlo run on a date, or under uploaded scenario text (its own date)."""
+        """A Monte Carlo run on a date, or under uploaded scenario text (its own date).
+
+        Gone plants with nothing to build are left out unless ``all_plants``.
+        """
         digest = hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).hexdigest()
 
         def compute() -> analysis.Simulation:
@@ -280,9 +289,12 @@ class Service:
                 as_of=None if scenario is not None else date,
                 months=months,
                 data=self.source(),
+                all_plants=all_plants,
             )
 
-        key = ("simulation", date if text is None else None, digest, draws, seed, months)
+        key = (
+            "simulation", date if text is None else None, digest, draws, seed, months, all_plants
+        )
         return self._cached(key, compute)  # type: ignore[no-any-return]
 
     def optimize(
