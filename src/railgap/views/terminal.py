@@ -500,3 +500,48 @@ def print_simulation(sim: Any) -> None:
         style="dim",
     )
     console.print(stamp_line(sim.stamp.as_dict()), style="dim", markup=False)
+
+
+def print_changes(changes: Any) -> None:
+    """Print what changed: the plants whose outlook moved, then the rows that became known."""
+    from railgap.views.changes import moved
+
+    console.print(
+        f"[bold]What became known from {changes.since} to {changes.to}[/bold]: "
+        f"{len(changes.rows)} rows"
+    )
+    plants = new_table(
+        f"Outlook as of {changes.since} → as of {changes.to}",
+        ("plant", "run-out", "first gap (months)", "job-months at risk", "change"),
+        right=("change",),
+        overflow="fold",
+    )
+    for p in moved(changes):
+        _add(
+            plants,
+            str(p["name"]),
+            _arrow(p["run_out_baseline"], p["run_out"]),
+            _arrow(p["gap_months_baseline"], p["gap_months"], "{:,.0f}"),
+            _arrow(p["jobs_at_risk_months_baseline"], p["jobs_at_risk_months"], "{:,.0f}"),
+            _signed(p["jobs_at_risk_months_change"]),
+        )
+    console.print(plants)
+    rows = new_table(
+        "Rows that became known",
+        ("known from", "table", "row", "kind", "what", "source"),
+        overflow="fold",
+    )
+    for raw in changes.rows.to_dict("records"):
+        what = str(raw["what"])
+        _add(
+            rows,
+            str(raw["known_from"]),
+            str(raw["table"]),
+            str(raw["key"]),
+            str(raw["kind"]),
+            what if len(what) <= 160 else what[:157] + "...",
+            str(raw["source"]),
+        )
+    console.print(rows)
+    attrs = {str(k): v for k, v in changes.rows.attrs.items()}
+    console.print(stamp_line(attrs), style="dim", markup=False)

@@ -120,6 +120,22 @@ def home_context(service: Service, date: dt.date, all_plants: bool = False) -> d
     }
 
 
+def changes_context(service: Service, since: dt.date, to: dt.date) -> dict[str, Any]:
+    """Everything the changes page shows: the plants that moved, the rows that became known."""
+    from railgap.dataset.changes import CHANGE_COLUMNS
+    from railgap.views.changes import moved
+
+    result = service.changes(since, to)
+    return {
+        "since": result.since,
+        "to": result.to,
+        "as_of": result.to,
+        "stamp": result.stamp.as_dict(),
+        "plants": moved(result),
+        "rows": render.records(result.rows, CHANGE_COLUMNS),
+    }
+
+
 def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, Any]:
     """Everything a plant page shows for a date."""
     report = service.plant(plant_id, date)
@@ -260,6 +276,26 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
         date = service.date(as_of or None)
         context = await engine.run(home_context, service, date, all)
         return t.TemplateResponse(request, "home.html", context)
+
+    @router.get("/changes", response_class=HTMLResponse)
+    async def changes(
+        request: Request, since: AsOf = None, to: AsOf = None
+    ) -> Response:
+        end = service.date(to or None)
+        start = service.date(since) if since else end - dt.timedelta(days=90)
+        context = await engine.run(changes_context, service, start, end)
+        return t.TemplateResponse(request, "changes.html", context)
+
+    @router.get("/changes.atom")
+    async def changes_feed(request: Request, since: AsOf = None, to: AsOf = None) -> Response:
+        from railgap.views.changes import atom_feed
+
+        end = service.date(to or None)
+        start = service.date(since) if since else end - dt.timedelta(days=90)
+        result = await engine.run(service.changes, start, end)
+        return Response(
+            atom_feed(result, str(request.base_url)), media_type="application/atom+xml"
+        )
 
     @router.get("/plants/{plant_id}", response_class=HTMLResponse)
     async def plant(

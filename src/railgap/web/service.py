@@ -136,6 +136,12 @@ class Service:
             lambda: analysis.outlook_of(*self.loading(date), all_plants),
         )
 
+    def changes(self, since: dt.date, to: dt.date) -> Any:
+        """What became known between two dates, and how the outlook moved (``railgap changes``)."""
+        from railgap.analysis.changes import changes
+
+        return self._cached(("changes", since, to), lambda: changes(since, to, self.source()))
+
     def rendered(self, key: tuple[Any, ...], compute: Any) -> Any:
         """A serialised answer (bytes, text) cached under ``key`` like the frames."""
         return self._cached(("rendered", *key), compute)
