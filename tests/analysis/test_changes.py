@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import railgap
-from railgap.analysis.changes import changes
+from railgap.analysis.changed import changes
 from railgap.dataset.changes import rows_known_between
 from railgap.dataset.errors import DateError
 

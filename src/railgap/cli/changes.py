@@ -30,7 +30,7 @@ def changes(
     against the outlook as of --to. --csv prints the rows; --json both.
     """
     exclusive(as_json, as_csv)
-    from railgap.analysis.changes import changes as find_changes
+    from railgap.analysis.changed import changes as find_changes
     from railgap.views import terminal
     from railgap.views.changes import changes_body, changes_csv
 

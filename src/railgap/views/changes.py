@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from railgap.analysis.changes import Changes
+from railgap.analysis.changed import Changes
 from railgap.dataset.changes import CHANGE_COLUMNS
 from railgap.views import render
 

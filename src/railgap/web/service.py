@@ -138,7 +138,7 @@ class Service:
 
     def changes(self, since: dt.date, to: dt.date) -> Any:
         """What became known between two dates, and how the outlook moved (``railgap changes``)."""
-        from railgap.analysis.changes import changes
+        from railgap.analysis.changed import changes
 
         return self._cached(("changes", since, to), lambda: changes(since, to, self.source()))
 
