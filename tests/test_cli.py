@@ -222,7 +222,9 @@ def test_scenario_commands(tmp_path):
     assert body["levers"][0].startswith("1. vary_order on avanti-807-2019")
     table = run("scenario", "compare", *(str(p) for p in sorted(examples.glob("tpe_award_*.yaml"))))
     assert table.returncode == 0, table.stderr
-    assert "Jobs at risk (job-months) by scenario" in table.stdout
+    assert "Scenarios against the baseline" in table.stdout
+    assert "baseline" in table.stdout
+    assert "change" in table.stdout
     compare = run(
         "scenario",
         "compare",

@@ -39,6 +39,38 @@ def test_suggested_variations_are_run_and_reduce_jobs_at_risk(toy: Path):
     assert table["lever"].str.startswith("- vary_order: {order: ").all()
 
 
+def test_variations_are_bounded_by_the_plants_rate_and_the_orders_scale(toy: Path):
+    loading, _, resolved = run(DATE, toy)
+    a = get_assumptions()
+    table = variation_candidates(loading, resolved, a, "toy_works").set_index("order_id")
+    orders = resolved["orders"].set_index("order_id")
+    months = int(a.number("signing_to_first_delivery_months"))
+    bridge = shortfall(loading, "toy_works", a.number("min_viable_share"), months)
+    for order_id, row in table.iterrows():
+        ve_per_unit = row["cars_per_unit"]  # toy orders: one vehicle-equivalent a car
+        by_rate = max(int(np.ceil(bridge / ve_per_unit - 1e-9)), 1)
+        assert row["units_added"] <= int(orders.loc[order_id, "units"])
+        assert row["units_added"] <= by_rate
+        assert row["units_added"] <= row["units_needed"]
+        assert row["units_added"] == min(
+            row["units_needed"], by_rate, int(orders.loc[order_id, "units"])
+        )
+        assert row["sized_by"].startswith(("fills every month", "plant's rate", "order's scale"))
+    # A 4-unit order cannot be asked for more than 4 more.
+    assert "order's scale: no more than the order's own" in " ".join(table["sized_by"])
+
+
+def test_a_suggestion_names_what_sized_it_on_the_real_data():
+    loading, _, resolved = run("2026-12-01")
+    table = variation_candidates(loading, resolved, get_assumptions(), "hitachi_newton_aycliffe")
+    orders = resolved["orders"].set_index("order_id")
+    assert not table.empty
+    for row in table.to_dict("records"):
+        assert row["units_added"] <= orders.loc[row["order_id"], "units"]
+        assert row["units_added"] < row["units_needed"]  # the horizon's need is no order
+        assert row["sized_by"].startswith(("plant's rate", "order's scale"))
+
+
 def test_no_variation_for_a_plant_without_a_shortfall(toy: Path):
     loading, _, resolved = run("2020-06-01", toy)
     a = get_assumptions().with_overrides({"min_viable_share": 0.0})

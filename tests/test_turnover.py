@@ -153,7 +153,7 @@ def test_register_ages_status_and_operators(toy):
     ordered = railgap.fleet("2023-01-01", data=toy).set_index("fleet_id")
     assert ordered.loc["c300", "status"] == "on order"
     assert np.isnan(ordered.loc["c300", "age_years"])
-    northern = railgap.fleet("2026-06-01", operator="northern", data=toy)
+    northern = railgap.fleet("2026-06-01", operator="toy northern", data=toy)
     assert list(northern["fleet_id"]) == ["c102"]
 
 

@@ -10,6 +10,7 @@ The Python API returns pandas DataFrames::
     railgap.run_simulation(as_of="2024-01-15")   # Monte Carlo: chances of a gap per plant
     railgap.optimize(as_of="2024-01-15")         # the smooth procurement timetable
     railgap.backtest()                           # every as-of answer against what happened
+    railgap.changes("2024-01-01", "2024-06-30")  # rows that became known, what they moved
 
 Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
 """
@@ -20,27 +21,38 @@ from typing import TYPE_CHECKING, Any
 
 from railgap._version import __version__
 
+#: The public API: ``dir(railgap)`` and tab completion list it; each is imported lazily.
 __all__ = [
     "__version__",
     "backtest",
+    "changes",
     "compare_scenarios",
     "fleet",
     "forecast",
+    "get_assumptions",
+    "get_dataset",
     "load_dataset",
     "optimize",
+    "order_loads",
     "outlook",
     "plant",
     "run_scenario",
     "run_simulation",
 ]
 
+_API = frozenset(__all__) - {"__version__", "load_dataset"}
+
 if TYPE_CHECKING:
     from railgap.analysis import (
         backtest,
+        changes,
         compare_scenarios,
         fleet,
         forecast,
+        get_assumptions,
+        get_dataset,
         optimize,
+        order_loads,
         outlook,
         plant,
         run_scenario,
@@ -51,17 +63,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     """Import the public API lazily."""
-    if name in (
-        "backtest",
-        "compare_scenarios",
-        "fleet",
-        "forecast",
-        "optimize",
-        "outlook",
-        "plant",
-        "run_scenario",
-        "run_simulation",
-    ):
+    if name in _API:
         from railgap import analysis
 
         return getattr(analysis, name)
@@ -70,3 +72,8 @@ def __getattr__(name: str) -> Any:
 
         return load_dataset
     raise AttributeError(f"module 'railgap' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API (and dunder names), for ``dir()`` and tab completion."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})

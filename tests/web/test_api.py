@@ -136,6 +136,12 @@ def test_fleet_forecast_tenders_and_data(toy_client: TestClient, toy: Path):
     assert toy_client.get("/api/forecast?life=dmu").status_code == 422
     assert toy_client.get("/api/forecast?life=steam=30").status_code == 422
     assert toy_client.get(f"/api/tenders?as_of={TOY_DATE}").json()["tenders"] == []
+    # Operators by identity: "Toy Northern" runs c102; an unknown name is a 404 naming the nearest.
+    ran = toy_client.get(f"/api/fleet?as_of={TOY_DATE}&operator=toy%20northern").json()
+    assert [f["fleet_id"] for f in ran["fleets"]] == ["c102"]
+    miss = toy_client.get(f"/api/fleet?as_of={TOY_DATE}&operator=Toy%20Nrthern")
+    assert miss.status_code == 404
+    assert "nearest: Toy Northern" in miss.json()["detail"]
     tables = toy_client.get("/api/data").json()["tables"]
     assert {t["table"] for t in tables} >= {"plants", "orders", "tenders"}
     orders = toy_client.get("/api/data/orders").json()["rows"]
@@ -187,6 +193,10 @@ def test_scenario_compare(toy_client: TestClient):
     rows = response.json()["rows"]
     assert {r["scenario"] for r in rows} == {"more gamma", "nothing"}
     assert toy_client.post("/api/scenarios/compare", json={}).status_code == 422
+    later = nothing.replace("as_of: 2022-06-01", "as_of: 2023-06-01") + "levers: []\n"
+    mixed = toy_client.post("/api/scenarios/compare", json={"scenarios": [TOY_SCENARIO, later]})
+    assert mixed.status_code == 422
+    assert "different dates" in mixed.json()["detail"]
 
 
 def test_invalid_scenarios_name_file_line_and_field(toy_client: TestClient):

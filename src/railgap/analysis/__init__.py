@@ -1,13 +1,15 @@
 """The Python API: every answer as stamped pandas DataFrames, built from the engines.
 
 Modules: ``context`` (dataset, assumptions, as-of date and the provenance :class:`Stamp`),
-``plants`` (outlook and plant reports), ``fleet`` (register and forecast), ``scenarios``
-(what-ifs), ``simulation`` (Monte Carlo) and ``optimise`` (the procurement timetable).
+``plants`` (outlook and plant reports), ``changed`` (what became known between two dates),
+``fleet`` (register and forecast), ``scenarios`` (what-ifs), ``simulation`` (Monte Carlo)
+and ``optimise`` (the procurement timetable).
 The faces (CLI, web, reports) call these; the engines never do.
 """
 
 from __future__ import annotations
 
+from railgap.analysis.changed import Changes, changes
 from railgap.analysis.context import (
     SCENARIO_TABLES,
     Stamp,
@@ -19,6 +21,7 @@ from railgap.analysis.fleets import fleet, forecast, run_forecast
 from railgap.analysis.optimise import optimize
 from railgap.analysis.plants import (
     PlantReport,
+    gone_plants,
     order_loads,
     outlook,
     outlook_of,
@@ -40,16 +43,19 @@ __all__ = [
     "MAX_BACKTEST_DRAWS",
     "MAX_DRAWS",
     "SCENARIO_TABLES",
+    "Changes",
     "PlantReport",
     "Simulation",
     "Stamp",
     "backtest",
+    "changes",
     "combine_scenarios",
     "compare_scenarios",
     "fleet",
     "forecast",
     "get_assumptions",
     "get_dataset",
+    "gone_plants",
     "optimize",
     "order_loads",
     "outlook",

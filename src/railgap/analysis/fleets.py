@@ -18,7 +18,7 @@ from railgap.analysis.context import (
 from railgap.dataset import Dataset
 from railgap.dataset import as_of as as_of_dataset
 from railgap.dataset.assumptions import Assumptions
-from railgap.dataset.errors import DataError, DateError, Problem
+from railgap.dataset.errors import DataError, DateError, Problem, UnknownOperatorError
 from railgap.fleets.turnover import Forecast
 from railgap.plants.deliveries import order_years
 
@@ -30,7 +30,10 @@ def fleet(
 ) -> pd.DataFrame:
     """The fleet register as known on a date: one row per fleet, with age and status.
 
-    ``operator`` keeps fleets whose current operators contain it (case-insensitive).
+    ``operator`` keeps fleets one of whose current operators it names, by identity
+    (:mod:`railgap.fleets.operators`: "Northern" is Northern Trains, not Great Northern).
+    A name that is no operator's known on the date raises :class:`UnknownOperatorError`
+    naming the nearest; one known only from past spells gives an empty table.
     """
     from railgap.fleets.register import fleet_register
 
@@ -39,8 +42,7 @@ def fleet(
     resolved = as_of_dataset(dataset, date, ("fleets", "fleet_operators"))
     frame = fleet_register(resolved["fleets"], resolved["fleet_operators"], date)
     if operator:
-        mask = frame["operators"].fillna("").str.contains(operator, case=False, regex=False)
-        frame = frame[mask].reset_index(drop=True)
+        frame = _run_by(frame, operator, resolved["fleet_operators"]["operator"], date)
     return stamped(frame, stamp_for(dataset, date, get_assumptions()))
 
 
@@ -52,6 +54,23 @@ def with_growth(a: Assumptions, name: str) -> Assumptions:
         known = ", ".join(scenarios) or "none defined"
         raise DataError([Problem("--growth", None, name, f"is not a growth scenario ({known})")])
     return a.with_overrides({"fleet_growth_per_year": scenarios[name]}, f"--growth {name}")
+
+
+def _run_by(frame: pd.DataFrame, operator: str, known: pd.Series, date: dt.date) -> pd.DataFrame:
+    """The register's fleets run by ``operator`` (by identity); an unknown name is an error."""
+    from railgap.fleets.operators import means, names_meant, nearest
+
+    names = set(known.dropna().astype(str))
+    if not names_meant(operator, names):
+        near = nearest(operator, names)
+        hint = f"; nearest: {', '.join(near)}" if near else ""
+        raise UnknownOperatorError(
+            f"--operator: no operator '{operator}' in the register as of {date}{hint}"
+        )
+    running = frame["operators"].fillna("").map(
+        lambda text: any(means(operator, name) for name in text.split("; ") if name)
+    )
+    return frame[running.astype(bool)].reset_index(drop=True)
 
 
 def run_forecast(

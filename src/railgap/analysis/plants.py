@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from railgap.analysis.context import Stamp, run, stamped
@@ -65,6 +66,32 @@ def relevant_plants(loading: Loading, resolved: Dataset) -> pd.Series:
     return pd.Series(
         (gb & opened & ~closed) | (has_work.to_numpy() & ~idle_closed), index=frame.index
     )
+
+
+def gone_plants(resolved: Dataset, date: dt.date) -> set[str]:
+    """Plants closed, or closed without ever opening, by ``date`` (see ``plants.status``)."""
+    from railgap.plants.status import GONE, plant_status
+
+    events = resolved.tables.get("plant_events")
+    status = plant_status(resolved["plants"], resolved["work_packages"], date, events)
+    return {str(p) for p, s in status.items() if s in GONE}
+
+
+def without_gone(
+    frame: pd.DataFrame, resolved: Dataset, date: dt.date, backlog: list[str]
+) -> pd.DataFrame:
+    """``frame`` less the rows of gone plants (:func:`gone_plants`) with nothing to build.
+
+    A row stays while any of its ``backlog`` columns is above zero (a closed plant still
+    finishing an order, or one a scenario gives work). ``attrs`` are kept.
+    """
+    gone = frame["plant_id"].astype(str).isin(gone_plants(resolved, date))
+    busy = np.zeros(len(frame), dtype=bool)
+    for column in backlog:
+        busy |= frame[column].to_numpy(dtype="float64", na_value=0.0) > 0
+    kept = frame[~gone.to_numpy() | busy].reset_index(drop=True)
+    kept.attrs = dict(frame.attrs)
+    return kept
 
 
 @dataclass(frozen=True)

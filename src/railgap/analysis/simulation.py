@@ -60,12 +60,15 @@ def run_simulation(
     data: str | Path | Dataset | None = None,
     assumptions: str | Path | Assumptions | None = None,
     progress: Callable[[int], None] | None = None,
+    all_plants: bool = False,
 ) -> Simulation:
     """Monte Carlo over open tenders (award, date, winner, size) and firm orders' slippage.
 
     With ``scenario`` (a file, or one parsed with ``railgap.scenarios.spec.parse_scenario``), its
     levers are applied first and its as-of date is used (``as_of`` must then be left out).
-    The same ``seed`` gives the same answer.
+    The same ``seed`` gives the same answer. Plants closed (or never opened) by the date
+    with nothing to build are left out unless ``all_plants``. ``progress``, when given, is
+    called with the number of draws just finished, after each chunk of draws.
     """
     from railgap import montecarlo
     from railgap.montecarlo import distributions
@@ -102,6 +105,14 @@ def run_simulation(
     drawn = distributions.draw(u, draws, seed)
     sim = montecarlo.simulate(base, u, drawn, months=months, progress=progress)
     summary = montecarlo.summarise(base, sim, as_planned.outlook)
+    if not all_plants:
+        from railgap.analysis.plants import without_gone
+
+        backlog = as_planned.outlook.set_index("plant_id")["backlog_units"]
+        busy = summary.assign(backlog_units=summary["plant_id"].map(backlog))
+        summary = without_gone(busy, resolved, date, ["backlog_units"]).drop(
+            columns="backlog_units"
+        )
     plant_ids = [str(p) for p in summary["plant_id"]]
     stamp = stamp_for(dataset, date, a)
     history = {

@@ -29,7 +29,11 @@ def outlook(
     as_csv: AsCsv = False,
     all_plants: Annotated[
         bool,
-        typer.Option("--all", help="List every plant, not only those that matter on the date."),
+        typer.Option(
+            "--all",
+            help="List every plant, not only those that matter on the date (open in GB, or "
+            "with GB work near it): also closed, never-opened and idle foreign plants.",
+        ),
     ] = False,
     data: DataOpt = None,
     db: DbOpt = None,
@@ -81,7 +85,11 @@ def plant(
 def fleet(
     as_of: AsOf = None,
     operator: Annotated[
-        str | None, typer.Option("--operator", help="Only fleets this operator runs (substring).")
+        str | None,
+        typer.Option(
+            "--operator",
+            help="Only fleets this operator runs, by name ('Northern' is not Great Northern).",
+        ),
     ] = None,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
@@ -148,8 +156,13 @@ def forecast(
 
 
 def report(
-    plant_id: Annotated[str, typer.Argument(help="Plant id, e.g. hitachi_newton_aycliffe.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    plant_id: Annotated[
+        str,
+        typer.Argument(
+            help="Plant id, e.g. hitachi_newton_aycliffe, or 'national' for the national pack."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "--out", "-o", help="File to write.")],
     as_of: AsOf = None,
     scenario: Annotated[
         Path | None,
@@ -161,10 +174,23 @@ def report(
     data: DataOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """A plant briefing to email: one self-contained HTML page, or the tables in Excel."""
+    """A plant briefing to email, or the national pack: one HTML page, or Excel.
+
+    ``report national`` gathers the outlook, every plant's gaps, the fleet forecast, a
+    Monte Carlo summary, the optimiser's timetable (10 s solver limit, said in the pack)
+    and the sources, with a provenance sheet.
+    """
     from railgap.views.report import write_report
 
     if fmt not in ("html", "xlsx"):
         raise typer.BadParameter("--format must be html or xlsx")
+    if plant_id == "national":
+        from railgap.views.national import write_pack
+
+        if scenario is not None:
+            raise typer.BadParameter("--scenario is for a plant briefing, not the national pack")
+        path = write_pack(output, fmt, as_of, dataset_of(data, db))
+        console.print(f"wrote {path}", markup=False, highlight=False)
+        return
     path = write_report(plant_id, output, fmt, as_of, scenario, dataset_of(data, db))
     console.print(f"wrote {path}", markup=False, highlight=False)

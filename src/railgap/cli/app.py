@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from railgap.cli import answers, backtest, check, scenarios, serve
+from railgap.cli import answers, backtest, changes, check, scenarios, serve
 from railgap.cli.data import register_data_commands
 from railgap.dataset.errors import RailgapError
 from railgap.views.terminal import err_console
@@ -46,6 +46,7 @@ app.command()(answers.outlook)
 app.command()(answers.plant)
 app.command()(answers.fleet)
 app.command()(answers.forecast)
+app.command()(changes.changes)
 scenario_app.command("run")(scenarios.scenario_run)
 scenario_app.command("compare")(scenarios.scenario_compare)
 app.command()(scenarios.simulate)

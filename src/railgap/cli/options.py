@@ -49,6 +49,15 @@ DbOpt = Annotated[
 ]
 
 
+AllPlants = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Also list plants closed (or never opened) by the date with nothing to build.",
+    ),
+]
+
+
 AssumptionsOpt = Annotated[
     Path | None,
     typer.Option(

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from railgap.cli.options import (
+    AllPlants,
     AsCsv,
     AsJson,
     AsOf,
@@ -26,6 +27,7 @@ from railgap.views.terminal import err_console
 
 def scenario_run(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    all_plants: AllPlants = False,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
@@ -37,7 +39,9 @@ def scenario_run(
     from railgap import analysis
     from railgap.views import answers, terminal
 
-    frame = analysis.run_scenario(file, data=dataset_of(data, db), assumptions=assumptions)
+    frame = analysis.run_scenario(
+        file, data=dataset_of(data, db), assumptions=assumptions, all_plants=all_plants
+    )
     emit(
         frame,
         "plants",
@@ -50,20 +54,25 @@ def scenario_run(
 
 
 def scenario_compare(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files of one as-of date.")],
+    all_plants: AllPlants = False,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
     db: DbOpt = None,
     assumptions: AssumptionsOpt = None,
 ) -> None:
-    """Several scenarios side by side (one row per scenario and plant)."""
+    """Scenarios of one date side by side: per plant, baseline, scenario and change.
+
+    Job-months at risk, run-out and first gap, each as baseline, scenario and change.
+    Scenarios of different as-of dates have different baselines: they are refused.
+    """
     exclusive(as_json, as_csv)
     from railgap import analysis
     from railgap.views import terminal
 
     frame = analysis.compare_scenarios(
-        list(files), data=dataset_of(data, db), assumptions=assumptions
+        list(files), data=dataset_of(data, db), assumptions=assumptions, all_plants=all_plants
     )
     flat = frame.reset_index()
     flat.attrs = dict(frame.attrs)
@@ -83,6 +92,7 @@ def simulate(
         int, typer.Option("--months", help="Months from the as-of date to report on.")
     ] = 240,
     as_of: AsOf = None,
+    all_plants: AllPlants = False,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     data: DataOpt = None,
@@ -120,6 +130,7 @@ def simulate(
             data=dataset_of(data, db),
             assumptions=assumptions,
             progress=lambda done: bar.advance(task, done),
+            all_plants=all_plants,
         )
     if as_json:
         typer.echo(json.dumps(answers.simulation_body(result), indent=2, ensure_ascii=False))

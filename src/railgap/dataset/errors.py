@@ -52,3 +52,11 @@ class UnknownPlantError(RailgapError, KeyError):
 
 class DateError(RailgapError, ValueError):
     """A date that cannot be parsed or lies outside the range railgap models."""
+
+
+class UnknownOperatorError(RailgapError, KeyError):
+    """An operator name that names no operator in the register as known on the date asked."""
+
+    def __str__(self) -> str:
+        """Return the message without KeyError's quoting."""
+        return str(self.args[0])

@@ -1,9 +1,13 @@
 """Levers that could close a plant's gap: variations of its own orders, and open tenders.
 
-Pure functions over a dataset resolved on one date. A variation is sized to keep the plant
-at its minimum viable rate through the months it would otherwise be below it, placed on the
-plant's most recent orders, and *run through the engine* (``railgap.scenarios.whatif``) so that what
-it would do is the model's answer, not a rule of thumb. Open tenders are listed with what
+Pure functions over a dataset resolved on one date. A variation is an order a buyer could
+place: sized to keep the plant at its minimum viable rate through the months it would
+otherwise be below it, but bounded by the plant's rate (no more than its months below the
+viable rate in the time a new order takes to deliver, ``signing_to_first_delivery_months``,
+need: a variation bridges until then) and by the order's scale (no more units than the
+order it varies: a larger one is a new order). Each is placed on one of the plant's most
+recent orders and *run through the engine* (``railgap.scenarios.whatif``) so that what it
+would do is the model's answer, not a rule of thumb. Open tenders are listed with what
 their scope is known to be; who would win and where they would build is a scenario's
 assumption, so they are not run.
 """
@@ -54,14 +58,18 @@ def variation_candidates(
 ) -> pd.DataFrame:
     """Variations of the plant's most recent orders sized to fill its unviable months, run.
 
-    Columns: order_id, class, cars_per_unit, units_added, from, gap_months (before, after),
-    jobs_at_risk_months (before, after), run_out (before, after), lever (the YAML line).
+    Columns: order_id, class, cars_per_unit, units_added, sized_by (which bound set the
+    size, in words), units_needed (to fill every unviable month of the horizon), from,
+    gap_months (before, after), jobs_at_risk_months (before, after), run_out (before,
+    after), lever (the YAML line).
     """
     columns = [
         "order_id",
         "class",
         "cars_per_unit",
         "units_added",
+        "sized_by",
+        "units_needed",
         "from",
         "gap_months_before",
         "gap_months_after",
@@ -72,7 +80,10 @@ def variation_candidates(
         "lever",
     ]
     horizon = int(a.number("outlook_horizon_months"))
-    needed_ve = shortfall(loading, plant_id, a.number("min_viable_share"), horizon)
+    viable_share = a.number("min_viable_share")
+    needed_ve = shortfall(loading, plant_id, viable_share, horizon)
+    bridge_months = int(a.number("signing_to_first_delivery_months"))
+    bridge_ve = shortfall(loading, plant_id, viable_share, bridge_months)
     windows = loading.schedule.windows
     mine = windows[windows["plant_id"] == plant_id]
     if needed_ve <= 0 or mine.empty:
@@ -91,7 +102,13 @@ def variation_candidates(
         ve_per_unit = float(per_vehicle.get(order_id, 1.0)) * cars
         if not ve_per_unit > 0:
             continue
-        units = min(max(math.ceil(needed_ve / ve_per_unit), 1), MAX_LEVER_UNITS)
+        needed = min(max(math.ceil(needed_ve / ve_per_unit), 1), MAX_LEVER_UNITS)
+        units, sized_by = _bounded(
+            needed,
+            max(math.ceil(bridge_ve / ve_per_unit), 1),
+            bridge_months,
+            int(order["units"]),
+        )
         lever = VaryOrder.model_validate({"order": order_id, "units": units, "from": start})
         try:
             result = run_whatif(
@@ -106,6 +123,8 @@ def variation_candidates(
                 "class": order["class"],
                 "cars_per_unit": cars,
                 "units_added": units,
+                "sized_by": sized_by,
+                "units_needed": needed,
                 "from": start.isoformat(),
                 "gap_months_before": row["gap_months_baseline"],
                 "gap_months_after": row["gap_months"],
@@ -117,6 +136,26 @@ def variation_candidates(
             }
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _bounded(needed: int, by_rate: int, months: int, order_units: int) -> tuple[int, str]:
+    """The units to suggest, the least of the three sizes, and which one set it, in words."""
+    sizes = [
+        (needed, f"fills every month below the viable rate in the horizon ({needed} units)"),
+        (
+            by_rate,
+            f"plant's rate: fills its months below the viable rate in the next {months} "
+            f"months, the time a new order takes to deliver ({by_rate} units; {needed} "
+            "would fill the horizon)",
+        ),
+        (
+            order_units,
+            f"order's scale: no more than the order's own {order_units} units "
+            f"({needed} would fill the horizon)",
+        ),
+    ]
+    units, why = min(sizes, key=lambda size: size[0])
+    return max(units, 1), why
 
 
 def open_tenders(resolved: Dataset, manufacturer_id: str | None = None) -> pd.DataFrame:

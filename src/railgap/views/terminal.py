@@ -411,18 +411,66 @@ def print_scenario(frame: pd.DataFrame) -> None:
     console.print(stamp_line(attrs), style="dim", markup=False)
 
 
+#: The comparison's measures: label, column stem, and how its change column is named.
+COMPARED_MEASURES = (
+    ("job-months", "jobs_at_risk_months", "jobs_at_risk_months_change"),
+    ("run-out", "run_out", "run_out_change_months"),
+    ("gap (months)", "gap_months", "gap_change_months"),
+)
+
+
+def _signed(value: Any, unit: str = "") -> str:
+    """A change with its sign (``+3``, ``-7,605``), ``0`` for none, a dash when unknown."""
+    value = render.clean(value)
+    if value is None:
+        return "-"
+    return f"{value:+,.0f}{unit}" if round(float(value)) else "0"
+
+
 def print_comparison(frame: pd.DataFrame) -> None:
-    """Print several scenarios side by side: jobs-at-risk-months and gaps per plant."""
-    pivot = frame.pivot_table(
-        index="name", columns="scenario", values="jobs_at_risk_months", aggfunc="first"
-    )
-    names = [str(name) for name in pivot.columns]
-    table = new_table("Jobs at risk (job-months) by scenario", ["plant", *names], right=names)
-    for plant, row in pivot.iterrows():
-        _add(table, str(plant), *(render.fmt_int(v) for v in row.to_numpy()))
+    """Print scenarios of one date side by side, per plant and scenario.
+
+    Each measure (job-months at risk, run-out, first gap) as baseline, scenario and change.
+    """
+    columns = ["plant", "scenario"]
+    for label, _, _ in COMPARED_MEASURES:
+        columns += [f"{label}: baseline", f"{label}: scenario", f"{label}: change"]
+    title = "Scenarios against the baseline (job-months at risk, run-out, first gap)"
+    table = new_table(title, columns, right=[c for c in columns[2:]], overflow="fold")
+    rows = [{str(k): v for k, v in raw.items()} for raw in frame.to_dict("records")]
+    # Plants with no staff figure (no jobs to put at risk) that no scenario changed say
+    # nothing here: the CSV and JSON list them.
+    known = {
+        str(r["plant_id"])
+        for r in rows
+        if r["changed"] or render.clean(r["jobs_at_risk_months_baseline"]) is not None
+    }
+    listed = [r for r in rows if str(r["plant_id"]) in known]
+    for row in sorted(listed, key=lambda r: (str(r["name"]), str(r["scenario"]))):
+        cells = [str(row["name"]), str(row["scenario"])]
+        for _, stem, change in COMPARED_MEASURES:
+            show = render.fmt_int if stem != "run_out" else _text
+            cells += [
+                show(row[f"{stem}_baseline"]),
+                show(row[stem]),
+                _signed(row[change], " mo" if stem == "run_out" else ""),
+            ]
+        _add(table, *cells)
     console.print(table)
+    hidden = len({str(r["plant_id"]) for r in rows} - known)
+    if hidden:
+        console.print(
+            f"{hidden} more plants with no staff figure and no change: see --csv or --json",
+            style="dim",
+            markup=False,
+        )
     attrs = {str(k): v for k, v in frame.attrs.items()}
     console.print(stamp_line(attrs), style="dim", markup=False)
+
+
+def _text(value: Any) -> str:
+    value = render.clean(value)
+    return "-" if value is None else str(value)
 
 
 def _range_text(low: Any, mid: Any, high: Any, fmt: str = "{}", empty: str = "never") -> str:
@@ -483,3 +531,48 @@ def print_simulation(sim: Any) -> None:
         style="dim",
     )
     console.print(stamp_line(sim.stamp.as_dict()), style="dim", markup=False)
+
+
+def print_changes(changes: Any) -> None:
+    """Print what changed: the plants whose outlook moved, then the rows that became known."""
+    from railgap.views.changes import moved
+
+    console.print(
+        f"[bold]What became known from {changes.since} to {changes.to}[/bold]: "
+        f"{len(changes.rows)} rows"
+    )
+    plants = new_table(
+        f"Outlook as of {changes.since} → as of {changes.to}",
+        ("plant", "run-out", "first gap (months)", "job-months at risk", "change"),
+        right=("change",),
+        overflow="fold",
+    )
+    for p in moved(changes):
+        _add(
+            plants,
+            str(p["name"]),
+            _arrow(p["run_out_baseline"], p["run_out"]),
+            _arrow(p["gap_months_baseline"], p["gap_months"], "{:,.0f}"),
+            _arrow(p["jobs_at_risk_months_baseline"], p["jobs_at_risk_months"], "{:,.0f}"),
+            _signed(p["jobs_at_risk_months_change"]),
+        )
+    console.print(plants)
+    rows = new_table(
+        "Rows that became known",
+        ("known from", "table", "row", "kind", "what", "source"),
+        overflow="fold",
+    )
+    for raw in changes.rows.to_dict("records"):
+        what = str(raw["what"])
+        _add(
+            rows,
+            str(raw["known_from"]),
+            str(raw["table"]),
+            str(raw["key"]),
+            str(raw["kind"]),
+            what if len(what) <= 160 else what[:157] + "...",
+            str(raw["source"]),
+        )
+    console.print(rows)
+    attrs = {str(k): v for k, v in changes.rows.attrs.items()}
+    console.print(stamp_line(attrs), style="dim", markup=False)

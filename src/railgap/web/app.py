@@ -20,7 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from railgap._version import __version__
-from railgap.dataset.errors import DataError, DateError, RailgapError, UnknownPlantError
+from railgap.dataset.errors import (
+    DataError,
+    DateError,
+    RailgapError,
+    UnknownOperatorError,
+    UnknownPlantError,
+)
 from railgap.views.html import plotly_js
 from railgap.web.api import build_router
 from railgap.web.limits import (
@@ -47,7 +53,7 @@ def swagger_ui_dir() -> Path:
 
 
 def _status(exc: RailgapError) -> int:
-    if isinstance(exc, UnknownPlantError | UnknownTableError):
+    if isinstance(exc, UnknownPlantError | UnknownOperatorError | UnknownTableError):
         return 404
     return 422
 

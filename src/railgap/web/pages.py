@@ -85,9 +85,9 @@ def _window_rows(loading: Any, outlook: pd.DataFrame, since: int) -> pd.DataFram
     return frame
 
 
-def home_context(service: Service, date: dt.date) -> dict[str, Any]:
-    """Everything the home page shows for a date."""
-    outlook = service.outlook(date)
+def home_context(service: Service, date: dt.date, all_plants: bool = False) -> dict[str, Any]:
+    """Everything the home page shows for a date (every plant known with ``all_plants``)."""
+    outlook = service.outlook(date, all_plants)
     loading, stamp, _ = service.loading(date)
     attrs = stamp.as_dict()
     d = date_month(date)
@@ -107,6 +107,7 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
     plants = render.records(outlook, render.OUTLOOK_COLUMNS)
     return {
         "as_of": date.isoformat(),
+        "all_plants": all_plants,
         "stamp": attrs,
         "lede": ledes.outlook_lede(plants, date.isoformat()),
         "plants": plants,
@@ -116,6 +117,22 @@ def home_context(service: Service, date: dt.date) -> dict[str, Any]:
             charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
             charts.demand(result.years, fstamp.as_dict(), f"/api/forecast?{q}&to={to}&format=csv"),
         ],
+    }
+
+
+def changes_context(service: Service, since: dt.date, to: dt.date) -> dict[str, Any]:
+    """Everything the changes page shows: the plants that moved, the rows that became known."""
+    from railgap.dataset.changes import CHANGE_COLUMNS
+    from railgap.views.changes import moved
+
+    result = service.changes(since, to)
+    return {
+        "since": result.since,
+        "to": result.to,
+        "as_of": result.to,
+        "stamp": result.stamp.as_dict(),
+        "plants": moved(result),
+        "rows": render.records(result.rows, CHANGE_COLUMNS),
     }
 
 
@@ -255,10 +272,30 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     pages = Pages(router, t)
 
     @router.get("/", response_class=HTMLResponse)
-    async def home(request: Request, as_of: AsOf = None) -> Response:
+    async def home(request: Request, as_of: AsOf = None, all: bool = False) -> Response:
         date = service.date(as_of or None)
-        context = await engine.run(home_context, service, date)
+        context = await engine.run(home_context, service, date, all)
         return t.TemplateResponse(request, "home.html", context)
+
+    @router.get("/changes", response_class=HTMLResponse)
+    async def changes(
+        request: Request, since: AsOf = None, to: AsOf = None
+    ) -> Response:
+        end = service.date(to or None)
+        start = service.date(since) if since else end - dt.timedelta(days=90)
+        context = await engine.run(changes_context, service, start, end)
+        return t.TemplateResponse(request, "changes.html", context)
+
+    @router.get("/changes.atom")
+    async def changes_feed(request: Request, since: AsOf = None, to: AsOf = None) -> Response:
+        from railgap.views.changes import atom_feed
+
+        end = service.date(to or None)
+        start = service.date(since) if since else end - dt.timedelta(days=90)
+        result = await engine.run(service.changes, start, end)
+        return Response(
+            atom_feed(result, str(request.base_url)), media_type="application/atom+xml"
+        )
 
     @router.get("/plants/{plant_id}", response_class=HTMLResponse)
     async def plant(

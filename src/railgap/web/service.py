@@ -136,6 +136,12 @@ class Service:
             lambda: analysis.outlook_of(*self.loading(date), all_plants),
         )
 
+    def changes(self, since: dt.date, to: dt.date) -> Any:
+        """What became known between two dates, and how the outlook moved (``railgap changes``)."""
+        from railgap.analysis.changed import changes
+
+        return self._cached(("changes", since, to), lambda: changes(since, to, self.source()))
+
     def rendered(self, key: tuple[Any, ...], compute: Any) -> Any:
         """A serialised answer (bytes, text) cached under ``key`` like the frames."""
         return self._cached(("rendered", *key), compute)
@@ -266,9 +272,18 @@ class Service:
         return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
 
     def simulation(
-        self, date: dt.date | None, text: str | None, draws: int, seed: int, months: int
+        self,
+        date: dt.date | None,
+        text: str | None,
+        draws: int,
+        seed: int,
+        months: int,
+        all_plants: bool = False,
     ) -> analysis.Simulation:
-        """A Monte Carlo run on a date, or under uploaded scenario text (its own date)."""
+        """A Monte Carlo run on a date, or under uploaded scenario text (its own date).
+
+        Gone plants with nothing to build are left out unless ``all_plants``.
+        """
         digest = hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).hexdigest()
 
         def compute() -> analysis.Simulation:
@@ -280,9 +295,12 @@ class Service:
                 as_of=None if scenario is not None else date,
                 months=months,
                 data=self.source(),
+                all_plants=all_plants,
             )
 
-        key = ("simulation", date if text is None else None, digest, draws, seed, months)
+        key = (
+            "simulation", date if text is None else None, digest, draws, seed, months, all_plants
+        )
         return self._cached(key, compute)  # type: ignore[no-any-return]
 
     def optimize(

@@ -10,6 +10,7 @@ from railgap.views.charts import PAGE_SIMULATION
 from railgap.web.api.params import (
     CSV,
     SCENARIO_BODY,
+    AllPlants,
     AsOf,
     Draws,
     Format,
@@ -48,11 +49,12 @@ def add_engine_routes(
         seed: Seed = PAGE_SIMULATION["seed"],
         months: Months = PAGE_SIMULATION["months"],
         table: SimTable = "plants",
+        all: AllPlants = False,
         format: Format = "json",
     ) -> Response:
         """As ``railgap simulate --json``: per plant, chances of a gap, run-out and gap ranges."""
         date = service.date(as_of)
-        result = await engine.run(service.simulation, date, None, draws, seed, months)
+        result = await engine.run(service.simulation, date, None, draws, seed, months, all)
         return _simulation_response(result, format, table)
 
     @router.post(

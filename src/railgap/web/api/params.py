@@ -31,6 +31,12 @@ SimTable = Annotated[
     Literal["plants", "months"],
     Query(description="CSV only: the per-plant summary, or one row per month and plant."),
 ]
+AllPlants = Annotated[
+    bool,
+    Query(
+        description="Also list plants closed (or never opened) by the date with nothing to build."
+    ),
+]
 ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A saved scenario's id.")]
 PlantId = Annotated[
     str, Path(max_length=200, description="Plant id, e.g. hitachi_newton_aycliffe.")

@@ -32,7 +32,13 @@ def add_plant_routes(
     @router.get("/outlook", summary="The national plant outlook", responses={200: {"content": CSV}})
     async def outlook(
         as_of: AsOf = None,
-        all: Annotated[bool, Query(description="Every plant, not only those that matter.")] = False,
+        all: Annotated[
+            bool,
+            Query(
+                description="Every plant, not only those that matter (also closed, never "
+                "opened, idle abroad)."
+            ),
+        ] = False,
         format: Format = "json",
     ) -> Response:
         """One row per plant: order book, run-out, next work, gap and jobs at risk."""
