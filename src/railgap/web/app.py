@@ -27,6 +27,7 @@ from railgap.web.limits import (
     DEFAULT_TIME_LIMIT_S,
     MAX_BODY_BYTES,
     BodyLimitMiddleware,
+    ContentTypeMiddleware,
     EngineLimiter,
     PerClientLimitMiddleware,
     RequestError,
@@ -139,7 +140,9 @@ def create_app(
     )
     app.state.service = service
     app.state.engine = engine
+    # Added last runs first: the client count, then the body's type, then its size.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(ContentTypeMiddleware)
     app.add_middleware(PerClientLimitMiddleware)
 
     def wants_html(request: Request) -> bool:
