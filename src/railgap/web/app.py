@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from railgap._version import __version__
 from railgap.dataset.errors import DataError, DateError, RailgapError, UnknownPlantError
+from railgap.store.faults import StoreUnavailable
 from railgap.views.html import plotly_js
 from railgap.web.api import build_router
 from railgap.web.limits import (
@@ -50,6 +51,8 @@ def swagger_ui_dir() -> Path:
 def _status(exc: RailgapError) -> int:
     if isinstance(exc, UnknownPlantError | UnknownTableError):
         return 404
+    if isinstance(exc, StoreUnavailable):  # the disk or database, not the request
+        return 503
     return 422
 
 
@@ -68,6 +71,8 @@ def error_body(exc: Exception) -> dict[str, Any]:
     """The JSON body of an error: a code, one line saying what is wrong, and where."""
     if isinstance(exc, RequestError):
         return {"error": exc.code, "detail": str(exc)}
+    if isinstance(exc, StoreUnavailable):
+        return {"error": "storage_unavailable", "kind": exc.kind, "detail": str(exc)}
     railgap_error = exc if isinstance(exc, RailgapError) else None
     status = _status(railgap_error) if railgap_error else 422
     body: dict[str, Any] = {"error": "not_found" if status == 404 else "invalid_input"}
@@ -154,7 +159,9 @@ def create_app(
         if wants_html(request):
             return pages.error_page(request, _status(exc), service.redact(str(exc)))
         body = _redacted(error_body(exc), service.redact)
-        return JSONResponse(body, status_code=_status(exc))
+        status = _status(exc)
+        headers = {"retry-after": "30"} if status == 503 else None
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestError)
     async def limit_error(request: Request, exc: RequestError) -> Response:
@@ -222,7 +229,14 @@ def create_app(
         )
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    async def healthz() -> Response:
+        """``ok`` when the database can be read (and the data folder, if one is used); else 503."""
+        try:
+            await engine.quick(service.check_health)
+        except RailgapError as exc:
+            body = {"status": "unavailable", "version": __version__}
+            body["detail"] = service.redact(str(exc))
+            return JSONResponse(body, status_code=503, headers={"retry-after": "30"})
+        return JSONResponse({"status": "ok", "version": __version__})
 
     return app
