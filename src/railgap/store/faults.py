@@ -46,7 +46,7 @@ class StoreUnavailable(StoreError):
         self.kind = kind
 
 
-def _advice(kind: str, where: str) -> str:
+def _advice(kind: str, where: str, reason: str) -> str:
     wait = f"{busy_timeout_s():g}"
     return {
         "disk_full": (
@@ -66,8 +66,8 @@ def _advice(kind: str, where: str) -> str:
             "make it writable, or use another with --db"
         ),
         "unreachable": (
-            f"the database {where} cannot be reached: check that it is running and the URL "
-            "is right, then try again"
+            f"cannot open the database {where}: {reason}; check that it is running and the "
+            "URL is right, then try again"
         ),
     }[kind]
 
@@ -130,7 +130,10 @@ def kind_of(error: BaseException) -> str | None:
 def classify(error: BaseException, where: str) -> StoreUnavailable | None:
     """The :class:`StoreUnavailable` for ``error`` at ``where`` (path or URL), or ``None``."""
     kind = kind_of(error)
-    return None if kind is None else StoreUnavailable(kind, _advice(kind, where))
+    if kind is None:
+        return None
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return StoreUnavailable(kind, _advice(kind, where, lines[0] if lines else kind))
 
 
 def watch(engine: Any, where: str) -> None:
