@@ -182,3 +182,26 @@ def test_postgresql_states_are_classified() -> None:
     assert kind_of(PgError("08006")) == "unreachable"
     assert kind_of(PgError("23505")) is None  # a unique violation is not a storage fault
     assert kind_of(ValueError("nothing to do with storage")) is None
+
+
+def test_a_lock_held_too_long_is_refused_on_both_backends(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's busy timeout and PostgreSQL's lock_timeout both follow the one setting."""
+    from sqlalchemy import create_engine
+
+    monkeypatch.setenv(BUSY_TIMEOUT_ENV, "0.3")
+    dispose(db_url)
+    holder = create_engine(db_url)
+    with holder.connect() as connection:
+        if db_url.startswith("sqlite"):
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("LOCK TABLE saved_scenarios IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(StoreUnavailable, match=r"for more than 0\.3 s") as caught:
+            store.save_scenario("x", SCENARIO, "me", db_url)
+        assert caught.value.kind == "locked"
+        connection.exec_driver_sql("ROLLBACK")
+    holder.dispose()
+    assert store.save_scenario("x", SCENARIO, "me", db_url) >= 1
