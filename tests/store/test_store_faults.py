@@ -205,3 +205,12 @@ def test_a_lock_held_too_long_is_refused_on_both_backends(
         connection.exec_driver_sql("ROLLBACK")
     holder.dispose()
     assert store.save_scenario("x", SCENARIO, "me", db_url) >= 1
+
+
+def test_healthz_makes_no_database_where_there_is_none() -> None:
+    from railgap.store.location import default_path
+
+    with TestClient(create_app()) as client:
+        health = client.get("/healthz")
+    assert health.status_code == 200
+    assert not default_path().exists()

@@ -120,8 +120,10 @@ class Service:
         damaged, locked or read-only database) when a data page would fail.
         """
         from railgap import store
+        from railgap.store.location import configured_url
 
-        store.check_health(self.db)
+        if configured_url(self.db) is not None:  # none yet: nothing to read (none is made)
+            store.check_health(self.db)
         self.dataset()
 
     def label(self) -> str:
