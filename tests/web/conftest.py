@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,19 @@ levers:
   - vary_order: {order: gamma-300-2022, units: 6, from: 2022-07-01}
 """
 
+#: Bodies are YAML scenarios unless a test says otherwise (a body without a type is a 415).
+YAML = {"content-type": "application/yaml"}
+
+
+class YamlClient(TestClient):
+    """A test client that sends ``content=`` bodies as YAML unless told another type."""
+
+    def post(self, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """POST; a raw body gets ``content-type: application/yaml`` by default."""
+        if "content" in kwargs:
+            kwargs["headers"] = {**YAML, **(kwargs.get("headers") or {})}
+        return super().post(url, **kwargs)
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[str]:
@@ -36,7 +50,7 @@ def db(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def toy_client(toy: Path, db: str) -> Iterator[TestClient]:
     """The app on the toy nation."""
-    with TestClient(create_app(data=toy, db=db)) as client:
+    with YamlClient(create_app(data=toy, db=db)) as client:
         yield client
 
 
@@ -44,7 +58,7 @@ def toy_client(toy: Path, db: str) -> Iterator[TestClient]:
 def embedded_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The app on the embedded dataset, as ``railgap serve`` runs it."""
     url = normalise_url(str(tmp_path_factory.mktemp("db") / "railgap.sqlite"))
-    with TestClient(create_app(db=url)) as client:
+    with YamlClient(create_app(db=url)) as client:
         yield client
     dispose(url)
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from railgap import store
 from railgap.web.app import create_app
 
-from .conftest import TOY_DATE, TOY_SCENARIO
+from .conftest import TOY_DATE, TOY_SCENARIO, YAML
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -64,7 +64,7 @@ def test_levers_too_big_to_schedule_are_refused(toy_client: TestClient):
 
 def test_work_over_the_time_limit_is_a_408(toy: Path, db: str):
     with TestClient(create_app(data=toy, db=db, time_limit_s=1e-9)) as client:
-        response = client.post("/api/scenarios/run", content=TOY_SCENARIO)
+        response = client.post("/api/scenarios/run", content=TOY_SCENARIO, headers=YAML)
     assert response.status_code == 408
     assert response.json()["error"] == "time_limit"
 

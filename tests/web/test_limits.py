@@ -228,3 +228,67 @@ def test_one_client_cannot_hold_more_than_its_share_of_requests():
     assert sorted(statuses["a"]) == [200, 200, 200, 429, 429]
     assert statuses["b"] == [200]
     assert limited.in_flight == {}
+
+
+def test_one_client_holds_at_most_its_share_of_engine_slots():
+    """Client a queues four computations: client b still finds a slot at once."""
+    from railgap.web.limits import CURRENT_CLIENT
+
+    limiter = EngineLimiter(time_limit_s=10, slots=2, client_slots=1)
+    work = Work()
+    waited: dict[str, float] = {}
+
+    async def as_client(name: str, seconds: float) -> None:
+        CURRENT_CLIENT.set(name)  # each task has its own context
+        start = time.monotonic()
+        await limiter.run(work, seconds)
+        waited.setdefault(name, time.monotonic() - start - seconds)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for _ in range(4):
+                group.start_soon(as_client, "a", 0.3)
+            await anyio.sleep(0.05)
+            group.start_soon(as_client, "b", 0.0)
+
+    anyio.run(main)
+    assert work.most == 2
+    assert waited["b"] < 0.2  # not behind a's queue
+    assert limiter.slots.borrowed_tokens == 0
+    assert limiter.clients.lanes == {}  # idle clients are forgotten
+
+
+def test_a_body_without_an_accepted_type_is_a_415_before_it_is_read():
+    from railgap.web.limits import ContentTypeMiddleware
+
+    reached: list[str] = []
+
+    async def app(scope, receive, send) -> None:
+        reached.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    checked = ContentTypeMiddleware(app)
+
+    def status(headers: list[tuple[bytes, bytes]]) -> int:
+        got: list[int] = []
+
+        async def receive() -> dict:
+            raise AssertionError("the body was read")
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                got.append(message["status"])
+
+        scope = {"type": "http", "path": "/api/x", "method": "POST", "headers": headers}
+        anyio.run(checked, scope, receive, send)
+        return got[0]
+
+    length = (b"content-length", b"10")
+    assert status([length]) == 415  # no type at all
+    assert status([length, (b"content-type", b"text/plain;charset=UTF-8")]) == 415
+    assert status([(b"transfer-encoding", b"chunked"), (b"content-type", b"text/plain")]) == 415
+    assert status([length, (b"content-type", b"application/json; charset=utf-8")]) == 200
+    assert status([length, (b"content-type", b"Application/YAML")]) == 200
+    assert status([]) == 200  # no body, nothing to refuse
+    assert reached == ["/api/x"] * 3

@@ -23,6 +23,7 @@ _HOME = Path(tempfile.mkdtemp(prefix="railgap-props-"))
 CLIENT = TestClient(
     create_app(data=toy_nation(_HOME / "toy"), db=normalise_url(str(_HOME / "db.sqlite"))),
     raise_server_exceptions=False,
+    headers={"content-type": "application/yaml"},
 )
 ORDERS = ["alpha-100-2018", "beta-200-2019", "gamma-300-2022", "no-such-order"]
 dates = st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SavedScenario",
     "StoreError",
+    "check_health",
     "create_token",
     "get_scenario",
     "list_scenarios",
@@ -126,3 +127,18 @@ def revoke_token(token: str, db: str | None = None) -> bool:
     from railgap.store import tokens
 
     return tokens.revoke(open_engine(db), token)
+
+
+def check_health(db: str | None = None) -> None:
+    """Open ``db`` and read from it; raise ``StoreError`` (a fault's own kind) if it cannot.
+
+    Reads the schema version and a row of each of its tables: a damaged, locked-out or
+    unreachable database fails here as it would on a data page.
+    """
+    from sqlalchemy import select
+
+    from railgap.store.schema import api_tokens, scenarios, store_meta
+
+    with open_engine(db).connect() as connection:
+        for table in (store_meta, scenarios, api_tokens):
+            connection.execute(select(table).limit(1)).all()

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from railgap.store.errors import StoreError
+from railgap.store.errors import StoreError, display_url
+from railgap.store.faults import busy_timeout_s, classify, watch
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -23,11 +24,17 @@ def sqlite_path(url: str) -> Path | None:
         return None
     if parsed.database == ":memory:":
         return None
+    if parsed.query.get("uri") == "true" and parsed.database.startswith("file:"):
+        # SQLite's URI form (``sqlite:///file:PATH?mode=ro&uri=true``): PATH is the file.
+        return Path(parsed.database.removeprefix("file:").split("?", 1)[0])
     return Path(parsed.database)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL journal (readers never block the writer), foreign keys on, full fsync on commit.
+
+    A write waits :func:`railgap.store.faults.busy_timeout_s` for another's lock, then fails
+    as a locked database.
 
     The driver's own transaction handling is switched off so that :func:`_sqlite_begin`
     starts every transaction, reads included (the driver would begin only at the first write).
@@ -37,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s() * 1000)}")
     cursor.close()
 
 
@@ -58,10 +65,15 @@ def _engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise StoreError(f"'{backend}' databases are not supported (use SQLite or PostgreSQL)")
-    engine = create_engine(url, future=True)
+    connect_args: dict[str, Any] = {}
+    if backend == "postgresql":  # the same wait for a lock as SQLite's
+        connect_args["options"] = f"-c lock_timeout={int(busy_timeout_s() * 1000)}"
+    engine = create_engine(url, future=True, connect_args=connect_args)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    path = sqlite_path(url)
+    watch(engine, str(path) if path is not None else display_url(url))
     _engines[url] = engine
     return engine
 
@@ -93,6 +105,9 @@ def get_engine(url: str, create: bool = True) -> Engine:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            fault = classify(exc, str(path))
+            if fault is not None:
+                raise fault from None
             raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
     engine = _engine(url)
     upgrade(engine)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from railgap.dataset.dates import PARTIAL_DATE
 from railgap.dataset.errors import RailgapError
 from railgap.dataset.schema import COUNTRY_PATTERN, ID_PATTERN, TABLES, Column, data_dir, schema
 from railgap.dataset.values import safe_cell
+from railgap.store import manifest
 
 FORMATS = ("csv", "xlsx", "datapackage")
 DATA_LICENCE = {
@@ -69,41 +72,70 @@ def _prepare(path: Path, is_file: bool) -> None:
         raise ExportError(f"{path} is {kind}; give a {'file' if is_file else 'folder'} path")
     if not is_file and path.is_dir() and any(path.iterdir()):
         raise ExportError(f"{path} is not empty; export into a new or empty folder")
-    (path.parent if is_file else path).mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> ExportError:
+    what = {
+        errno.ENOSPC: "the disk is full: free some space or export elsewhere",
+        errno.EDQUOT: "the disk quota is used up: free some space or export elsewhere",
+        errno.EROFS: "the location is read-only: export somewhere writable",
+        errno.EACCES: "the location is not writable: export somewhere writable",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return ExportError(f"cannot write the export {path}: {what}; nothing was left behind")
 
 
 def export_dataset(dataset: Dataset, fmt: str, path: Path, origin: str) -> list[Path]:
     """Write ``dataset`` in ``fmt`` (csv, xlsx or datapackage) at ``path``; return the files.
 
     ``origin`` names where the data came from (``embedded`` or a database URL) in the
-    workbook's notes and the data package. Files are written to a temporary name and moved
-    into place, so a failed export leaves no half-written file.
+    workbook's notes and the data package. A workbook is written to a temporary name and
+    moved into place; a folder is written whole into a temporary folder beside ``path``,
+    with a ``manifest.json`` (every file's rows and SHA-256) last, and renamed when
+    complete. A failed export leaves nothing behind.
     """
     if fmt not in FORMATS:
         raise ExportError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
     if fmt == "xlsx":
         _prepare(path, is_file=True)
-        _write_workbook(dataset, path, origin)
+        try:
+            _write_workbook(dataset, path, origin)
+        except OSError as exc:
+            path.with_name(path.name + ".partial").unlink(missing_ok=True)
+            raise _cannot_write(path, exc) from None
         return [path]
     _prepare(path, is_file=False)
-    files = []
+    try:
+        partial = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+        partial.chmod(0o755)  # mkdtemp's folder is private; an export folder is not
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    try:
+        _write_folder(dataset, fmt, partial, origin)
+        manifest.write(partial, dataset.digest)
+        if path.is_dir():
+            path.rmdir()  # empty (checked above): the complete folder takes its place
+        partial.rename(path)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise _cannot_write(path, exc) from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return sorted(path.iterdir())
+
+
+def _write_folder(dataset: Dataset, fmt: str, folder: Path, origin: str) -> None:
     for table in TABLES:
-        files.append(_write_text(path / f"{table}.csv", csv_text(dataset, table)))
-        schema_file = path / f"{table}.schema.csv"
-        shutil.copyfile(data_dir() / f"{table}.schema.csv", schema_file)
-        files.append(schema_file)
+        (folder / f"{table}.csv").write_text(csv_text(dataset, table), encoding="utf-8", newline="")
+        shutil.copyfile(data_dir() / f"{table}.schema.csv", folder / f"{table}.schema.csv")
     if fmt == "datapackage":
         package = datapackage(dataset, origin)
         text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
-        files.append(_write_text(path / "datapackage.json", text))
-    return files
-
-
-def _write_text(path: Path, text: str) -> Path:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8", newline="")
-    partial.replace(path)
-    return path
+        (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
 def _about(dataset: Dataset, origin: str) -> list[tuple[str, str]]:

@@ -18,9 +18,19 @@ from typing import Any
 from railgap.dataset.errors import DataError, Problem
 from railgap.dataset.reading import decode, read_cells, read_rows
 from railgap.dataset.schema import TABLES, schema
+from railgap.store import manifest
 
 #: The largest file an import reads (a hostile file must not exhaust memory).
 MAX_FILE_BYTES = 100_000_000
+#: A workbook's largest unpacked size (bytes, summed over its zip members, as declared:
+#: reading a member stops at its declared size), checked before openpyxl opens it.
+MAX_WORKBOOK_UNPACKED_BYTES = 300_000_000
+#: Most rows one sheet may have (the whole embedded dataset has under 30,000 in all).
+MAX_SHEET_ROWS = 200_000
+#: Most columns a sheet may have (no table has more than a few dozen).
+MAX_SHEET_COLUMNS = 200
+#: Most cells read from one workbook, all sheets together.
+MAX_WORKBOOK_CELLS = 5_000_000
 #: Workbook sheets whose name starts with this are notes, not tables (e.g. ``_about``).
 NOTE_SHEET_PREFIX = "_"
 
@@ -42,6 +52,16 @@ def read_import(path: Path) -> dict[str, TableRows]:
     data package (``datapackage.json`` or the folder holding it). Tables may be left out.
     """
     problems: list[Problem] = []
+    folder = path if path.is_dir() else path.parent if path.name == "datapackage.json" else None
+    if folder is not None:
+        if ".partial-" in folder.name:
+            raise DataError(
+                [Problem(str(path), None, None, "is an export that did not finish: export again")]
+            )
+        # An export's manifest: a folder copied in part or cut short is refused whole.
+        wrong = manifest.check(folder)
+        if wrong:
+            raise DataError(wrong)
     if path.is_dir() and (path / "datapackage.json").is_file():
         found = _read_datapackage(path / "datapackage.json", problems)
     elif path.is_file() and path.name == "datapackage.json":
@@ -139,11 +159,47 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _unpacked_problem(path: Path) -> str | None:
+    """Why the workbook's zip is refused before openpyxl reads it, or ``None``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        return f"is not a readable .xlsx workbook: {exc}"
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        return (
+            f"unpacks to {unpacked:,} bytes, more than the {MAX_WORKBOOK_UNPACKED_BYTES:,} "
+            "an import reads: split it, or export the data as CSV"
+        )
+    return None
+
+
+def _bounded(rows: Iterable[tuple[Any, ...]], shown: str, budget: list[int]) -> Iterator[Any]:
+    """Rows of a sheet until the row or cell limits are met; then raise ``DataError``."""
+    for number, row in enumerate(rows, start=1):
+        budget[0] -= len(row)
+        if number > MAX_SHEET_ROWS or budget[0] < 0:
+            limit = (
+                f"more than {MAX_SHEET_ROWS:,} rows"
+                if number > MAX_SHEET_ROWS
+                else f"more than {MAX_WORKBOOK_CELLS:,} cells in the workbook"
+            )
+            raise DataError([Problem(shown, number, None, f"has {limit}: refused unread")])
+        yield row
+
+
 def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, TableRows]:
     from openpyxl import load_workbook
 
     if path.stat().st_size > MAX_FILE_BYTES:
         problems.append(Problem(path.name, None, None, f"is larger than {MAX_FILE_BYTES} bytes"))
+        return {}
+    refused = _unpacked_problem(path)
+    if refused is not None:
+        problems.append(Problem(path.name, None, None, refused))
         return {}
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -151,6 +207,7 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, TableRows]:
         problems.append(Problem(path.name, None, None, f"is not a readable .xlsx workbook: {exc}"))
         return {}
     found: dict[str, TableRows] = {}
+    budget = [MAX_WORKBOOK_CELLS]
     try:
         for sheet in book.worksheets:
             if sheet.title.startswith(NOTE_SHEET_PREFIX):
@@ -159,7 +216,21 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, TableRows]:
             table = _table_of(sheet.title, shown, problems)
             if table is None:
                 continue
-            cells = sheet.iter_rows(values_only=True)
+            # The sheet's stated size first (a tiny file can claim a million rows).
+            if (sheet.max_row or 0) > MAX_SHEET_ROWS or (sheet.max_column or 0) > MAX_SHEET_COLUMNS:
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        f"spans {sheet.max_row:,} rows by {sheet.max_column:,} columns, more "
+                        f"than the {MAX_SHEET_ROWS:,} by {MAX_SHEET_COLUMNS} an import reads",
+                    )
+                )
+                continue
+            cells = _bounded(
+                sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS), shown, budget
+            )
             header_row = next(cells, None)
             if header_row is None:
                 problems.append(Problem(shown, 1, None, "is empty (expected a header row)"))
@@ -171,7 +242,11 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, TableRows]:
                 (number, [_cell_text(v) for v in row][: len(header)])
                 for number, row in enumerate(cells, start=2)
             )
-            rows, bad = read_cells(shown, schema(table), header, _padded(numbered, len(header)))
+            try:
+                rows, bad = read_cells(shown, schema(table), header, _padded(numbered, len(header)))
+            except DataError as exc:
+                problems += exc.problems
+                continue
             problems += bad
             if not bad:
                 found[table] = TableRows(table, shown, rows)

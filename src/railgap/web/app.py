@@ -27,12 +27,14 @@ from railgap.dataset.errors import (
     UnknownOperatorError,
     UnknownPlantError,
 )
+from railgap.store.faults import StoreUnavailable
 from railgap.views.html import plotly_js
 from railgap.web.api import build_router
 from railgap.web.limits import (
     DEFAULT_TIME_LIMIT_S,
     MAX_BODY_BYTES,
     BodyLimitMiddleware,
+    ContentTypeMiddleware,
     EngineLimiter,
     PerClientLimitMiddleware,
     RequestError,
@@ -55,6 +57,8 @@ def swagger_ui_dir() -> Path:
 def _status(exc: RailgapError) -> int:
     if isinstance(exc, UnknownPlantError | UnknownOperatorError | UnknownTableError):
         return 404
+    if isinstance(exc, StoreUnavailable):  # the disk or database, not the request
+        return 503
     return 422
 
 
@@ -73,6 +77,8 @@ def error_body(exc: Exception) -> dict[str, Any]:
     """The JSON body of an error: a code, one line saying what is wrong, and where."""
     if isinstance(exc, RequestError):
         return {"error": exc.code, "detail": str(exc)}
+    if isinstance(exc, StoreUnavailable):
+        return {"error": "storage_unavailable", "kind": exc.kind, "detail": str(exc)}
     railgap_error = exc if isinstance(exc, RailgapError) else None
     status = _status(railgap_error) if railgap_error else 422
     body: dict[str, Any] = {"error": "not_found" if status == 404 else "invalid_input"}
@@ -145,7 +151,9 @@ def create_app(
     )
     app.state.service = service
     app.state.engine = engine
+    # Added last runs first: the client count, then the body's type, then its size.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(ContentTypeMiddleware)
     app.add_middleware(PerClientLimitMiddleware)
 
     def wants_html(request: Request) -> bool:
@@ -157,7 +165,9 @@ def create_app(
         if wants_html(request):
             return pages.error_page(request, _status(exc), service.redact(str(exc)))
         body = _redacted(error_body(exc), service.redact)
-        return JSONResponse(body, status_code=_status(exc))
+        status = _status(exc)
+        headers = {"retry-after": "30"} if status == 503 else None
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestError)
     async def limit_error(request: Request, exc: RequestError) -> Response:
@@ -225,7 +235,14 @@ def create_app(
         )
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    async def healthz() -> Response:
+        """``ok`` when the database can be read (and the data folder, if one is used); else 503."""
+        try:
+            await engine.quick(service.check_health)
+        except RailgapError as exc:
+            body = {"status": "unavailable", "version": __version__}
+            body["detail"] = service.redact(str(exc))
+            return JSONResponse(body, status_code=503, headers={"retry-after": "30"})
+        return JSONResponse({"status": "ok", "version": __version__})
 
     return app

@@ -339,7 +339,7 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
         if scenario is None:
             date = service.date(as_of or None)
             return await engine.run(build, plant_id, date, None, service.source()), str(date)
-        saved = await engine.run(service.saved, scenario)
+        saved = await engine.quick(service.saved, scenario)
         text = report.ScenarioText(saved.yaml_text, f"saved scenario {scenario}")
         payload = await engine.run(build, plant_id, None, text, service.source())
         return payload, f"scenario-{scenario}"
@@ -394,7 +394,7 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     async def saved_scenario(
         request: Request, scenario_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]
     ) -> Response:
-        saved = await engine.run(service.saved, scenario_id)
+        saved = await engine.quick(service.saved, scenario_id)
         return await scenario_page(request, saved)
 
     @router.get("/data", response_class=HTMLResponse)

@@ -113,6 +113,19 @@ class Service:
             text = text.replace(name, label)
         return text
 
+    def check_health(self) -> None:
+        """Read the database (its own tables, and the dataset if it comes from there).
+
+        Raises ``RailgapError`` (a :class:`railgap.store.faults.StoreUnavailable` for a
+        damaged, locked or read-only database) when a data page would fail.
+        """
+        from railgap import store
+        from railgap.store.location import configured_url
+
+        if configured_url(self.db) is not None:  # none yet: nothing to read (none is made)
+            store.check_health(self.db)
+        self.dataset()
+
     def label(self) -> str:
         """The dataset's name in stamps: "embedded", the folder or the database."""
         return self.dataset().label

@@ -72,6 +72,7 @@ def add_engine_routes(
         format: Format = "json",
     ) -> Response:
         """As ``railgap simulate --scenario FILE --json``, on the scenario's date."""
+        await engine.check(service.parse, text)  # a bad shape never takes an engine slot
         result = await engine.run(service.simulation, None, text, draws, seed, months)
         return _simulation_response(result, format, table)
 

@@ -49,7 +49,6 @@ SCENARIO_BODY: dict[str, Any] = {
         "description": "A scenario file (YAML): name, as_of, levers. See docs/scenarios.md.",
         "content": {
             "application/yaml": {"schema": {"type": "string"}},
-            "text/plain": {"schema": {"type": "string"}},
         },
     }
 }
