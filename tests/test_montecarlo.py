@@ -73,7 +73,7 @@ def test_vectorised_path_agrees_with_the_engine_loop_on_the_embedded_dataset(dat
 def test_the_paths_agree_on_which_work_is_sustained(date):
     # A long run requirement turns stretches of work (past and drawn) into gaps: the
     # vectorised path must judge them, and the months before the as-of date, as the engine.
-    base, u = _setup(None, date, min_work_run_months=9)
+    base, u = _setup(None, date, min_work_run_months=18)
     draws = distributions.draw(u, 30, seed=11)
     strict = montecarlo.simulate(base, u, draws, chunk_elements=20_000)
     plain = montecarlo.simulate(*_setup(None, date, min_work_run_months=1), draws)

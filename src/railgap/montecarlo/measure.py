@@ -47,7 +47,8 @@ def measure(base: Base, load: np.ndarray, last: np.ndarray, months_out: int) -> 
     stated = base.capacity > 0
     peak = np.maximum(past_peak[None, :], load.max(axis=2))
     cap = np.where(stated[None, :], base.capacity[None, :], np.where(peak > 0, peak, np.nan))
-    viable = np.where(np.isnan(cap), 0.0, share * cap)
+    # As loading.viable_rate: share x capacity at GB plants; any GB work at overseas ones.
+    viable = np.where(np.isnan(cap) | ~base.gb[None, :], 0.0, share * cap)
     # Working: at or above the viable rate (less the tolerance) with some load, in one test,
     # for at least ``min_work_run_months`` in a row (as loading.below_viable), judged with
     # the months before the as-of date in view.

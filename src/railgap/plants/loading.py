@@ -156,15 +156,29 @@ def jobs_at_risk(
     return np.where(below, np.maximum(employees - labour, 0.0), 0.0)
 
 
+def viable_rate(capacity: np.ndarray, country: np.ndarray, share: float) -> np.ndarray:
+    """Each plant's minimum viable rate: ``share`` of its capacity, for GB plants.
+
+    An overseas plant's GB work is one market among many: its workforce does not stand or
+    fall by it, and its capacity, where no source states one, is only the peak of its GB
+    work (a boom twenty years earlier would make later GB work read as below the rate). So
+    for an overseas plant any GB work counts as work, and its run-out is the end of its GB
+    work. A plant with no capacity known has the same rule.
+    """
+    gb = np.asarray(country == "GB", dtype=bool)
+    return np.where(np.isnan(capacity) | ~gb, 0.0, share * capacity)
+
+
 def below_viable(load: np.ndarray, viable: np.ndarray, run: int) -> np.ndarray:
     """Months (columns) each plant (rows) is below its viable rate.
 
-    Below the rate by load, and also at or above it in a run of fewer than ``run`` months
+    Below the rate by load (a month with no load is below any rate), and also at or above it
+    in a run of fewer than ``run`` months
     (``min_work_run_months``): work that does not last cannot keep a workforce
     (:func:`railgap.plants.runs.sustained`).
     """
-    below = load < viable[:, None] - BELOW_TOL
-    working = ~below & (load > 0)
+    below = (load < viable[:, None] - BELOW_TOL) | (load <= 0)
+    working = ~below
     marked: np.ndarray = below | (working & ~sustained(working, run))
     return marked
 
@@ -216,7 +230,7 @@ def plant_months(
     with np.errstate(invalid="ignore", divide="ignore"):
         utilisation = load / cap[:, None]
         labour = employees * np.minimum(utilisation, 1.0)
-    viable = np.where(np.isnan(cap), 0.0, a.number("min_viable_share") * cap)
+    viable = viable_rate(cap, plants["country"].to_numpy(), a.number("min_viable_share"))
     below = below_viable(load, viable, int(a.number("min_work_run_months")))
     at_risk = jobs_at_risk(load, cap, viable, employees, below)
     at_risk[plants["country"].to_numpy() != "GB"] = np.nan
