@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ STAGE_RANK = {"bodyshell": 0, "assembly": 1, "full": 1, "test": 2}
 OUTLOOK_FIELDS = [
     "plant_id",
     "name",
+    "short_name",
     "manufacturer",
     "country",
     "opened",
@@ -235,6 +237,14 @@ def plant_months(
             "indirect_jobs_at_risk": at_risk.ravel() * a.number("supply_chain_jobs_per_direct_job"),
         }
     )
+
+
+def short_name(plant: Any) -> str:
+    """A plant's name where space is tight: its ``short_name``, else its town, else its name."""
+    for value in (getattr(plant, "short_name", None), getattr(plant, "town", None), plant.name):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return str(plant.name)
 
 
 def _run_out(working: np.ndarray, months: np.ndarray, d: int) -> tuple[int | None, int | None]:
@@ -449,6 +459,7 @@ def outlook_from(
             {
                 "plant_id": plant.plant_id,
                 "name": plant.name,
+                "short_name": short_name(plant),
                 "manufacturer": names.get(str(plant.manufacturer_id), plant.manufacturer_id),
                 "country": plant.country,
                 "opened": plant.opened,
