@@ -189,9 +189,10 @@ def plant_months(
 
     Capacity is the stated one, else the plant's peak scheduled month (``capacity_basis``
     says which). Labour needed scales the plant's headcount with its load relative to
-    capacity; jobs are at risk in months below the minimum viable rate
-    (``min_viable_share`` x capacity), or at it for fewer than ``min_work_run_months`` in a
-    row (:func:`below_viable`): the headcount less the labour the load needs.
+    capacity; jobs are at risk in months below the minimum viable rate (``viable``:
+    ``min_viable_share`` x capacity, vehicle-equivalents a month), or at it for fewer than
+    ``min_work_run_months`` in a row (:func:`below_viable`): the headcount less the labour
+    the load needs.
     Overseas plants' staff serve many markets, so GB work alone says nothing of their jobs:
     their jobs at risk are NaN. One block of rows per plant, in the order of ``plants``.
     """
@@ -229,6 +230,7 @@ def plant_months(
             "vehicle_equivalents": load.ravel(),
             "capacity": np.repeat(cap, n_months),
             "capacity_basis": np.repeat(basis, n_months),
+            "viable": np.repeat(viable, n_months),
             "utilisation": utilisation.ravel(),
             "employees": employees.ravel(),
             "labour_needed": labour.ravel(),

@@ -4,7 +4,8 @@ Reads are open; writes (saving a scenario) need a bearer token made with ``railg
 create``. JSON bodies are those of ``railgap ... --json`` (:mod:`railgap.views.answers`).
 Routes are grouped by concern: :mod:`~railgap.web.api.plants`, :mod:`~railgap.web.api.fleets`,
 :mod:`~railgap.web.api.tables`, :mod:`~railgap.web.api.engines`,
-:mod:`~railgap.web.api.scenarios` and :mod:`~railgap.web.api.backtest`; parameters in
+:mod:`~railgap.web.api.scenarios`, :mod:`~railgap.web.api.backtest` and
+:mod:`~railgap.web.api.charts` (images); parameters in
 :mod:`~railgap.web.api.params`.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from railgap.web.api.backtest import add_backtest_routes
+from railgap.web.api.charts import add_chart_routes
 from railgap.web.api.engines import add_engine_routes
 from railgap.web.api.fleets import add_fleet_routes
 from railgap.web.api.params import ERRORS, MAX_WEB_DRAWS
@@ -36,6 +38,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         add_engine_routes,
         add_scenario_routes,
         add_backtest_routes,
+        add_chart_routes,
     ):
         add(router, service, engine, db)
     return router
