@@ -259,3 +259,26 @@ def test_jobs_at_risk_are_counted_only_at_gb_plants(tmp_path):
     assert frame.loc["toy_overseas", "employees"] == 900
     assert np.isnan(frame.loc["toy_overseas", "jobs_at_risk_peak"])
     assert frame.loc["toy_works", "jobs_at_risk_peak"] == 200
+
+
+def test_short_name_is_the_plants_own_else_its_town(tmp_path):
+    rows = {k: list(v) for k, v in TOY_ROWS.items()}
+    rows["plants"] = [dict(rows["plants"][0], short_name="Toy"), rows["plants"][1]]
+    write_tables(tmp_path, rows)
+    outlook = railgap.outlook("2022-06-01", data=tmp_path)
+    assert _row(outlook, "toy_works")["short_name"] == "Toy"
+    assert _row(outlook, "toy_overseas")["short_name"] == "Faraway"  # none given: the town
+
+
+def test_every_embedded_plant_has_a_short_name_taken_from_its_own_name():
+    from railgap.dataset import load_dataset
+
+    plants = load_dataset()["plants"]
+    assert plants["short_name"].notna().all()
+    for short, name in zip(plants["short_name"], plants["name"], strict=True):
+        assert short.lower() in name.lower(), (short, name)
+    outlook = railgap.outlook("2024-01-15")
+    shown = dict(zip(outlook["plant_id"], outlook["short_name"], strict=True))
+    assert shown["hitachi_newton_aycliffe"] == "Newton Aycliffe"
+    assert shown["alstom_derby"] == "Derby"
+    assert shown["siemens_goole"] == "Goole"

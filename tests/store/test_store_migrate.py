@@ -61,3 +61,29 @@ def test_first_use_by_several_processes_at_once_builds_one_database(empty_db_url
     stored = read_dataset(open_engine(empty_db_url))
     for table, frame in analysis.get_dataset().tables.items():
         assert len(stored[table]) == len(frame), table
+
+
+def test_0008_adds_plant_short_name_and_keeps_rows_saved_before_it(tmp_path) -> None:
+    """A database at 0007 keeps its plants on upgrade; their short name is empty (town shown)."""
+    from sqlalchemy import create_engine, text
+
+    from railgap.store.migrate import upgrade
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0007")
+    assert "short_name" not in [c["name"] for c in inspect(engine).get_columns("plants")]
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO plants (plant_id, manufacturer_id, name, town, country, source, "
+                "known_from, known_by, recorded_at, recorded_by, origin) VALUES ('p', 'm', "
+                "'P Works', 'Ptown', 'GB', 'https://example.org', '2020-01-01', '2020-01-01', "
+                "'2020-01-01 00:00:00', 'test', 'user')"
+            )
+        )
+    upgrade(engine, "0008")
+    assert current_revision(engine) == "0008"
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT name, short_name FROM plants")).one()
+    assert tuple(row) == ("P Works", None)
+    engine.dispose()

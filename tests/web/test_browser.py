@@ -154,7 +154,8 @@ def test_home_matches_the_api_and_follows_the_date(server: tuple[str, str], page
     assert _cell(page, "hitachi_newton_aycliffe", "gaps").startswith(na["gaps"][0]["start"])
     bars = _figure(page, "chart-jobs-at-risk")[0]
     gb = [p for p in api["plants"] if p["country"] == "GB"]
-    assert bars["x"] == [p["name"] for p in gb]
+    assert bars["x"] == [p["short_name"] for p in gb]  # "Newton Aycliffe", not truncated
+    assert "Newton Aycliffe" in bars["x"]
     assert bars["y"] == [p["jobs_at_risk_peak"] for p in gb]
     demand = _figure(page, "chart-demand")
     forecast = _api(base, f"/api/forecast?as_of={AS_OF}&to=2054")
@@ -204,7 +205,8 @@ def test_plant_page_matches_the_api(server: tuple[str, str], page: Any):
         .startswith(f"{body['plant']['backlog_units']} units")
     )
     loading = _api(base, f"/api/plants/{plant}/loading?as_of={AS_OF}")["months"]
-    traces = [t for t in _figure(page, "chart-loading") if t["name"] != "capacity"]
+    kinds = page.evaluate("() => document.getElementById('chart-loading').data.map(t => t.meta)")
+    traces = [t for t, k in zip(_figure(page, "chart-loading"), kinds, strict=True) if k == "order"]
     api_points = {(r["order_id"], r["month"]): r["vehicle_equivalents"] for r in loading}
     drawn = 0
     for trace in traces:
@@ -461,3 +463,250 @@ def test_backtest_page_matches_the_api_and_fits(
     assert tab.errors == []
     _no_csp_violations(tab)
     context.close()
+
+
+# ---- every page at a desk and on a phone ---------------------------------------------
+
+SCREENS = [(1400, 900), (390, 844)]
+PLANT = "hitachi_newton_aycliffe"
+
+#: Every dashboard page (route template -> a URL of it); a new page must be added here.
+PAGES = {
+    "/": f"/?as_of={AS_OF}",
+    "/plants/{plant_id}": f"/plants/{PLANT}?as_of={AS_OF}",
+    "/pipeline": f"/pipeline?as_of={AS_OF}&to=2040",
+    "/scenarios": "/scenarios",
+    "/scenarios/{scenario_id}": "/scenarios/{saved}",
+    "/backtest": "/backtest",
+    "/data": "/data",
+    "/data/{table}": f"/data/plants?as_of={AS_OF}",
+    "/docs": "/docs",
+}
+#: Routes that are downloads or machinery, not pages a browser shows (the briefing's HTML is
+#: a download, checked apart below).
+NOT_PAGES = {"/plants/{plant_id}/brief.html", "/plants/{plant_id}/brief.xlsx", "/healthz"}
+
+#: Whether the page scrolls sideways, and every box that does: each must be a table's
+#: ``.scroll`` box whose first column stays put (position: sticky).
+LAYOUT_CHECK = """() => {
+    const boxes = [];
+    document.querySelectorAll('body *').forEach(e => {
+        const style = getComputedStyle(e);
+        if (e.scrollWidth <= e.clientWidth + 1 || !/(auto|scroll)/.test(style.overflowX)) return;
+        if (e.closest('.plot, .swagger-ui pre, .swagger-ui textarea')) return;
+        const first = e.querySelector('table tr > :first-child');
+        boxes.push({
+            box: e.tagName + '#' + e.id + '.' + e.className,
+            table: !!e.querySelector('table'),
+            sticky: !!first && getComputedStyle(first).position === 'sticky',
+        });
+    });
+    return {width: document.documentElement.scrollWidth, boxes};
+}"""
+
+
+def _routes() -> set[str]:
+    from fastapi.routing import APIRoute
+
+    from railgap.web.app import create_app as make
+
+    def flat(routes: list[Any]) -> list[Any]:  # included routers hold their own routes
+        out = []
+        for r in routes:
+            inner = getattr(getattr(r, "original_router", None), "routes", None)
+            out += flat(inner) if inner is not None else [r]
+        return out
+
+    return (
+        {
+            r.path
+            for r in flat(make().routes)
+            if isinstance(r, APIRoute) and "GET" in r.methods and not r.path.startswith("/api")
+        }
+        - NOT_PAGES
+        - {"/static/plotly.min.js"}
+    )
+
+
+def test_the_layout_check_covers_every_page():
+    assert _routes() == set(PAGES), "add the new page to PAGES (and so to the layout check)"
+
+
+def _fits(tab: Any, width: int, where: str) -> None:
+    found = tab.evaluate(LAYOUT_CHECK)
+    assert found["width"] <= width, f"{where} is {found['width']}px wide on a {width}px screen"
+    loose = [b for b in found["boxes"] if not (b["table"] and b["sticky"])]
+    assert loose == [], f"{where}: boxes scroll sideways without a fixed first column: {loose}"
+
+
+@pytest.mark.parametrize(("width", "height"), SCREENS)
+def test_no_page_scrolls_sideways(server: tuple[str, str], browser: Any, width: int, height: int):
+    base, db = server
+    saved = store.save_scenario("Layout check", SCENARIO, "test", db)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=width < 600
+    )
+    tab = _watch(context, context.new_page())
+    for route, url in PAGES.items():
+        tab.goto(base + url.format(saved=saved), timeout=180_000)
+        tab.wait_for_load_state("load")
+        if route.startswith("/scenarios"):  # the result panel filled in, wide table and all
+            if route == "/scenarios":
+                tab.click("#run")
+            tab.wait_for_selector('#result[data-ran="1"]', timeout=60_000)
+        tab.wait_for_function(
+            "() => [...document.querySelectorAll('[data-figure]')].every(e => e.data)",
+            timeout=60_000,
+        )
+        _fits(tab, width, url)
+        _shot(tab, f"layout-{width}-{route.strip('/').replace('/', '-') or 'home'}")
+    tab.goto(f"{base}/plants/no-such-plant")  # the error page
+    assert "Not found" in tab.locator("h1").inner_text()
+    _fits(tab, width, "the error page")
+    with urllib.request.urlopen(
+        f"{base}/plants/{PLANT}/brief.html?as_of={AS_OF}", timeout=120
+    ) as r:
+        tab.goto("about:blank")  # the briefing is a file: no server page's CSP around it
+        tab.set_content(r.read().decode("utf-8"), timeout=120_000)
+    tab.wait_for_function("() => document.getElementById('chart-loading')?.data !== undefined")
+    _fits(tab, width, "the briefing")
+    assert tab.errors == []
+    context.close()
+
+
+def test_outlook_key_columns_reach_with_the_plant_name_in_view(
+    server: tuple[str, str], browser: Any
+):
+    base, _ = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = _watch(context, context.new_page())
+    tab.goto(f"{base}/?as_of={AS_OF}")
+    row = tab.locator(f'#outlook tr[data-plant="{PLANT}"]')
+    name = row.locator("th")
+    assert name.inner_text() == "Newton Aycliffe"  # the short name where space is tight
+    for field in ("run_out", "gap_months", "jobs_at_risk_peak"):
+        cell = row.locator(f'[data-field="{field}"]')
+        cell.scroll_into_view_if_needed()
+        c, n = cell.bounding_box(), name.bounding_box()
+        assert c is not None
+        assert n is not None
+        assert n["x"] >= 0, (field, n)
+        assert n["x"] + n["width"] <= 390, (field, n)
+        assert c["x"] >= n["x"] + n["width"] - 1, (field, c, n)  # beside the name, not under
+        assert c["x"] + c["width"] <= 391, (field, c, n)
+        # Nothing covers the name: the point at its middle is the name's own.
+        on_top = tab.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('th')?.innerText",
+            [n["x"] + n["width"] / 2, n["y"] + n["height"] / 2],
+        )
+        assert on_top == "Newton Aycliffe", field
+    _shot(tab, "outlook-phone-scrolled")
+    context.close()
+    # At a desk the full name is shown.
+    wide = browser.new_context(viewport={"width": 1400, "height": 900})
+    desk = wide.new_page()
+    desk.goto(f"{base}/?as_of={AS_OF}")
+    shown = desk.locator(f'#outlook tr[data-plant="{PLANT}"] th').inner_text()
+    assert shown.startswith("Hitachi Rail Newton Aycliffe")
+    wide.close()
+
+
+# ---- loading charts: the viable rate, the as-of date, the scale, colours and legend -----
+
+FIGURE = """id => {
+    const el = document.getElementById(id);
+    return {
+        traces: el.data.map(t => ({meta: t.meta ?? null, name: t.name, x: Array.from(t.x || []),
+            y: Array.from(t.y || []), colour: t.fillcolor || (t.line || {}).color || null,
+            legend: t.showlegend !== false})),
+        shapes: el.layout.shapes || [],
+        annotations: (el.layout.annotations || []).map(a => ({name: a.name, text: a.text})),
+        yrange: el.layout.yaxis.range,
+    };
+}"""
+
+
+def _check_loading(tab: Any, months: list[dict[str, Any]], as_of: str) -> None:
+    tab.wait_for_function("() => document.getElementById('chart-loading')?.data !== undefined")
+    fig = tab.evaluate(FIGURE, "chart-loading")
+    viable = [t for t in fig["traces"] if t["meta"] == "viable"]
+    assert [t["name"] for t in viable] == ["minimum viable rate"]
+    by_month = {m["month"]: m["viable"] for m in months}
+    assert viable[0]["x"] == list(by_month)
+    assert viable[0]["y"] == pytest.approx(list(by_month.values()), abs=1e-3)
+    marker = [s for s in fig["shapes"] if s.get("name") == "as-of"]
+    assert [(s["x0"], s["x1"]) for s in marker] == [(as_of, as_of)]
+    assert any(a["text"] == f"as of {as_of}" for a in fig["annotations"])
+    orders = [t for t in fig["traces"] if t["meta"] == "order"]
+    colours = [t["colour"] for t in orders]
+    assert len(set(colours)) == len(colours), "one colour per order"
+    # The legend lists only orders with work in the window shown.
+    first, last = min(by_month), max(by_month)
+    assert all(
+        any(first <= x <= last and y > 0 for x, y in zip(t["x"], t["y"], strict=True))
+        for t in orders
+    )
+    # The axis is scaled to the load and the viable rate, not to the capacity.
+    totals: dict[str, float] = {}
+    for t in orders:
+        for x, y in zip(t["x"], t["y"], strict=True):
+            totals[x] = totals.get(x, 0.0) + y
+    top = max([*totals.values(), *by_month.values()])
+    assert fig["yrange"][0] == 0
+    assert top <= fig["yrange"][1] <= 1.2 * top
+
+
+def test_loading_charts_draw_the_viable_rate_and_the_as_of_date(server: tuple[str, str], page: Any):
+    base, _ = server
+    page.goto(f"{base}/plants/{PLANT}?as_of={AS_OF}")
+    body = _api(base, f"/api/plants/{PLANT}?as_of={AS_OF}")
+    from railgap.views.report import RECENT_MONTHS
+
+    year, month = int(AS_OF[:4]), int(AS_OF[5:7])
+    start = (year * 12 + month - 1) - RECENT_MONTHS
+    shown_from = f"{start // 12}-{start % 12 + 1:02d}"  # the window the page shows
+    months = [m for m in body["months"] if m["month"] >= shown_from]
+    _check_loading(page, months, AS_OF)
+    # Newton Aycliffe's capacity is far above its load: the axis no longer runs up to it.
+    capacity = max(m["capacity"] for m in months)
+    assert page.evaluate(FIGURE, "chart-loading")["yrange"][1] < capacity
+    # The national loading chart marks the date too.
+    page.goto(f"{base}/?as_of={AS_OF}")
+    page.wait_for_function("() => document.getElementById('chart-national-loading')?.data")
+    shapes = page.evaluate(FIGURE, "chart-national-loading")["shapes"]
+    assert [s["x0"] for s in shapes if s.get("name") == "as-of"] == [AS_OF]
+    # The briefing draws the same.
+    with urllib.request.urlopen(
+        f"{base}/plants/{PLANT}/brief.html?as_of={AS_OF}", timeout=120
+    ) as r:
+        page.goto("about:blank")  # the briefing is a file: no server page's CSP around it
+        page.set_content(r.read().decode("utf-8"), timeout=120_000)
+    _check_loading(page, months, AS_OF)
+    _shot(page, "brief-loading")
+    assert page.errors == []
+
+
+def test_a_failed_run_clears_the_previous_result(server: tuple[str, str], page: Any):
+    base, _ = server
+    page.goto(f"{base}/scenarios")
+    page.fill("#yaml", SCENARIO)
+    page.click("#run")
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+    assert page.locator("#scenario-table tbody tr").count() > 0
+    page.fill("#yaml", SCENARIO.replace("units: 10", "units: ten"))
+    page.click("#run")
+    page.wait_for_selector('#result[data-failed="1"]', timeout=30_000)
+    assert "levers.0.vary_order.units" in page.locator("#problems").inner_text()
+    page.wait_for_timeout(2000)  # the first run's Monte Carlo, if still drawing, must not land
+    left = page.evaluate(
+        """() => ['chart-scenario-jobs', 'chart-scenario-months', 'chart-scenario-gap']
+            .filter(id => { const el = document.getElementById(id);
+                            return el.data !== undefined || el.querySelector('svg'); })"""
+    )
+    assert left == [], f"charts of the previous run still shown: {left}"
+    assert page.locator("#scenario-table tbody tr").count() == 0
+    assert page.locator("#result-lede").inner_text() == ""
+    assert page.locator("#result").get_attribute("data-ran") is None
+    assert page.locator("#scenario-csv").get_attribute("href") == "#"
+    _shot(page, "scenario-failed-after-success")
+    assert page.errors == []

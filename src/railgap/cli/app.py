@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from railgap.cli import answers, backtest, changes, check, scenarios, serve
+from railgap.cli import answers, backtest, changes, charts, check, scenarios, serve
 from railgap.cli.data import register_data_commands
 from railgap.dataset.errors import RailgapError
 from railgap.views.terminal import err_console
@@ -54,6 +54,7 @@ app.command()(scenarios.optimize)
 app.command()(backtest.backtest)
 data_app.command("check")(check.data_check)
 app.command()(answers.report)
+app.command()(charts.chart)
 app.command()(serve.serve)
 token_app.command("create")(serve.token_create)
 token_app.command("list")(serve.token_list)

@@ -13,6 +13,7 @@ from railgap.optimise.inputs import Instance
 from railgap.optimise.model import Candidates
 from railgap.optimise.plans import Terms, fits_alone, jobs_at_risk, new_load
 from railgap.optimise.tenders import TENDER_COLUMNS
+from railgap.plants.loading import short_name
 
 #: Columns of the timetable, one row per need.
 TIMETABLE_COLUMNS = [
@@ -193,6 +194,7 @@ def plant_months(inst: Instance, cand: Candidates, picked: np.ndarray) -> pd.Dat
 def plant_summary(inst: Instance, cand: Candidates, plans: dict[str, np.ndarray]) -> pd.DataFrame:
     """Per plant: vehicles awarded and jobs-at-risk-months without new orders and per plan."""
     frame = inst.plants[["plant_id", "name", "country"]].copy()
+    frame.insert(2, "short_name", [short_name(p) for p in inst.plants.itertuples(index=False)])
     frame["capacity"] = inst.capacity
     frame["viable"] = inst.viable
     vehicles = inst.needs["vehicles"].to_numpy(dtype="float64")

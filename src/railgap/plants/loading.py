@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ STAGE_RANK = {"bodyshell": 0, "assembly": 1, "full": 1, "test": 2}
 OUTLOOK_FIELDS = [
     "plant_id",
     "name",
+    "short_name",
     "manufacturer",
     "country",
     "opened",
@@ -201,9 +203,10 @@ def plant_months(
 
     Capacity is the stated one, else the plant's peak scheduled month (``capacity_basis``
     says which). Labour needed scales the plant's headcount with its load relative to
-    capacity; jobs are at risk in months below the minimum viable rate
-    (``min_viable_share`` x capacity), or at it for fewer than ``min_work_run_months`` in a
-    row (:func:`below_viable`): the headcount less the labour the load needs.
+    capacity; jobs are at risk in months below the minimum viable rate (``viable``:
+    ``min_viable_share`` x capacity, vehicle-equivalents a month), or at it for fewer than
+    ``min_work_run_months`` in a row (:func:`below_viable`): the headcount less the labour
+    the load needs.
     Overseas plants' staff serve many markets, so GB work alone says nothing of their jobs:
     their jobs at risk are NaN. One block of rows per plant, in the order of ``plants``.
     """
@@ -241,6 +244,7 @@ def plant_months(
             "vehicle_equivalents": load.ravel(),
             "capacity": np.repeat(cap, n_months),
             "capacity_basis": np.repeat(basis, n_months),
+            "viable": np.repeat(viable, n_months),
             "utilisation": utilisation.ravel(),
             "employees": employees.ravel(),
             "labour_needed": labour.ravel(),
@@ -249,6 +253,14 @@ def plant_months(
             "indirect_jobs_at_risk": at_risk.ravel() * a.number("supply_chain_jobs_per_direct_job"),
         }
     )
+
+
+def short_name(plant: Any) -> str:
+    """A plant's name where space is tight: its ``short_name``, else its town, else its name."""
+    for value in (getattr(plant, "short_name", None), getattr(plant, "town", None), plant.name):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return str(plant.name)
 
 
 def _run_out(working: np.ndarray, months: np.ndarray, d: int) -> tuple[int | None, int | None]:
@@ -463,6 +475,7 @@ def outlook_from(
             {
                 "plant_id": plant.plant_id,
                 "name": plant.name,
+                "short_name": short_name(plant),
                 "manufacturer": names.get(str(plant.manufacturer_id), plant.manufacturer_id),
                 "country": plant.country,
                 "opened": plant.opened,

@@ -124,7 +124,12 @@ def difference(baseline: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
     for plant in [*scen, *(p for p in base if p not in scen)]:
         b = base.get(plant, {})
         s = scen.get(plant, b)
-        row: dict[str, Any] = {"plant_id": plant, "name": s["name"], "country": s["country"]}
+        row: dict[str, Any] = {
+            "plant_id": plant,
+            "name": s["name"],
+            "short_name": s.get("short_name") or s["name"],
+            "country": s["country"],
+        }
         for column in COMPARED:
             row[f"{column}_baseline"] = b.get(column)
             row[column] = s.get(column)
@@ -143,6 +148,7 @@ def difference(baseline: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
     columns = [
         "plant_id",
         "name",
+        "short_name",
         "country",
         *(c for column in COMPARED for c in (f"{column}_baseline", column)),
         "run_out_change_months",

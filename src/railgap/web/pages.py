@@ -7,7 +7,7 @@ the page; every chart has a table of its data, a CSV link and its source note.
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -21,7 +21,9 @@ from fastapi.templating import Jinja2Templates
 from railgap.dataset.dates import date_month, month_label
 from railgap.optimise.options import default_to_year
 from railgap.views import charts, ledes, render
+from railgap.views.charts.base import Chart
 from railgap.views.html import environment
+from railgap.views.images import FORMATS, KIND_OF
 from railgap.views.report import recent_months
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter
 from railgap.web.service import Service
@@ -58,7 +60,7 @@ def _window_rows(loading: Any, outlook: pd.DataFrame, since: int) -> pd.DataFram
     Filtered on month indices before labelling: labels of no rows have no type.
     """
     windows = loading.schedule.windows
-    names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
+    names = charts.short_names(outlook)
     mine = windows[windows["plant_id"].isin(names) & (windows["end"] >= since)]
     frame = pd.DataFrame(
         {
@@ -85,6 +87,16 @@ def _window_rows(loading: Any, outlook: pd.DataFrame, since: int) -> pd.DataFram
     return frame
 
 
+def with_images(found: list[Chart], query: str) -> list[Chart]:
+    """The charts with links to their PNG and SVG copies (``/api/charts/KIND.png?query``)."""
+    out = []
+    for chart in found:
+        kind = KIND_OF.get(chart.id)
+        links = {f: f"/api/charts/{kind}.{f}?{query}" for f in FORMATS} if kind else {}
+        out.append(replace(chart, images=links))
+    return out
+
+
 def home_context(service: Service, date: dt.date, all_plants: bool = False) -> dict[str, Any]:
     """Everything the home page shows for a date (every plant known with ``all_plants``)."""
     outlook = service.outlook(date, all_plants)
@@ -99,7 +111,7 @@ def home_context(service: Service, date: dt.date, all_plants: bool = False) -> d
         & (pm["vehicle_equivalents"] > 0)
     ][["plant_id", "month", "vehicle_equivalents"]].copy()
     shown["month"] = shown["month"].map(month_label)
-    names = dict(zip(outlook["plant_id"], outlook["name"], strict=True))
+    names = charts.short_names(outlook)
     windows = _window_rows(loading, outlook, d - 36)
     to = min(date.year + HOME_FORECAST_YEARS, 2100)
     result, fstamp = service.forecast(date, None, to, {})
@@ -111,12 +123,17 @@ def home_context(service: Service, date: dt.date, all_plants: bool = False) -> d
         "stamp": attrs,
         "lede": ledes.outlook_lede(plants, date.isoformat()),
         "plants": plants,
-        "charts": [
-            charts.national_loading(shown, names, attrs, f"/api/loading?{q}&format=csv"),
-            charts.order_gantt(windows, attrs, f"/api/loading?{q}&table=windows&format=csv"),
-            charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
-            charts.demand(result.years, fstamp.as_dict(), f"/api/forecast?{q}&to={to}&format=csv"),
-        ],
+        "charts": with_images(
+            [
+                charts.national_loading(shown, names, attrs, f"/api/loading?{q}&format=csv"),
+                charts.order_gantt(windows, attrs, f"/api/loading?{q}&table=windows&format=csv"),
+                charts.jobs_bars(outlook, attrs, f"/api/outlook?{q}&format=csv"),
+                charts.demand(
+                    result.years, fstamp.as_dict(), f"/api/forecast?{q}&to={to}&format=csv"
+                ),
+            ],
+            q,
+        ),
     }
 
 
@@ -173,11 +190,14 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
         "sources": render.records(report.sources),
         "variations": render.records(variations),
         "tenders": render.records(tenders),
-        "charts": [
-            charts.plant_loading(loads, months, attrs, f"{base}/loading?{q}&format=csv"),
-            charts.plant_jobs(months, attrs, f"{base}?{q}&format=csv"),
-            *fan,
-        ],
+        "charts": with_images(
+            [
+                charts.plant_loading(loads, months, attrs, f"{base}/loading?{q}&format=csv"),
+                charts.plant_jobs(months, attrs, f"{base}?{q}&format=csv"),
+                *fan,
+            ],
+            f"{q}&plant={quote(plant_id)}",
+        ),
         "downloads": {
             "orders": f"{base}/orders?{q}&format=csv",
             "sources": f"{base}/sources?{q}&format=csv",
@@ -200,7 +220,20 @@ def pipeline_context(
     attrs = dict(result.stamp)
     q = f"as_of={date.isoformat()}&to={to_year}" + (f"&weights={quote(weights)}" if weights else "")
     names = dict(zip(result.plants["plant_id"], result.plants["name"], strict=True))
+    short = charts.short_names(result.plants)
     gb = result.plants.loc[result.plants["country"] == "GB", "plant_id"].tolist()
+    found = [
+        charts.plan_jobs(result.plants, attrs, f"/api/optimize?{q}&format=csv&table=plants"),
+        charts.timetable_gantt(
+            result.timetable, short, attrs, f"/api/optimize?{q}&format=csv&table=timetable"
+        ),
+        charts.plan_loading(
+            optimise_view.loading_table(result),
+            {p: short[p] for p in gb},
+            attrs,
+            f"/api/optimize?{q}&format=csv&table=loading",
+        ),
+    ]
     return {
         "as_of": date.isoformat(),
         "to": to_year,
@@ -213,18 +246,8 @@ def pipeline_context(
         "gaps": render.records(result.gaps),
         "timetable": render.records(result.timetable, TIMETABLE_COLUMNS),
         "names": names,
-        "charts": [
-            charts.plan_jobs(result.plants, attrs, f"/api/optimize?{q}&format=csv&table=plants"),
-            charts.timetable_gantt(
-                result.timetable, names, attrs, f"/api/optimize?{q}&format=csv&table=timetable"
-            ),
-            charts.plan_loading(
-                optimise_view.loading_table(result),
-                {p: names[p] for p in gb},
-                attrs,
-                f"/api/optimize?{q}&format=csv&table=loading",
-            ),
-        ],
+        # Images of the default weights' plan only (the image route takes no weights).
+        "charts": with_images(found, q) if not weights else found,
     }
 
 
@@ -238,6 +261,17 @@ def backtest_context(service: Service, plant_id: str | None) -> dict[str, Any]:
     note_text = charts.backtest.backtest_note(attrs, result.truth_date.isoformat())
     at = result.events[result.events["lead_months"] == 0]
     plants = sorted(service.dataset()["plants"]["plant_id"].unique())
+    found = [
+        charts.backtest.errors_by_lead(
+            result.summary, note_text, f"/api/backtest?{q}format=csv&table=summary"
+        ),
+        charts.backtest.event_errors(
+            result.events, note_text, f"/api/backtest?{q}format=csv&table=events"
+        ),
+        charts.backtest.reliability(
+            result.reliability, note_text, f"/api/backtest?{q}format=csv&table=reliability"
+        ),
+    ]
     return {
         "plant": plant_id or "",
         "plants": plants,
@@ -251,17 +285,7 @@ def backtest_context(service: Service, plant_id: str | None) -> dict[str, Any]:
         "national_summary": render.records(result.national_summary),
         "events": render.records(at),
         "draws": result.draws,
-        "charts": [
-            charts.backtest.errors_by_lead(
-                result.summary, note_text, f"/api/backtest?{q}format=csv&table=summary"
-            ),
-            charts.backtest.event_errors(
-                result.events, note_text, f"/api/backtest?{q}format=csv&table=events"
-            ),
-            charts.backtest.reliability(
-                result.reliability, note_text, f"/api/backtest?{q}format=csv&table=reliability"
-            ),
-        ],
+        "charts": with_images(found, q.rstrip("&")),
     }
 
 

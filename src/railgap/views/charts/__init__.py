@@ -11,7 +11,7 @@ fallback. No figure is drawn in Python; the page's Plotly.js draws it. By concer
 from __future__ import annotations
 
 from railgap.views.charts import backtest
-from railgap.views.charts.base import LAYOUT, SOURCE_NOTE, Chart, note
+from railgap.views.charts.base import LAYOUT, SOURCE_NOTE, Chart, note, short_names
 from railgap.views.charts.fleets import demand
 from railgap.views.charts.optimise import PLAN_LABELS, plan_jobs, plan_loading, timetable_gantt
 from railgap.views.charts.plants import (
@@ -45,5 +45,6 @@ __all__ = [
     "plant_jobs",
     "plant_loading",
     "scenario_plant",
+    "short_names",
     "timetable_gantt",
 ]

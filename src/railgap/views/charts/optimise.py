@@ -7,7 +7,16 @@ from typing import Any
 import pandas as pd
 
 from railgap.views import render
-from railgap.views.charts.base import LAYOUT, Chart, note, plain, table_of
+from railgap.views.charts.base import (
+    LAYOUT,
+    VIABLE_STYLE,
+    Chart,
+    as_of_marker,
+    note,
+    plain,
+    short_names,
+    table_of,
+)
 from railgap.views.charts.plants import gantt_layout, gantt_trace
 
 #: The optimiser's plans as the pipeline page names them, in the order its bars are drawn.
@@ -22,12 +31,13 @@ PLAN_LABELS = {
 def plan_jobs(plants: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
     """Jobs-at-risk-months at each GB plant: the firm book alone and under each plan."""
     gb = plants[plants["country"] == "GB"]
+    short = short_names(gb)
     columns = [f"jobs_at_risk_months_{plan}" for plan in PLAN_LABELS]
     traces = [
         {
             "type": "bar",
             "name": label,
-            "x": [plain(n) for n in gb["name"]],
+            "x": [plain(short[str(p)]) for p in gb["plant_id"]],
             "y": [render.clean(round(v)) for v in gb[column]],
             "hovertemplate": f"%{{x}}<br>{label}: %{{y:,}} job-months<extra></extra>",
         }
@@ -104,7 +114,7 @@ def plan_loading(
         for name, column, style in (
             ("firm book", "firm", {"stackgroup": "load", "line": {"color": "#4575b4"}}),
             ("new orders (optimised)", "new", {"stackgroup": "load", "line": {"color": "#1b7837"}}),
-            ("minimum viable rate", "viable", {"line": {"dash": "dot", "color": "#b2182b"}}),
+            ("minimum viable rate", "viable", {"line": VIABLE_STYLE}),
         ):
             traces.append(
                 {
@@ -130,6 +140,7 @@ def plan_loading(
     ]
     layout = {
         **LAYOUT,
+        **as_of_marker(str(attrs.get("as_of", ""))),
         "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
         "xaxis": {"type": "date"},
         "updatemenus": [{"buttons": buttons, "x": 0, "y": 1.15, "xanchor": "left"}],
@@ -144,7 +155,7 @@ def plan_loading(
         {"data": traces, "layout": layout},
         "Stacked area chart of one GB plant's work each month (choose the plant in the menu): "
         "the firm order book and the optimised timetable's new orders, with the minimum "
-        "viable rate as a dotted line.",
+        "viable rate as a dashed line and the as-of date as a dotted vertical one.",
         note(attrs),
         csv_url,
         columns,

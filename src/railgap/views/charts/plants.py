@@ -7,54 +7,85 @@ from typing import Any
 import pandas as pd
 
 from railgap.views import render
-from railgap.views.charts.base import LAYOUT, Chart, note, plain, table_of
+from railgap.views.charts.base import (
+    LAYOUT,
+    VIABLE_STYLE,
+    Chart,
+    as_of_marker,
+    note,
+    plain,
+    series_colours,
+    short_names,
+    table_of,
+)
 
 
 def plant_loading(
     loads: pd.DataFrame, months: pd.DataFrame, attrs: dict[str, Any], csv_url: str
 ) -> Chart:
-    """A plant's monthly vehicle-equivalents stacked by order, with its capacity.
+    """A plant's monthly vehicle-equivalents stacked by order, with the minimum viable rate.
 
-    Only the months of ``months`` (the window shown) are drawn.
+    Only the months of ``months`` (the window shown) are drawn, and only the orders with work
+    in them, one colour each. The minimum viable rate (the level below which a month is in a
+    gap, which defines run-out) is a dashed line, the as-of date a dotted vertical one, and
+    the y-axis runs to the higher of the load and that rate, not to the capacity.
     """
     if len(months):
-        loads = loads[loads["month"] >= months["month"].min()]
+        first, last = months["month"].min(), months["month"].max()
+        loads = loads[(loads["month"] >= first) & (loads["month"] <= last)]
+    orders = list(dict.fromkeys(loads["order_id"]))
     traces: list[dict[str, Any]] = []
-    for order_id, part in loads.groupby("order_id", sort=False):
+    for (order_id, part), colour in zip(
+        loads.groupby("order_id", sort=False), series_colours(len(orders)), strict=True
+    ):
         traces.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "stackgroup": "orders",
+                "meta": "order",
                 "name": plain(f"{order_id} ({part['class'].iloc[0]})"),
+                "line": {"color": colour, "width": 0.5},
+                "fillcolor": colour,
                 "x": part["month"].tolist(),
                 "y": [round(float(v), 3) for v in part["vehicle_equivalents"]],
                 "hovertemplate": "%{x}: %{y:.1f} veh.-eq.<extra>%{fullData.name}</extra>",
             }
         )
-    if len(months) and months["capacity"].notna().any():
+    top = float(loads.groupby("month")["vehicle_equivalents"].sum().max()) if len(loads) else 0.0
+    if len(months) and "viable" in months and months["viable"].notna().any():
+        viable = months["viable"].astype("float64")
+        top = max(top, float(viable.max()))
         traces.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": "capacity",
-                "line": {"dash": "dot", "color": "#333"},
+                "meta": "viable",
+                "name": "minimum viable rate",
+                "line": VIABLE_STYLE,
                 "x": months["month"].tolist(),
-                "y": [render.clean(v) for v in months["capacity"]],
+                "y": [render.clean(round(float(v), 3)) for v in viable],
+                "hovertemplate": "%{x}: viable at %{y:.1f} veh.-eq.<extra></extra>",
             }
         )
+    marker = as_of_marker(str(attrs.get("as_of", "")))
     layout = {
         **LAYOUT,
-        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        **marker,
+        "yaxis": {
+            "title": {"text": "vehicle-equivalents a month"},
+            "range": [0, round(1.1 * top, 3) if top > 0 else 1],
+        },
         "xaxis": {"type": "date"},
     }
     columns, rows = table_of(loads, ["month", "order_id", "class", "vehicle_equivalents"])
     return Chart(
         "chart-loading",
-        "Monthly loading by order",
+        "Monthly loading by order, against the minimum viable rate",
         {"data": traces, "layout": layout},
-        "Stacked area chart of the plant's scheduled work each month, one band per order, "
-        "with its capacity as a dotted line.",
+        "Stacked area chart of the plant's scheduled work each month, one colour per order, "
+        "with the minimum viable rate as a dashed line (months below it are a gap) and the "
+        "as-of date as a dotted vertical line.",
         note(attrs),
         csv_url,
         columns,
@@ -112,6 +143,7 @@ def national_loading(
         )
     layout = {
         **LAYOUT,
+        **as_of_marker(str(attrs.get("as_of", ""))),
         "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
         "xaxis": {"type": "date"},
     }
@@ -188,25 +220,26 @@ def order_gantt(windows: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> C
 
 
 def jobs_bars(outlook: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
-    """Peak jobs at risk at each GB plant, with run-out and gap in the hover text."""
+    """Peak jobs at risk at each GB plant (short names), with run-out and gap on hover."""
     gb = outlook[outlook["country"] == "GB"]
+    short = short_names(gb)
     text = []
     for r in gb.to_dict("records"):
         run_out, gap = render.clean(r["run_out"]), render.clean(r["gap_months"])
         text.append(
             plain(
-                f"run-out {run_out or '-'}; "
+                f"{r['name']}: run-out {run_out or '-'}; "
                 + ("no next work known" if gap is None else f"gap {gap}")
             )
         )
     trace = {
         "type": "bar",
         "name": "jobs at risk (peak)",
-        "x": [plain(n) for n in gb["name"]],
+        "x": [plain(short[str(p)]) for p in gb["plant_id"]],
         "y": [render.clean(v) for v in gb["jobs_at_risk_peak"]],
         "text": text,
         "textposition": "none",
-        "hovertemplate": "%{x}<br>%{y} jobs at risk<br>%{text}<extra></extra>",
+        "hovertemplate": "%{y} jobs at risk<br>%{text}<extra></extra>",
     }
     layout = {
         **LAYOUT,

@@ -5,7 +5,7 @@ create``. JSON bodies are those of ``railgap ... --json`` (:mod:`railgap.views.a
 Routes are grouped by concern: :mod:`~railgap.web.api.plants`, :mod:`~railgap.web.api.fleets`,
 :mod:`~railgap.web.api.tables`, :mod:`~railgap.web.api.engines`,
 :mod:`~railgap.web.api.scenarios`, :mod:`~railgap.web.api.backtest` and
-:mod:`~railgap.web.api.changes`; parameters in
+:mod:`~railgap.web.api.changes`, :mod:`~railgap.web.api.charts` (images); parameters in
 :mod:`~railgap.web.api.params`.
 """
 
@@ -15,6 +15,7 @@ from fastapi import APIRouter
 
 from railgap.web.api.backtest import add_backtest_routes
 from railgap.web.api.changes import add_changes_routes
+from railgap.web.api.charts import add_chart_routes
 from railgap.web.api.engines import add_engine_routes
 from railgap.web.api.fleets import add_fleet_routes
 from railgap.web.api.params import ERRORS, MAX_WEB_DRAWS
@@ -39,6 +40,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         add_scenario_routes,
         add_backtest_routes,
         add_changes_routes,
+        add_chart_routes,
     ):
         add(router, service, engine, db)
     return router

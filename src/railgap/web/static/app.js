@@ -129,10 +129,30 @@ function gapList(gaps) {
   return gaps.map((g) => `${g.end ? `${g.start} to ${g.end}` : `${g.start} on`} (${g.months}${g.open ? "+" : ""})`).join("; ");
 }
 
+// The result panel's charts, table, links and marks, as before any run: a failed run must
+// not leave the previous scenario's answer on show as if it were this one's.
+const SCENARIO_CHARTS = ["chart-scenario-jobs", "chart-scenario-months", "chart-scenario-gap"];
+let scenarioRun = 0;
+
+function clearScenario() {
+  SCENARIO_CHARTS.forEach((id) => {
+    const el = document.getElementById(id);
+    Plotly.purge(el);
+    el.replaceChildren();
+  });
+  document.querySelector("#scenario-table tbody").replaceChildren();
+  ["result-lede", "result-stamp", "gap-status"].forEach((id) => { document.getElementById(id).textContent = ""; });
+  ["scenario-csv", "months-csv", "gap-csv"].forEach((id) => { document.getElementById(id).href = "#"; });
+  const result = document.getElementById("result");
+  delete result.dataset.ran;
+  delete result.dataset.gapDrawn;
+}
+
 function drawScenario(body) {
   document.getElementById("result-lede").textContent = body.lede || "";
   const gb = body.plants.filter((p) => p.country === "GB");
-  const names = gb.map((p) => p.name);
+  // Short names on the axis, where a phone has no room for "Siemens Mobility Goole (...)".
+  const names = gb.map((p) => p.short_name || p.name);
   Plotly.newPlot("chart-scenario-jobs", [
     { type: "bar", name: "baseline", x: names, y: gb.map((p) => p.jobs_at_risk_months_baseline) },
     { type: "bar", name: "scenario", x: names, y: gb.map((p) => p.jobs_at_risk_months) },
@@ -170,7 +190,7 @@ function drawScenario(body) {
 }
 
 // The Monte Carlo fan: chance of a gap by month for each changed plant, baseline and scenario.
-async function drawGapChance(body) {
+async function drawGapChance(body, ticket) {
   const status = document.getElementById("gap-status");
   const plants = body.plants.filter((p) => p.changed).map((p) => p.plant_id);
   if (!plants.length) { status.textContent = "No plant changed: nothing to draw."; return; }
@@ -182,8 +202,10 @@ async function drawGapChance(body) {
     fetch(`/api/simulate?${query}`, { method: "POST", headers: { "content-type": "application/yaml" },
       body: document.getElementById("yaml").value }),
   ]);
+  if (ticket !== scenarioRun) return;  // a later run (or a failed one) owns the panel now
   if (!base.ok || !scen.ok) { status.textContent = `Monte Carlo not run (${base.ok ? scen.status : base.status}).`; return; }
   const [b, s] = [await base.json(), await scen.json()];
+  if (ticket !== scenarioRun) return;
   const traces = [];
   const rows = [];
   plants.filter((p) => b.gap_probability[p] && s.gap_probability[p]).forEach((p) => {
@@ -205,22 +227,34 @@ async function runScenario() {
   const status = document.getElementById("status");
   const box = document.getElementById("problems");
   box.hidden = true;
-  document.getElementById("result-lede").textContent = "";
+  const run = ++scenarioRun;
+  clearScenario();
   status.textContent = "Running…";
-  const response = await fetch("/api/scenarios/run?months=true", {
-    method: "POST", headers: { "content-type": "application/yaml" }, body: document.getElementById("yaml").value,
-  });
-  const body = await response.json();
+  let response;
+  let body;
+  try {
+    response = await fetch("/api/scenarios/run?months=true", {
+      method: "POST", headers: { "content-type": "application/yaml" }, body: document.getElementById("yaml").value,
+    });
+    body = await response.json();
+  } catch (e) {
+    response = { ok: false, status: "no answer" };
+    body = { detail: `the server did not answer (${e.message})` };
+  }
+  if (run !== scenarioRun) return;
   if (!response.ok) {
+    clearScenario();
     showProblems(box, body);
     status.textContent = `Not run (${response.status}).`;
+    document.getElementById("result").dataset.failed = "1";
     return;
   }
+  delete document.getElementById("result").dataset.failed;
   drawScenario(body);
   const changed = body.plants.filter((p) => p.changed).length;
   status.textContent = `Done: ${changed} plant(s) changed.`;
   document.getElementById("result").dataset.ran = "1";
-  await drawGapChance(body);
+  await drawGapChance(body, run);
 }
 
 async function saveScenario() {
