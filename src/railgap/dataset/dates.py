@@ -21,6 +21,11 @@ FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: The range of dates railgap models (as-of dates and data dates alike).
 EARLIEST = dt.date(1800, 1, 1)
 LATEST = dt.date(2100, 12, 31)
+#: A full date from EARLIEST's year to LATEST's, as a regular expression (for schemas: the
+#: HTTP API's OpenAPI states it; ``parse_as_of`` also refuses days a month does not have).
+DATE_PATTERN = (
+    r"^(18[0-9]{2}|19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+)
 
 
 def _ascii(text: str) -> str:
