@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit bench clean chromium
+.PHONY: run test lint typecheck unit bench fuzz clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ bench: $(VENV)/.installed-dev
 	scripts/pg-test-server run $(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_optimize.py
+
+# The long fuzz (minutes): valid-shaped requests to every endpoint and page (any date in the
+# range, every plant, the optimiser and backtest), then schemathesis from the OpenAPI schema;
+# each prints its request counts and fails on any answer of 500. The suite runs a bounded
+# version (tests/web/test_fuzz_valid.py).
+FUZZ_REQUESTS ?= 3000
+FUZZ_EXAMPLES ?= 30
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/fuzz_valid.py --requests $(FUZZ_REQUESTS)
+	$(BIN)/python benchmarks/fuzz_schema.py --examples $(FUZZ_EXAMPLES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .grimp_cache .import_linter_cache

@@ -4,7 +4,14 @@ import datetime as dt
 
 import pytest
 
-from railgap.dataset.dates import known_by, month_label, month_of, parse_as_of, parse_partial
+from railgap.dataset.dates import (
+    known_by,
+    month_label,
+    month_of,
+    parse_as_of,
+    parse_partial,
+    window_problem,
+)
 from railgap.dataset.errors import DateError
 
 
@@ -39,3 +46,34 @@ def test_as_of_parsing():
         parse_as_of("2024-02-30")
     with pytest.raises(DateError, match="outside"):
         parse_as_of("1700-01-01")
+
+
+@pytest.mark.parametrize("text", ["２０２４", "2024-０２", "２０２４-02-03", "٢٠٢٤-01"])
+def test_digits_other_than_ascii_are_refused(text):
+    # \d would read full-width and Arabic-Indic digits as a year.
+    with pytest.raises(DateError, match="digits 0-9"):
+        parse_partial(text)
+
+
+def test_an_as_of_date_in_full_width_digits_is_refused():
+    with pytest.raises(DateError, match="digits 0-9"):
+        parse_as_of("２０２４-01-15")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "inverted"),
+    [
+        ("2024-05", "2024-03", True),
+        ("2025", "2024-12-31", True),
+        ("2024-03-02", "2024-03-01", True),
+        ("2024", "2024-03", False),  # a year may mean January: the window can stand
+        ("2024-03", "2024-03-01", False),
+        ("2024-03-01", "2024-03-01", False),
+    ],
+)
+def test_a_window_is_inverted_only_when_it_must_end_before_it_starts(first, last, inverted):
+    problem = window_problem(first, last, "first_delivery")
+    assert (problem is not None) == inverted
+    if inverted:
+        assert problem is not None
+        assert f"{last} is before first_delivery {first}" in problem

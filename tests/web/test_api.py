@@ -281,8 +281,17 @@ def test_simulate_json_is_the_cli_json(toy_client: TestClient, toy: Path):
     response = toy_client.get(f"/api/simulate?{query}")
     assert response.status_code == 200
     assert response.json() == _cli_json(
-        "simulate", "--as-of", TOY_DATE, "--draws", "300", "--seed", "9", "--months", "60",
-        "--data", str(toy),
+        "simulate",
+        "--as-of",
+        TOY_DATE,
+        "--draws",
+        "300",
+        "--seed",
+        "9",
+        "--months",
+        "60",
+        "--data",
+        str(toy),
     )
     body = response.json()
     assert len(body["gap_probability"]["months"]) == 60

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from railgap.dataset.dates import parse_partial
+from railgap.dataset.dates import parse_partial, window_problem
 from railgap.dataset.errors import Problem
 
 #: Kinds of plant event that state the future: the backtest's answers, never engine input.
@@ -49,12 +49,33 @@ def plant_event_problems(row: dict[str, Any], where: str, line: int) -> list[Pro
     return problems
 
 
+#: Each table's windows: (first, last) columns of partial dates that must not run backwards.
+WINDOWS: dict[str, tuple[tuple[str, str], ...]] = {
+    "orders": (
+        ("planned_first_delivery", "planned_last_delivery"),
+        ("actual_first_delivery", "actual_last_delivery"),
+    ),
+    "work_packages": (("build_start", "build_end"),),
+    "plants": (("opened", "closed"),),
+}
+
+
+def window_problems(table: str, row: dict[str, Any], where: str, line: int) -> list[Problem]:
+    """A delivery, build or opening window that ends before it starts, at its last column."""
+    problems = []
+    for first, last in WINDOWS.get(table, ()):
+        start, end = row.get(first), row.get(last)
+        if start and end and (said := window_problem(str(start), str(end), first)):
+            problems.append(Problem(where, line, last, said))
+    return problems
+
+
 RULES: dict[str, Callable[[dict[str, Any], str, int], list[Problem]]] = {
     "plant_events": plant_event_problems,
 }
 
 
 def row_problems(table: str, row: dict[str, Any], where: str, line: int) -> list[Problem]:
-    """Every rule's problems with one typed row of ``table`` (none for a table with no rule)."""
+    """Every rule's problems with one typed row of ``table``: its windows, then its own rule."""
     rule = RULES.get(table)
-    return rule(row, where, line) if rule else []
+    return window_problems(table, row, where, line) + (rule(row, where, line) if rule else [])

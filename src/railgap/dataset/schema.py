@@ -77,6 +77,10 @@ class Column:
             if bad or not items:
                 raise ValueError(f"'{text}' is not a semicolon-separated list of identifiers")
             return ";".join(items)
+        if kind in ("int", "float") and not text.isascii():
+            # Python reads full-width (１２) and other scripts' digits as numbers; a data
+            # cell is compared and exported as text too, so it must say 0-9.
+            raise ValueError(f"'{text}' is not a number written with the digits 0-9")
         if kind == "int":
             try:
                 return int(text)
@@ -183,11 +187,18 @@ def schema_markdown() -> str:
         "`railgap.dataset.schema.schema_markdown()`;",
         "a test fails when this page and the schemas disagree. Key columns identify one fact:",
         "rows sharing a key are revisions, the latest `known_from` on or before the as-of",
-        "date wins.",
+        "date wins. Dates and numbers are written with the digits 0-9. A window (its",
+        "columns listed under a table) may not end before it starts: `2024` to `2024-03`",
+        "stands (the year may mean January), `2024-05` to `2024-03` is refused.",
     ]
+    from railgap.dataset.rules import WINDOWS
+
     for table in TABLES:
         table_schema = schema(table)
         lines += ["", f"## {table}", "", f"Key: {', '.join(table_schema.key)}", ""]
+        windows = [f"`{first}` to `{last}`" for first, last in WINDOWS.get(table, ())]
+        if windows:
+            lines += [f"Windows: {'; '.join(windows)}.", ""]
         lines += ["| column | type | unit | required | description |", "|---|---|---|---|---|"]
         for c in table_schema.columns:
             ref = f" References `{c.references}`." if c.references else ""

@@ -69,7 +69,8 @@ def fleet_register(fleets: pd.DataFrame, operators: pd.DataFrame, as_of: dt.date
             "first_service": fleets["actual_first_service"].to_numpy(),
             "withdrawn": fleets["actual_withdrawal_to"].to_numpy(),
             "withdrawal_planned": fleets["withdrawal_planned"].to_numpy(),
-            "operators": fleets["fleet_id"].map(running).to_numpy(),
+            # Text, even when no fleet has a running operator (the map gives floats then).
+            "operators": fleets["fleet_id"].map(running).astype(object).to_numpy(),
             "owner": fleets["owner"].to_numpy(),
             "order_ids": fleets["order_id"].to_numpy(),
             "source": fleets["source"].to_numpy(),

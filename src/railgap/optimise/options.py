@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from railgap.dataset.errors import DataError, Problem
 
 NonNegative = Annotated[float, Field(ge=0, le=1e6)]
-#: A plain decimal number (no nan, inf or digit separators), as weights are written.
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: A plain decimal number in the digits 0-9 (no nan, inf or digit separators), as weights
+#: are written.
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class Weights(BaseModel):

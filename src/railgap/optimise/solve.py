@@ -91,9 +91,23 @@ def relax(model: Model, options: Options) -> SolveResult:
     )
 
 
+def matrix(lp: highspy.HighsLp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The LP's column-wise matrix as typed arrays: starts, row indices and values.
+
+    Typed, because HiGHS hands back an empty matrix (a model with no nonzero, e.g. nothing
+    left to order) as empty lists, which NumPy would read as floats.
+    """
+    a = lp.a_matrix_
+    return (
+        np.asarray(a.start_, dtype=np.int64),
+        np.asarray(a.index_, dtype=np.int64),
+        np.asarray(a.value_, dtype=np.float64),
+    )
+
+
 def columns(lp: highspy.HighsLp, keep: np.ndarray) -> highspy.HighsLp:
     """The LP with only the columns in ``keep`` (a mask), rows unchanged."""
-    start = np.asarray(lp.a_matrix_.start_)
+    start, index, value = matrix(lp)
     cols = np.flatnonzero(keep)
     counts = np.diff(start)[cols]
     owner = np.repeat(np.arange(len(cols)), counts)
@@ -112,8 +126,8 @@ def columns(lp: highspy.HighsLp, keep: np.ndarray) -> highspy.HighsLp:
     sub.row_upper_ = lp.row_upper_
     sub.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     sub.a_matrix_.start_ = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    sub.a_matrix_.index_ = np.asarray(lp.a_matrix_.index_)[take]
-    sub.a_matrix_.value_ = np.asarray(lp.a_matrix_.value_)[take]
+    sub.a_matrix_.index_ = index[take]
+    sub.a_matrix_.value_ = value[take]
     return sub
 
 
@@ -143,11 +157,11 @@ def within_gap(objective: float, bound: float, options: Options) -> bool:
 def violation(model: Model, values: np.ndarray) -> float:
     """The largest amount by which ``values`` break a row, a bound or integrality."""
     lp = model.lp
-    start = np.asarray(lp.a_matrix_.start_)
+    start, index, value = matrix(lp)
     column = np.repeat(np.arange(lp.num_col_), np.diff(start))
     activity = np.bincount(
-        np.asarray(lp.a_matrix_.index_),
-        weights=np.asarray(lp.a_matrix_.value_) * values[column],
+        index,
+        weights=value * values[column],
         minlength=lp.num_row_,
     )
     parts = [

@@ -24,9 +24,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from railgap.dataset.dates import parse_as_of, parse_partial
+from railgap.dataset.dates import parse_as_of, parse_partial, window_problem
 from railgap.dataset.errors import DataError, DateError, Problem
 
 #: Largest scenario file read (bytes): a scenario is a handful of levers.
@@ -40,6 +47,8 @@ MAX_YAML_NODES = 50_000
 MAX_LEVER_UNITS = 10_000
 MAX_CARS_PER_UNIT = 30
 Stage = Literal["bodyshell", "assembly", "test", "full"]
+#: Lever fields holding partial dates (text: YYYY, YYYY-MM or YYYY-MM-DD).
+PARTIAL_FIELDS = ("first_delivery", "last_delivery", "build_start", "build_end")
 
 
 class Lever(BaseModel):
@@ -50,14 +59,20 @@ class Lever(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _dates_as_text(cls, value: Any, info: Any) -> Any:
-        # Delivery dates may be written as partial dates (2026-01) or full YAML dates.
-        if info.field_name in ("first_delivery", "last_delivery") and isinstance(value, dt.date):
-            return value.isoformat()
+        # Delivery and build dates may be written as partial dates (2026-01), full YAML dates
+        # or a year alone (which YAML reads as a number).
+        if info.field_name in PARTIAL_FIELDS:
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)
         return value
 
     @field_validator(
         "first_delivery",
         "last_delivery",
+        "build_start",
+        "build_end",
         "from_",
         "signed",
         "date",
@@ -74,6 +89,18 @@ class Lever(BaseModel):
             parse_partial(text)
         except DateError as exc:
             raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("last_delivery", "build_end", mode="after", check_fields=False)
+    @classmethod
+    def _forwards(cls, value: Any, info: ValidationInfo) -> Any:
+        # Fields are validated in order: the window's start (when valid) is already read.
+        first = "first_delivery" if info.field_name == "last_delivery" else "build_start"
+        start = info.data.get(first)
+        if value is not None and start is not None:
+            problem = window_problem(str(start), str(value), first)
+            if problem:
+                raise ValueError(problem)
         return value
 
 

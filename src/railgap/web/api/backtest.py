@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from railgap.analysis import MAX_BACKTEST_DRAWS
 from railgap.scorecard.calibration import DRAWS
 from railgap.views import backtest as view
-from railgap.web.api.params import CSV, Format, Seed
+from railgap.web.api.params import CSV, ID_SCHEMA, Format, Seed
 from railgap.web.api.responses import send
 from railgap.web.limits import EngineLimiter
 from railgap.web.service import Service
@@ -38,7 +38,11 @@ def add_backtest_routes(
     async def backtest(
         plant: Annotated[
             str | None,
-            Query(max_length=200, description="Score one plant's events only (a plant id)."),
+            Query(
+                max_length=200,
+                description="Score one plant's events only (a plant id).",
+                json_schema_extra=ID_SCHEMA,
+            ),
         ] = None,
         calibration: Annotated[
             bool, Query(description="Run the Monte Carlo calibration (the slow part).")

@@ -9,7 +9,9 @@ from railgap.views import answers
 from railgap.views.charts import PAGE_SIMULATION
 from railgap.web.api.params import (
     CSV,
+    OPTIMISER_YEARS,
     SCENARIO_BODY,
+    WEIGHTS_PATTERN,
     AllPlants,
     AsOf,
     Draws,
@@ -85,22 +87,30 @@ def add_engine_routes(
         as_of: AsOf = None,
         from_year: Annotated[
             int | None,
-            Query(alias="from", ge=1990, le=2100, description="First year (default: as-of year)."),
+            Query(
+                alias="from",
+                ge=OPTIMISER_YEARS[0],
+                le=OPTIMISER_YEARS[1],
+                description="First year (default: as-of year); at most `to`.",
+            ),
         ] = None,
         to_year: Annotated[
             int | None,
             Query(
                 alias="to",
-                ge=1990,
-                le=2100,
-                description="Last year of the horizon (default: 2040, or 16 years on if later).",
+                ge=OPTIMISER_YEARS[0],
+                le=OPTIMISER_YEARS[1],
+                description="Last year of the horizon, from the as-of year on (default: 2040, "
+                "or 16 years on if later).",
             ),
         ] = None,
         weights: Annotated[
             str | None,
             Query(
                 max_length=200,
-                description="Objective weights, e.g. jobs=1,overage=10,smooth=1.",
+                description="Objective weights NAME=NUMBER, comma-separated, each 0 to "
+                "1,000,000; names jobs, overage, smooth; e.g. jobs=1,overage=10,smooth=1.",
+                json_schema_extra={"pattern": WEIGHTS_PATTERN},
             ),
         ] = None,
         time_limit: Annotated[

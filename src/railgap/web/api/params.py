@@ -5,16 +5,46 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from railgap.dataset.dates import DATE_PATTERN, EARLIEST, LATEST
+from railgap.dataset.schema import ID_PATTERN, TABLES
 from railgap.scenarios.spec import MAX_SCENARIO_BYTES
 
 Format = Annotated[
     Literal["json", "csv"], Query(description="json (default) or csv (for spreadsheets).")
 ]
-AsOf = Annotated[
-    str | None,
-    Query(
-        description="See the world as known on this date (YYYY-MM-DD); default today.",
-        max_length=10,
+#: How the schema states a date parameter: its format, its pattern (years EARLIEST to
+#: LATEST) and its bounds (``formatMinimum``/``formatMaximum``, as JSON Schema validators
+#: such as ajv read them). Stated, not enforced by FastAPI: the server's own date parser
+#: refuses what they exclude with a message saying why.
+DATE_SCHEMA: dict[str, Any] = {
+    "format": "date",
+    "pattern": DATE_PATTERN,
+    "formatMinimum": EARLIEST.isoformat(),
+    "formatMaximum": LATEST.isoformat(),
+    "examples": ["2024-01-15"],
+}
+DATES = f"YYYY-MM-DD, {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+
+
+def date_query(description: str) -> Any:
+    """A date query parameter: ``description``, then its format and range."""
+    return Query(
+        description=f"{description} ({DATES}).", max_length=10, json_schema_extra=DATE_SCHEMA
+    )
+
+
+AsOf = Annotated[str | None, date_query("See the world as known on this date; default today")]
+#: Ids in paths and queries, as the dataset's schemas define them.
+ID_SCHEMA: dict[str, Any] = {"pattern": ID_PATTERN.pattern}
+OPERATOR = "Keep fleets whose current operators contain this text (case-insensitive)."
+Operator = Annotated[str | None, Query(max_length=200, description=OPERATOR)]
+#: A table's name: one of TABLES (another is a 404 naming them).
+TableName = Annotated[
+    str,
+    Path(
+        max_length=100,
+        description="A dataset table (see /api/data).",
+        json_schema_extra={"enum": list(TABLES)},
     ),
 ]
 #: Most draws one web request may ask for (the CLI allows far more).
@@ -39,8 +69,19 @@ AllPlants = Annotated[
 ]
 ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A saved scenario's id.")]
 PlantId = Annotated[
-    str, Path(max_length=200, description="Plant id, e.g. hitachi_newton_aycliffe.")
+    str,
+    Path(
+        max_length=200,
+        description="Plant id, e.g. hitachi_newton_aycliffe (see /api/outlook?all=true).",
+        json_schema_extra=ID_SCHEMA,
+    ),
 ]
+#: Years of the forecast (the fleet back-cast starts in 1950) and of the optimiser.
+FORECAST_YEARS = (1950, 2100)
+OPTIMISER_YEARS = (1990, 2100)
+_WEIGHT = r"(jobs|overage|smooth)=[0-9]+(\.[0-9]*)?"
+#: Optimiser weights as the schema states them (the parser also reads 1e3 and .5).
+WEIGHTS_PATTERN = rf"^({_WEIGHT}(,{_WEIGHT})*)?$"
 
 #: Scenario text may be posted as YAML (or JSON, which is YAML) in the request body.
 SCENARIO_BODY: dict[str, Any] = {

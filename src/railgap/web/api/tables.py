@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from railgap.dataset.dates import month_label
@@ -10,6 +10,8 @@ from railgap.web.api.params import (
     CSV,
     AsOf,
     Format,
+    TableName,
+    date_query,
 )
 from railgap.web.api.responses import (
     json_response,
@@ -88,10 +90,9 @@ def add_table_routes(
         responses={200: {"content": CSV}},
     )
     async def data_table(
-        table: Annotated[str, Path(max_length=100)],
+        table: TableName,
         as_of: Annotated[
-            str | None,
-            Query(description="Rows in force on this date; default every revision.", max_length=10),
+            str | None, date_query("Rows in force on this date; default every revision")
         ] = None,
         format: Format = "json",
     ) -> Response:
