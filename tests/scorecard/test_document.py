@@ -8,8 +8,6 @@ import pytest
 
 import railgap
 from railgap.views.backtest import (
-    DOCUMENTED_DRAWS,
-    DOCUMENTED_SEED,
     document_part,
     scorecard_markdown,
 )
@@ -18,8 +16,8 @@ PAGE = Path(__file__).parents[2] / "docs" / "backtest.md"
 
 
 @pytest.fixture(scope="module")
-def result() -> railgap.scorecard.Backtest:
-    return railgap.backtest(draws=DOCUMENTED_DRAWS, seed=DOCUMENTED_SEED)
+def result(documented: railgap.scorecard.Backtest) -> railgap.scorecard.Backtest:
+    return documented
 
 
 def test_the_page_is_the_scorecard_of_the_embedded_dataset(result):

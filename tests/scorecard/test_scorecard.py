@@ -13,10 +13,8 @@ import pytest
 
 import railgap
 from railgap.dataset import load_dataset
-from railgap.dataset.assumptions import default_assumptions
 from railgap.dataset.errors import UnknownPlantError
 from railgap.scorecard.calibration import brier, quarter_dates, reliability
-from railgap.scorecard.events import score_events
 from railgap.scorecard.periods import months_before, period_bounds, period_error
 
 
@@ -58,8 +56,9 @@ def test_brier_of_a_perfect_forecast_is_zero_and_beats_the_base_rate():
 
 
 @pytest.fixture(scope="module")
-def scored() -> pd.DataFrame:
-    return score_events(load_dataset(), default_assumptions())
+def scored(documented: railgap.scorecard.Backtest) -> pd.DataFrame:
+    """Every event of the embedded dataset scored (as ``score_events`` gives them)."""
+    return documented.events
 
 
 def test_every_event_is_scored_at_its_date_and_forward_statements_at_leads(scored):
@@ -91,21 +90,23 @@ def test_the_seed_case_is_scored_right(scored):
 
 #: Guard: today's scorecard (2026-12-07, 84 events; raised after the sustained-work rule,
 #: the overdue rule that keeps a planned end still ahead, and work packages and plants dated
-#: from the orders' own announcements). A change that makes answers worse fails
-#: here; raise these as the plant and national issues improve the score.
+#: from the orders' own announcements; raised again after the 1996-2005 orders and the
+#: rule that an overseas plant's GB work has no viable rate). A change that makes answers
+#: worse fails here; raise these as the plant and national issues improve the score.
 GUARD = {
-    "runout_median_abs_error_months": 6.0,
-    "runout_p90_abs_error_months": 19.0,
+    "runout_median_abs_error_months": 5.0,
+    "runout_p90_abs_error_months": 18.6,
     "timing_median_abs_error_months": 4.0,
-    "timing_share_within_3_months": 0.45,
+    "timing_share_within_3_months": 0.47,
 }
 #: Counts within 25% of the stated figure, per kind (raised 2026-12-07 when plant_staff
-#: rows said what they count and Newton Aycliffe's 2015-17 headcounts became input).
-COUNT_GUARD = {"headcount": 0.66, "jobs_at_risk": 0.25}
+#: rows said what they count and Newton Aycliffe's 2015-17 headcounts became input; again
+#: when Derby's 2004, 2012 and 2018 headcounts became input).
+COUNT_GUARD = {"headcount": 0.8, "jobs_at_risk": 0.25}
 
 
-def test_guard_the_headline_does_not_get_worse():
-    result = railgap.backtest(calibrate=False)
+def test_guard_the_headline_does_not_get_worse(documented):
+    result = documented
     h = result.headline
     assert h["runout_median_abs_error_months"] <= GUARD["runout_median_abs_error_months"]
     assert h["runout_p90_abs_error_months"] <= GUARD["runout_p90_abs_error_months"]

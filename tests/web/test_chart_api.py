@@ -6,7 +6,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
-from tests.web.conftest import TOY_DATE
+from .conftest import TOY_DATE
 
 
 def test_a_plant_chart_as_svg_and_png(toy_client):
