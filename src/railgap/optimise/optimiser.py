@@ -203,7 +203,7 @@ def _quiet(stage: str) -> None:
 
 #: Share of the time limit the linear relaxation may use. When it needs longer (a large
 #: instance on a busy machine), the time left improves the best heuristic plan instead.
-RELAX_SHARE = 0.7
+RELAX_SHARE = 0.85
 
 
 def best_start(
@@ -390,7 +390,7 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
         if returned != "mip":
             plans["optimised"] = plans[returned]
     else:
-        reason = "no plan: the options cannot all be met (see the problems)"
+        returned, reason = "none", "no plan: the options cannot all be met (see the problems)"
     terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
     # Status and gap are those of the plan returned, against the best bound found (the
     # model's objective, as the solver measures it).

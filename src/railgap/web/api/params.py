@@ -31,6 +31,23 @@ SimTable = Annotated[
     Literal["plants", "months"],
     Query(description="CSV only: the per-plant summary, or one row per month and plant."),
 ]
+UkShare = Annotated[
+    float, Query(ge=0, le=1, description="Least share of awarded vehicles built in GB (0-1).")
+]
+Budget = Annotated[
+    float | None,
+    Query(ge=1, le=1e6, description="Most contract value awarded a year, GBP million."),
+]
+#: Most plants one request may name as must-use or must-not-use.
+MAX_PLANTS = 40
+MustUse = Annotated[
+    list[str] | None,
+    Query(max_length=MAX_PLANTS, description="A plant that must build (repeatable)."),
+]
+MustNotUse = Annotated[
+    list[str] | None,
+    Query(max_length=MAX_PLANTS, description="A plant that may not build (repeatable)."),
+]
 ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A saved scenario's id.")]
 PlantId = Annotated[
     str, Path(max_length=200, description="Plant id, e.g. hitachi_newton_aycliffe.")
