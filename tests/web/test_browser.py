@@ -461,3 +461,27 @@ def test_backtest_page_matches_the_api_and_fits(
     assert tab.errors == []
     _no_csp_violations(tab)
     context.close()
+
+
+def test_pipeline_controls_and_heuristic_warning(server: tuple[str, str], page: Any):
+    """At the page's shortest limit the plan is a heuristic's: the page warns and says why."""
+    base, _ = server
+    page.goto(f"{base}/pipeline?as_of={AS_OF}&to=2040", timeout=60_000)
+    page.fill("#time_limit", "1")
+    page.select_option("#must_not_use", "caf_newport")
+    with page.expect_navigation(timeout=60_000):
+        page.click("form.date button[type=submit]")
+    assert "time_limit=1" in page.url
+    assert "must_not_use=caf_newport" in page.url
+    api = _api(base, f"/api/optimize?as_of={AS_OF}&to=2040&time_limit=1&must_not_use=caf_newport")
+    solver = api["solver"]
+    shown = page.locator("#solver")
+    assert shown.get_attribute("data-status") == solver["status"]
+    assert shown.get_attribute("data-returned") == solver["returned"]
+    assert page.locator("#solver-returned").inner_text() == solver["reason"]
+    assert page.locator("#heuristic-warning").count() == (1 if solver["heuristic"] else 0)
+    if solver["heuristic"]:
+        assert solver["reason"] in page.locator("#heuristic-warning").inner_text()
+    assert not [r for r in api["timetable"] if r["plant_id"] == "caf_newport"]
+    assert page.locator("#must_not_use option[value=caf_newport]").evaluate("o => o.selected")
+    assert page.errors == []
