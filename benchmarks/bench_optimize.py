@@ -11,8 +11,11 @@ limit) - the route a user would otherwise take (target: HiGHS faster).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pulp
@@ -22,8 +25,64 @@ from railgap.optimise.model import Model, build_model
 from railgap.optimise.plans import evaluate
 
 AS_OF, FROM, TO = "2025-01-01", 2025, 2055
-TARGET_S = 30.0  # the issue's target: a 1% gap within 30 s
+TARGET_S = 30.0  # the issue's target: a 1% gap within 30 s on an idle machine
+BUSY_TARGET_S = 60.0  # ... and within 60 s with one core kept busy by another process
+TARGET_GAP = 0.01
 TIME_LIMIT = float(os.environ.get("RAILGAP_BENCH_TIME_LIMIT", str(TARGET_S)))
+#: The web default: /pipeline's instance and its 10 s limit, against a 30 s solve of it.
+WEB_AS_OF, WEB_TO, WEB_LIMIT, WEB_REFERENCE_S, WEB_TARGET = "2024-01-15", 2041, 10.0, 30.0, 0.02
+
+
+def _spin() -> None:
+    """Keep one core busy until terminated."""
+    x = 0
+    while True:
+        x += 1
+
+
+@contextmanager
+def one_core_busy() -> Iterator[None]:
+    """A busy-loop process for the duration (the 'one core busy' case)."""
+    proc = multiprocessing.Process(target=_spin, daemon=True)
+    proc.start()
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.join()
+
+
+def national_targets(label: str, limit: float) -> None:
+    """The national instance to the gap: time, gap and objective against greedy, as ratios."""
+    result = analysis.optimize(AS_OF, FROM, TO, options={"time_limit_s": limit})
+    opt, terms = result.optimised, result.terms
+    best, greedy = terms.loc["optimised", "objective"], terms.loc["greedy", "objective"]
+    reached = opt.mip_gap <= TARGET_GAP
+    print(
+        f"  {label:28s} solve {opt.solve_seconds:6.1f} s (limit {limit:g} s; ratio to "
+        f"target {opt.solve_seconds / limit:.2f}x{'' if reached else ', gap NOT reached'}), "
+        f"gap {100 * opt.mip_gap:.2f}% (ratio to 1%: {opt.mip_gap / TARGET_GAP:.2f}x), "
+        f"objective / greedy {best / greedy:.3f} (target <= 1), returned {opt.returned}"
+    )
+
+
+def web_default() -> None:
+    """/pipeline's default (10 s) against a 30 s solve of the same instance, as a ratio."""
+    objectives = {}
+    for limit in (WEB_LIMIT, WEB_REFERENCE_S):
+        r = analysis.optimize(WEB_AS_OF, None, WEB_TO, options={"time_limit_s": limit})
+        objectives[limit] = r.terms.loc["optimised", "objective"]
+        greedy = r.terms.loc["greedy", "objective"]
+        print(
+            f"  web instance {WEB_AS_OF} to {WEB_TO}, {limit:g} s: objective "
+            f"{objectives[limit]:,.0f} (/ greedy {objectives[limit] / greedy:.3f}, target <= 1), "
+            f"{r.status}, gap {100 * r.mip_gap:.2f}%, returned {r.optimised.returned}"
+        )
+    excess = objectives[WEB_LIMIT] / objectives[WEB_REFERENCE_S] - 1
+    print(
+        f"  web default within {100 * excess:+.2f}% of the 30 s objective (target 2%: ratio "
+        f"{excess / WEB_TARGET:.2f}x, <= 1 meets it)"
+    )
 
 
 def pulp_model(model: Model) -> tuple[pulp.LpProblem, list[pulp.LpVariable], float]:
@@ -67,6 +126,14 @@ def pulp_model(model: Model) -> tuple[pulp.LpProblem, list[pulp.LpVariable], flo
 
 
 def main() -> None:
+    print("targets (ratios <= 1 meet them; the machine may be shared, see the load average):")
+    print(f"  load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    national_targets("national, as it is", TARGET_S)
+    with one_core_busy():
+        national_targets("national, one core busy", BUSY_TARGET_S)
+    web_default()
+    if os.environ.get("RAILGAP_BENCH_TARGETS_ONLY"):
+        return
     tic = time.perf_counter()
     result = analysis.optimize(AS_OF, FROM, TO, options={"time_limit_s": TIME_LIMIT})
     total = time.perf_counter() - tic

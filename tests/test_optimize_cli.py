@@ -286,3 +286,22 @@ def test_an_impossible_must_use_is_reported_in_words(toy):
     assert result.returncode == 0, result.stderr
     assert "Infeasible (checked before solving), MIP gap n/a" in result.stdout
     assert "plant toy_overseas must be used but cannot build any need" in result.stdout
+
+
+def test_a_two_second_limit_never_returns_a_plan_worse_than_a_heuristic():
+    """At a 2 s limit the relaxation rarely finishes: the plan is still no worse than greedy."""
+    result = run("optimize", "--as-of", "2024-01-15", "--to", "2040", "--time-limit", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    objective = {t["plan"]: t["objective"] for t in body["objective_terms"]}
+    assert objective["optimised"] <= objective["greedy"] + 1e-6
+    assert objective["optimised"] <= objective["as_procured"] + 1e-6
+    solver = body["solver"]
+    assert solver["time_limit_s"] == 2
+    assert solver["returned"] in ("mip", "greedy", "as_procured")
+    assert solver["reason"].startswith("the ")
+    if solver["returned"] != "mip":
+        assert solver["reason"].startswith(f"the {solver['returned']} plan")
+    text = run("optimize", "--as-of", "2024-01-15", "--to", "2040", "--time-limit", "2")
+    assert text.returncode == 0, text.stderr
+    assert "Plan returned: the " in text.stdout

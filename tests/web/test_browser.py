@@ -481,10 +481,16 @@ PAGES = {
     "/data": "/data",
     "/data/{table}": f"/data/plants?as_of={AS_OF}",
     "/docs": "/docs",
+    "/changes": f"/changes?since=2023-01-01&to={AS_OF}",
 }
 #: Routes that are downloads or machinery, not pages a browser shows (the briefing's HTML is
 #: a download, checked apart below).
-NOT_PAGES = {"/plants/{plant_id}/brief.html", "/plants/{plant_id}/brief.xlsx", "/healthz"}
+NOT_PAGES = {
+    "/plants/{plant_id}/brief.html",
+    "/plants/{plant_id}/brief.xlsx",
+    "/healthz",
+    "/changes.atom",  # a feed for a newsreader
+}
 
 #: Whether the page scrolls sideways, and every box that does: each must be a table's
 #: ``.scroll`` box whose first column stays put (position: sticky).
@@ -709,4 +715,25 @@ def test_a_failed_run_clears_the_previous_result(server: tuple[str, str], page: 
     assert page.locator("#result").get_attribute("data-ran") is None
     assert page.locator("#scenario-csv").get_attribute("href") == "#"
     _shot(page, "scenario-failed-after-success")
+def test_pipeline_controls_and_heuristic_warning(server: tuple[str, str], page: Any):
+    """At the page's shortest limit the plan is a heuristic's: the page warns and says why."""
+    base, _ = server
+    page.goto(f"{base}/pipeline?as_of={AS_OF}&to=2040", timeout=60_000)
+    page.fill("#time_limit", "1")
+    page.select_option("#must_not_use", "caf_newport")
+    with page.expect_navigation(timeout=60_000):
+        page.click("form.date button[type=submit]")
+    assert "time_limit=1" in page.url
+    assert "must_not_use=caf_newport" in page.url
+    api = _api(base, f"/api/optimize?as_of={AS_OF}&to=2040&time_limit=1&must_not_use=caf_newport")
+    solver = api["solver"]
+    shown = page.locator("#solver")
+    assert shown.get_attribute("data-status") == solver["status"]
+    assert shown.get_attribute("data-returned") == solver["returned"]
+    assert page.locator("#solver-returned").inner_text() == solver["reason"]
+    assert page.locator("#heuristic-warning").count() == (1 if solver["heuristic"] else 0)
+    if solver["heuristic"]:
+        assert solver["reason"] in page.locator("#heuristic-warning").inner_text()
+    assert not [r for r in api["timetable"] if r["plant_id"] == "caf_newport"]
+    assert page.locator("#must_not_use option[value=caf_newport]").evaluate("o => o.selected")
     assert page.errors == []

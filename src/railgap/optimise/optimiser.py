@@ -14,7 +14,6 @@ in PyPSA's optimiser:
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,10 +82,12 @@ class Optimised:
     n_candidates: int
     picked: dict[str, np.ndarray] = field(repr=False)
     cand: Candidates = field(repr=False)
-    # Which plan is returned as "optimised" and why: the MIP's, or a heuristic's when the
-    # MIP's plan is worse (or missing) and the heuristic's plan meets every row.
+    #: Which plan is returned as "optimised" ("mip", "greedy", "as_procured" or "none")
+    #: and why, in words (see :func:`_returned`).
     returned: str = "mip"
     reason: str = ""
+    #: The best lower bound on any plan's objective the solver found (-inf: none).
+    bound: float = float("-inf")
 
 
 def explain(inst: Instance, cand: Candidates, options: Options) -> list[Finding]:
@@ -200,67 +201,85 @@ def _quiet(stage: str) -> None:
     """Progress that shows nothing."""
 
 
+#: Share of the time limit the linear relaxation may use. When it needs longer (a large
+#: instance on a busy machine), the time left improves the best heuristic plan instead.
+RELAX_SHARE = 0.85
+
+
+def best_start(
+    inst: Instance, cand: Candidates, model: Model, plans: dict[str, np.ndarray]
+) -> tuple[str | None, np.ndarray, float]:
+    """The cheapest of the plans that meets every row: its name, variables and objective.
+
+    ``(None, empty, inf)`` when none does (e.g. a ``must_use`` or budget row they break).
+    """
+    cost = np.asarray(model.lp.col_cost_)
+    name, best, objective = None, np.zeros(0), np.inf
+    for key, picked in plans.items():
+        x = full_start(inst, cand, model, picked)
+        if feasible(model, x) and float(cost @ x) < objective:
+            name, best, objective = key, x, float(cost @ x)
+    return name, best, objective
+
+
 def solve_staged(
     inst: Instance,
     cand: Candidates,
     model: Model,
     options: Options,
-    fallback: np.ndarray,
+    starts: dict[str, np.ndarray],
     progress: Progress = _quiet,
 ) -> SolveResult:
-    """Solve to the gap fast: relaxation, rounding, restricted MIPs, then the full MIP.
+    """Solve to the gap fast from the best heuristic plan; never worse than that plan.
 
-    1. The linear relaxation gives a lower bound and fractional awards.
-    2. Rounding them (:func:`~railgap.optimise.plans.rounded`) gives a plan.
-    3. Restricted MIPs improve it: first on the candidates the relaxation uses and those
-       of the same need and plant one award step either side; then, from that plan, on
-       the same awards at any capable plant.
-    4. As soon as a plan is within ``mip_gap`` of the relaxation's bound it is returned;
-       else the full MIP runs from the best plan in the time left. The greedy plan
-       (``fallback``) starts the full MIP when the relaxation fails.
+    0. The incumbent is the cheapest of ``starts`` (the greedy and as-procured plans) that
+       meets every row; every later stage starts from the incumbent (HiGHS's
+       ``setSolution``) and replaces it only with a cheaper plan.
+    1. The linear relaxation (within :data:`RELAX_SHARE` of the time limit) gives a lower
+       bound and fractional awards; rounding them (:func:`~railgap.optimise.plans.rounded`)
+       gives another plan.
+    2. Restricted MIPs improve the incumbent: first on the candidates the relaxation uses
+       (or, when the relaxation did not finish, the incumbent's) and those of the same need
+       and plant one award step either side; then on the same awards at any capable plant.
+    3. As soon as the incumbent is within ``mip_gap`` of the bound it is returned; else the
+       full MIP runs from it in the time left (only when the relaxation finished: the full
+       MIP must solve it again at its root).
     """
     tic = time.perf_counter()
 
     def left() -> float:
         return options.time_limit_s - (time.perf_counter() - tic)
 
+    cost = np.asarray(model.lp.col_cost_)
+    _, best, objective = best_start(inst, cand, model, starts)
     progress("solving the linear relaxation (the lower bound)")
-    lp = relax(model, options)
-    if not lp.has_solution:
-        if lp.status == "Infeasible":
-            progress("the relaxation is infeasible: no plan meets the options")
-            return SolveResult(
-                "Infeasible", np.inf, np.nan, np.nan, time.perf_counter() - tic, np.zeros(0)
-            )
-        progress(f"the relaxation stopped ({lp.status}): full MIP from the greedy plan")
-        # The relaxation used some of the time: the full MIP gets what is left, and the
-        # time reported is the whole solve's.
-        res = solve(
-            model,
-            options,
-            full_start(inst, cand, model, fallback),
-            time_limit=max(left(), MIN_STAGE_S),
+    lp = relax(model, options, max(options.time_limit_s * RELAX_SHARE, MIN_STAGE_S))
+    if lp.status == "Infeasible":
+        progress("the relaxation is infeasible: no plan meets the options")
+        return SolveResult(
+            "Infeasible", np.inf, np.nan, np.nan, time.perf_counter() - tic, np.zeros(0)
         )
-        return dataclasses.replace(res, seconds=time.perf_counter() - tic)
-    weight = lp.values[: model.n_cand]
-    plan = rounded(inst, cand, weight)
-    support = weight > SUPPORT_TOL
-    support[plan] = True
     step = award_step(options, len(inst.months))
-    # The incumbent: the rounded plan if it meets every row (the options' rows included),
-    # else none yet (the restricted MIPs find one).
-    best = full_start(inst, cand, model, plan)
-    if not feasible(model, best):
-        best = np.zeros(0)
-    objective = float(model.lp.col_cost_ @ best) if best.size else np.inf
+    bound = lp.bound if lp.has_solution else -np.inf
+    if lp.has_solution:
+        weight = lp.values[: model.n_cand]
+        plan = rounded(inst, cand, weight)
+        support = weight > SUPPORT_TOL
+        support[plan] = True
+        x = full_start(inst, cand, model, plan)
+        if feasible(model, x) and float(cost @ x) < objective:
+            best, objective = x, float(cost @ x)
+    else:
+        progress(f"the relaxation stopped ({lp.status}): improving the best heuristic plan")
+        support = best[: model.n_cand] > 0.5 if best.size else np.zeros(model.n_cand, bool)
 
     for stage, (any_plant, share) in enumerate(RESTRICTED_STAGES, start=1):
-        gap = relative_gap(objective, lp.bound)
-        if within_gap(objective, lp.bound, options) or left() <= MIN_STAGE_S:
+        gap = relative_gap(objective, bound)
+        if within_gap(objective, bound, options) or left() <= MIN_STAGE_S or not support.any():
             break
         progress(
             f"restricted MIP {stage} of {len(RESTRICTED_STAGES)} (best plan "
-            + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "not found yet)")
+            + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "with no bound yet)")
         )
         allowed = neighbourhood(cand, support, step, any_plant)
         if best.size:
@@ -274,11 +293,14 @@ def solve_staged(
         )
         if sub.has_solution and sub.objective < objective:
             best, objective = sub.values, sub.objective
-    gap = relative_gap(objective, lp.bound)
-    done = within_gap(objective, lp.bound, options)
-    if done or left() <= MIN_STAGE_S:
+            support |= best[: model.n_cand] > 0.5
+    gap = relative_gap(objective, bound)
+    done = within_gap(objective, bound, options)
+    if done or left() <= MIN_STAGE_S or not lp.has_solution:
         status = "Optimal" if done else "Time limit reached"
-        return SolveResult(status, gap, objective, lp.bound, time.perf_counter() - tic, best)
+        if not best.size and not done:
+            status = f"No plan found ({lp.status})"
+        return SolveResult(status, gap, objective, bound, time.perf_counter() - tic, best)
     progress(
         "full MIP (best plan "
         + (f"{100 * gap:.1f}% above the bound)" if gap < np.inf else "not found yet)")
@@ -297,6 +319,55 @@ def solve_staged(
     return SolveResult(status, gap, objective, bound, time.perf_counter() - tic, best)
 
 
+#: Plans the optimiser may return instead of the MIP's, in order of preference on a tie.
+HEURISTICS = ("greedy", "as_procured")
+
+
+def _returned(
+    inst: Instance,
+    cand: Candidates,
+    model: Model,
+    options: Options,
+    plans: dict[str, np.ndarray],
+    result: SolveResult,
+) -> tuple[str, str]:
+    """Which plan is returned as "optimised" and why, in words.
+
+    The MIP's plan, unless a heuristic plan that meets every row is cheaper (then that one:
+    the optimiser never returns a plan worse than one it holds), or unless the MIP's plan
+    is a heuristic's (the solver started from it and found none better). ``"none"`` when
+    there is no plan at all.
+    """
+    weights = options.weights
+    costs = {
+        name: evaluate(inst, cand, plans[name], weights).objective
+        for name in HEURISTICS
+        if feasible(model, full_start(inst, cand, model, plans[name]))
+    }
+    if not result.has_solution:
+        if not costs:
+            return "none", f"no plan meets every row ({result.status})"
+        name = min(costs, key=lambda k: costs[k])
+        return name, f"the {name} plan: the solver found no plan ({result.status})"
+    mine = evaluate(inst, cand, plans["optimised"], weights).objective
+    for name in costs:
+        if np.array_equal(np.sort(plans["optimised"]), np.sort(plans[name])):
+            return name, (
+                f"the {name} plan: the solver started from it and found none better "
+                f"({result.status})"
+            )
+    if costs:
+        name = min(costs, key=lambda k: costs[k])
+        if costs[name] < mine:
+            return name, (
+                f"the {name} plan: the MIP's plan was worse ({mine:,.0f} against "
+                f"{costs[name]:,.0f}; {result.status})"
+            )
+        below = 100 * (costs[name] - mine) / max(abs(costs[name]), 1e-9)
+        return "mip", f"the MIP's plan ({result.status}), {below:.1f}% below the {name} plan"
+    return "mip", f"the MIP's plan ({result.status}); no heuristic plan meets every row"
+
+
 def optimize_instance(inst: Instance, options: Options, progress: Progress = _quiet) -> Optimised:
     """Run every stage on one instance (see the module docstring), telling ``progress``."""
     progress("building the model")
@@ -310,28 +381,30 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
             "Infeasible (checked before solving)", np.inf, np.nan, np.nan, 0.0, np.zeros(0)
         )
     else:
-        result = solve_staged(inst, cand, model, options, plans["greedy"], progress)
+        result = solve_staged(inst, cand, model, options, dict(plans), progress)
     progress("reporting")
     plans["optimised"] = chosen(result, model)
-    returned, reason = "mip", f"the MIP's plan ({result.status})"
+    returned, reason, bound = "mip", "", result.bound
     if not impossible:
-        mip_obj = evaluate(inst, cand, plans["optimised"], options.weights).objective
-        best_obj = mip_obj if result.has_solution else np.inf
-        for name in ("greedy", "as_procured"):
-            start = full_start(inst, cand, model, plans[name])
-            if not feasible(model, start):
-                continue
-            obj = evaluate(inst, cand, plans[name], options.weights).objective
-            if obj < best_obj:
-                best_obj, returned = obj, name
+        returned, reason = _returned(inst, cand, model, options, plans, result)
         if returned != "mip":
-            reason = (
-                f"the {returned} plan: the MIP's plan was worse ({mip_obj:,.0f})"
-                if result.has_solution
-                else f"the {returned} plan: the MIP found none ({result.status})"
-            )
             plans["optimised"] = plans[returned]
+    else:
+        returned, reason = "none", "no plan: the options cannot all be met (see the problems)"
     terms = {name: evaluate(inst, cand, plans[name], options.weights) for name in PLAN_NAMES}
+    # Status and gap are those of the plan returned, against the best bound found (the
+    # model's objective, as the solver measures it).
+    status, gap = result.status, result.mip_gap
+    x = full_start(inst, cand, model, plans["optimised"])
+    objective = float(np.asarray(model.lp.col_cost_) @ x)
+    # The solver's own plan (its values may be a tolerance below the plan's exact cost).
+    same = result.has_solution and np.array_equal(
+        np.sort(chosen(result, model)), np.sort(plans["optimised"])
+    )
+    if returned in HEURISTICS and not same:
+        gap = relative_gap(objective, bound) if bound > -np.inf else np.inf
+        if status == "Optimal" and not within_gap(objective, bound, options):
+            status = "Feasible (gap above the target)"
     return Optimised(
         timetable=timetable(
             inst,
@@ -346,8 +419,9 @@ def optimize_instance(inst: Instance, options: Options, progress: Progress = _qu
         gaps=unclosed_gaps(inst, cand, plans["optimised"], award_step(options, len(inst.months))),
         tenders=tender_table(inst, cand, plans["as_procured"]),
         problems=[f.text for f in findings],
-        status=result.status,
-        mip_gap=result.mip_gap,
+        status=status,
+        mip_gap=gap,
+        bound=bound,
         build_seconds=model.build_seconds,
         solve_seconds=result.seconds,
         n_candidates=len(cand),

@@ -68,9 +68,12 @@ def _highs(options: Options, time_limit: float) -> highspy.Highs:
     return h
 
 
-def relax(model: Model, options: Options) -> SolveResult:
-    """Solve the linear relaxation: its optimum is a lower bound on every plan's objective."""
-    h = _highs(options, options.time_limit_s)
+def relax(model: Model, options: Options, time_limit: float | None = None) -> SolveResult:
+    """Solve the linear relaxation: its optimum is a lower bound on every plan's objective.
+
+    ``time_limit`` (seconds; default the options' whole limit) bounds the LP solve.
+    """
+    h = _highs(options, options.time_limit_s if time_limit is None else time_limit)
     tic = time.perf_counter()
     if h.passModel(model.lp) == highspy.HighsStatus.kError:
         nan = float("nan")

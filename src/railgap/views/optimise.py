@@ -36,6 +36,12 @@ def solver_report(result: OptimizeResult) -> dict[str, Any]:
     return {
         "status": opt.status,
         "mip_gap": render.clean(opt.mip_gap),
+        "bound": render.clean(opt.bound),
+        "returned": opt.returned,
+        "reason": opt.reason,
+        # A heuristic's plan the solver did not prove within the gap: worth a warning.
+        "heuristic": opt.returned not in ("mip", "none") and opt.status != "Optimal",
+        "time_limit_s": result.options.time_limit_s,
         "build_seconds": round(opt.build_seconds, 3),
         "solve_seconds": round(opt.solve_seconds, 3),
         "needs": len(result.instance.needs),
@@ -43,6 +49,10 @@ def solver_report(result: OptimizeResult) -> dict[str, Any]:
         "horizon": f"{render.clean(result.instance.first_month) // 12}-"
         f"{render.clean(result.instance.last_month) // 12}",
         "weights": result.options.weights.model_dump(),
+        "uk_share": result.options.uk_share,
+        "budget_gbp_m_per_year": result.options.budget_gbp_m_per_year,
+        "must_use": list(result.options.must_use),
+        "must_not_use": list(result.options.must_not_use),
     }
 
 
@@ -153,6 +163,14 @@ def print_result(result: OptimizeResult) -> None:
         markup=False,
         highlight=False,
     )
+    console.print(f"Plan returned: {report['reason']}", markup=False, highlight=False)
+    if report["heuristic"]:
+        console.print(
+            "  Warning: this is a heuristic's plan, not the MIP's (give the solver more time "
+            "with --time-limit for a better one).",
+            markup=False,
+            highlight=False,
+        )
     for problem in result.optimised.problems:
         console.print(f"  cannot place: {problem}", markup=False, highlight=False)
     table = new_table(

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
@@ -25,13 +25,29 @@ from railgap.views.charts.base import Chart
 from railgap.views.html import environment
 from railgap.views.images import FORMATS, KIND_OF
 from railgap.views.report import recent_months
-from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter
+from railgap.web.api.params import MustNotUse, MustUse, UkShare
+from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import Service
 
 HERE = Path(__file__).parent
 AsOf = Annotated[str | None, Query(max_length=10)]
 #: The home page's demand chart runs this many years past the as-of year.
 HOME_FORECAST_YEARS = 30
+
+
+def page_budget(text: str | None) -> float | None:
+    """The pipeline form's budget (GBP million a year): empty for none; a 422 if not 1-1e6."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 1e6:
+        raise RequestError(
+            422, "invalid", f"budget: '{text}' is not a number of GBP million from 1 to 1000000"
+        )
+    return value
 
 
 @functools.cache
@@ -210,16 +226,35 @@ def plant_context(service: Service, plant_id: str, date: dt.date) -> dict[str, A
 
 
 def pipeline_context(
-    service: Service, date: dt.date, to_year: int, weights: str | None
+    service: Service,
+    date: dt.date,
+    to_year: int,
+    weights: str | None,
+    time_limit: float = MAX_WEB_SOLVE_S,
+    uk_share: float = 0.0,
+    budget: float | None = None,
+    must_use: tuple[str, ...] = (),
+    must_not_use: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Everything the pipeline page shows: the optimiser's answer on a date (as the API)."""
     from railgap.optimise.report import TIMETABLE_COLUMNS
     from railgap.views import optimise as optimise_view
 
-    result = service.optimize(date, None, to_year, weights, MAX_WEB_SOLVE_S)
+    result = service.optimize(
+        date, None, to_year, weights, time_limit, uk_share, budget, must_use, must_not_use
+    )
     attrs = dict(result.stamp)
-    q = f"as_of={date.isoformat()}&to={to_year}" + (f"&weights={quote(weights)}" if weights else "")
-    names = dict(zip(result.plants["plant_id"], result.plants["name"], strict=True))
+    params: list[tuple[str, Any]] = [("as_of", date.isoformat()), ("to", to_year)]
+    params += [("weights", weights)] if weights else []
+    params += [("time_limit", f"{time_limit:g}")] if time_limit != MAX_WEB_SOLVE_S else []
+    params += [("uk_share", f"{uk_share:g}")] if uk_share else []
+    params += [("budget", f"{budget:g}")] if budget is not None else []
+    params += [("must_use", p) for p in must_use] + [("must_not_use", p) for p in must_not_use]
+    q = urlencode(params)
+    known = result.instance.plants  # every plant known on the date
+    names = dict(zip(known["plant_id"], known["name"], strict=True))
+    names.update(zip(result.plants["plant_id"], result.plants["name"], strict=True))
+    plant_ids = sorted(known["plant_id"].astype(str))
     short = charts.short_names(result.plants)
     gb = result.plants.loc[result.plants["country"] == "GB", "plant_id"].tolist()
     found = [
@@ -238,6 +273,15 @@ def pipeline_context(
         "as_of": date.isoformat(),
         "to": to_year,
         "weights": weights or "",
+        "controls": {
+            "time_limit": time_limit,
+            "max_time_limit": MAX_WEB_SOLVE_S,
+            "uk_share": uk_share,
+            "budget": budget,
+            "must_use": list(must_use),
+            "must_not_use": list(must_not_use),
+        },
+        "plant_ids": plant_ids,
         "query": q,
         "stamp": attrs,
         "solver": optimise_view.solver_report(result),
@@ -337,11 +381,26 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
         as_of: AsOf = None,
         to: Annotated[int | None, Query(ge=1990, le=2100)] = None,
         weights: Annotated[str | None, Query(max_length=200)] = None,
+        time_limit: Annotated[float, Query(ge=1, le=MAX_WEB_SOLVE_S)] = MAX_WEB_SOLVE_S,
+        uk_share: UkShare = 0.0,
+        budget: Annotated[str | None, Query(max_length=20)] = None,
+        must_use: MustUse = None,
+        must_not_use: MustNotUse = None,
     ) -> Response:
         date = service.date(as_of or None)
         to_year = to if to is not None else default_to_year(date.year)
         context = await engine.run(
-            pipeline_context, service, date, to_year, weights or None, heavy=True
+            pipeline_context,
+            service,
+            date,
+            to_year,
+            weights or None,
+            time_limit,
+            uk_share,
+            page_budget(budget),
+            tuple(p for p in must_use or () if p),
+            tuple(p for p in must_not_use or () if p),
+            heavy=True,
         )
         return t.TemplateResponse(request, "pipeline.html", context)
 

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -323,15 +324,41 @@ class Service:
         to_year: int,
         weights: str | None,
         time_limit: float,
+        uk_share: float = 0.0,
+        budget: float | None = None,
+        must_use: Sequence[str] = (),
+        must_not_use: Sequence[str] = (),
     ) -> Any:
-        """The pipeline optimiser's answer on a date (as ``railgap optimize``)."""
+        """The pipeline optimiser's answer on a date (as ``railgap optimize`` with its options).
+
+        A plant named in ``must_use`` or ``must_not_use`` that is not in the dataset is an
+        :class:`~railgap.dataset.errors.UnknownPlantError` (a 404).
+        """
         from railgap.optimise.options import Options, parse_weights
 
         def compute() -> Any:
-            options = Options(weights=parse_weights(weights), time_limit_s=time_limit)
+            options = Options(
+                weights=parse_weights(weights),
+                time_limit_s=time_limit,
+                uk_share=uk_share,
+                budget_gbp_m_per_year=budget,
+                must_use=list(must_use),
+                must_not_use=list(must_not_use),
+            )
             return analysis.optimize(date, from_year, to_year, options=options, data=self.source())
 
-        key = ("optimize", date, from_year, to_year, weights or "", time_limit)
+        key = (
+            "optimize",
+            date,
+            from_year,
+            to_year,
+            weights or "",
+            time_limit,
+            uk_share,
+            budget,
+            tuple(must_use),
+            tuple(must_not_use),
+        )
         return self._cached(key, compute)
 
     def saved(self, scenario_id: int) -> Any:

@@ -14,11 +14,15 @@ from railgap.web.api.params import (
     WEIGHTS_PATTERN,
     AllPlants,
     AsOf,
+    Budget,
     Draws,
     Format,
     Months,
+    MustNotUse,
+    MustUse,
     Seed,
     SimTable,
+    UkShare,
 )
 from railgap.web.api.responses import (
     scenario_text,
@@ -121,6 +125,10 @@ def add_engine_routes(
                 description=f"Solver time limit, seconds (at most {MAX_WEB_SOLVE_S:g}).",
             ),
         ] = MAX_WEB_SOLVE_S,
+        uk_share: UkShare = 0.0,
+        budget: Budget = None,
+        must_use: MustUse = None,
+        must_not_use: MustNotUse = None,
         table: Annotated[
             Literal["timetable", "plants", "terms", "gaps", "tenders", "loading"],
             Query(
@@ -137,7 +145,17 @@ def add_engine_routes(
         date = service.date(as_of)
         last = default_to_year(date.year) if to_year is None else to_year
         result = await engine.run(
-            service.optimize, date, from_year, last, weights, time_limit, heavy=True
+            service.optimize,
+            date,
+            from_year,
+            last,
+            weights,
+            time_limit,
+            uk_share,
+            budget,
+            tuple(must_use or ()),
+            tuple(must_not_use or ()),
+            heavy=True,
         )
         return send(
             format,

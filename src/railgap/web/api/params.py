@@ -67,6 +67,23 @@ AllPlants = Annotated[
         description="Also list plants closed (or never opened) by the date with nothing to build."
     ),
 ]
+UkShare = Annotated[
+    float, Query(ge=0, le=1, description="Least share of awarded vehicles built in GB (0-1).")
+]
+Budget = Annotated[
+    float | None,
+    Query(ge=1, le=1e6, description="Most contract value awarded a year, GBP million."),
+]
+#: Most plants one request may name as must-use or must-not-use.
+MAX_PLANTS = 40
+MustUse = Annotated[
+    list[str] | None,
+    Query(max_length=MAX_PLANTS, description="A plant that must build (repeatable)."),
+]
+MustNotUse = Annotated[
+    list[str] | None,
+    Query(max_length=MAX_PLANTS, description="A plant that may not build (repeatable)."),
+]
 ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A saved scenario's id.")]
 PlantId = Annotated[
     str,
