@@ -39,8 +39,10 @@ chromium:
 
 # Storage tests need a real PostgreSQL: installed from Debian's packages when missing, started
 # on loopback for the run and stopped afterwards, whatever the tests' outcome.
+# Two workers (the machine has two cores); a test module stays on one worker, so its
+# fixtures (a served app, a browser) are made once.
 unit: $(VENV)/.installed-dev chromium
-	scripts/pg-test-server run $(BIN)/pytest
+	scripts/pg-test-server run $(BIN)/pytest -n 2 --dist loadfile
 
 test: lint typecheck unit
 

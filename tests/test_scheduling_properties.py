@@ -77,7 +77,9 @@ def test_as_of_never_sees_rows_known_later(revisions, date):
             continue
         seen.add(key)
         year, month = map(int, order["planned_last_delivery"].split("-"))
-        index = year * 12 + month - 1 + rev["shift"]
+        first_year, first_month = map(int, order["planned_first_delivery"].split("-"))
+        # A revised end never before the first delivery: an inverted window is refused.
+        index = max(year * 12 + month - 1 + rev["shift"], first_year * 12 + first_month - 1)
         extra.append(
             dict(
                 order,
