@@ -30,8 +30,6 @@ def _vary(order: str, when: str) -> str:
         "/api/plants/hitachi_newton_aycliffe/levers?as_of=2095-12-31",
         "/plants/alstom_derby?as_of=2100-12-31",
         # No fleet has a running operator yet: the operators column had no text to search.
-        "/api/fleet?as_of=1800-01-01&operator=LNER",
-        "/api/fleet?as_of=1931-09-20&operator=LNER&format=csv",
         # Nothing to order before any fleet: the optimiser's empty matrix was read as floats.
         "/api/optimize?as_of=1800-01-01&from=1990&to=1991",
     ],
@@ -39,6 +37,22 @@ def _vary(order: str, when: str) -> str:
 def test_valid_get_answers(embedded_client: TestClient, url: str):
     response = embedded_client.get(url)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/fleet?as_of=1800-01-01&operator=LNER",
+        "/api/fleet?as_of=1931-09-20&operator=LNER&format=csv",
+    ],
+)
+def test_an_operator_not_yet_in_the_register_is_a_404_naming_it(
+    embedded_client: TestClient, url: str
+):
+    # Before any fleet had a running operator (the column was once read as floats: a 500).
+    response = embedded_client.get(url)
+    assert response.status_code == 404, response.text
+    assert "LNER" in response.text
 
 
 def test_optimiser_with_no_month_left_says_why(embedded_client: TestClient):

@@ -78,11 +78,19 @@ Budget = Annotated[
 MAX_PLANTS = 40
 MustUse = Annotated[
     list[str] | None,
-    Query(max_length=MAX_PLANTS, description="A plant that must build (repeatable)."),
+    Query(
+        max_length=MAX_PLANTS,
+        description="A plant id that must build (repeatable, at most 40).",
+        json_schema_extra={"items": {"type": "string", **ID_SCHEMA}},
+    ),
 ]
 MustNotUse = Annotated[
     list[str] | None,
-    Query(max_length=MAX_PLANTS, description="A plant that may not build (repeatable)."),
+    Query(
+        max_length=MAX_PLANTS,
+        description="A plant id that may not build (repeatable, at most 40).",
+        json_schema_extra={"items": {"type": "string", **ID_SCHEMA}},
+    ),
 ]
 ScenarioId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A saved scenario's id.")]
 PlantId = Annotated[
