@@ -432,6 +432,8 @@ def test_backtest_page_matches_the_api_and_fits(
     )
     tab = _watch(context, context.new_page())
     tab.goto(f"{base}/backtest", timeout=120_000)
+    # The scorecard is a long job: a page saying so reloads itself until it is ready.
+    tab.wait_for_selector("#headline", state="attached", timeout=600_000)
     body = _api(base, "/api/backtest")
     headline = tab.locator("#headline")
     assert float(headline.get_attribute("data-runout-median")) == pytest.approx(
@@ -556,6 +558,8 @@ def test_no_page_scrolls_sideways(server: tuple[str, str], browser: Any, width: 
     for route, url in PAGES.items():
         tab.goto(base + url.format(saved=saved), timeout=180_000)
         tab.wait_for_load_state("load")
+        if route == "/backtest":  # a long job: the page reloads itself until it is ready
+            tab.wait_for_selector("#headline", state="attached", timeout=600_000)
         if route.startswith("/scenarios"):  # the result panel filled in, wide table and all
             if route == "/scenarios":
                 tab.click("#run")

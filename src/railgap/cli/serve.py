@@ -32,7 +32,7 @@ def serve(
         markup=False,
         highlight=False,
     )
-    uvicorn.run(create_app(data, db), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(data, db, warm=True), host=host, port=port, log_level="warning")
 
 
 TokenDb = Annotated[

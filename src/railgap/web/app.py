@@ -5,9 +5,10 @@ with uvicorn. Every error is answered as JSON with a 4xx status naming what was 
 API paths) or as a page saying so; nothing answers with a traceback.
 """
 
+import contextlib
 import importlib.util
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from railgap.dataset.errors import (
 from railgap.store.faults import StoreUnavailable
 from railgap.views.html import plotly_js
 from railgap.web.api import build_router
+from railgap.web.jobs import StillComputing
 from railgap.web.limits import (
     DEFAULT_TIME_LIMIT_S,
     MAX_BODY_BYTES,
@@ -134,10 +136,23 @@ def create_app(
     db: str | None = None,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     max_body_bytes: int = MAX_BODY_BYTES,
+    warm: bool = False,
 ) -> FastAPI:
-    """The app on a dataset (default: embedded) and a database (default: configured one)."""
+    """The app on a dataset (default: embedded) and a database (default: configured one).
+
+    ``warm`` starts the long answers (the backtest's scorecard) when the server starts, so
+    the first visitor finds them ready or nearly so (``railgap serve`` does).
+    """
     service = Service(data, db)
     engine = EngineLimiter(time_limit_s)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            service.warm()
+        yield
+        service.jobs.shutdown()
+
     app = FastAPI(
         title="railgap",
         version=__version__,
@@ -148,6 +163,7 @@ def create_app(
         ),
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.service = service
     app.state.engine = engine
@@ -172,7 +188,11 @@ def create_app(
     @app.exception_handler(RequestError)
     async def limit_error(request: Request, exc: RequestError) -> Response:
         headers = {"www-authenticate": "Bearer"} if exc.status == 401 else None
-        if wants_html(request):
+        if isinstance(exc, StillComputing):
+            if wants_html(request):
+                return pages.error_page(request, 503, str(exc), refresh=exc.retry_after)
+            headers = {"retry-after": str(exc.retry_after)}
+        elif wants_html(request):
             return pages.error_page(request, exc.status, str(exc))
         return JSONResponse(error_body(exc), status_code=exc.status, headers=headers)
 

@@ -266,7 +266,7 @@ class EngineLimiter:
         self.quick_clients = _ClientLanes(CLIENT_QUICK_SLOTS)
 
     async def check(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a quick check (a token's, a scenario's shape) in the quick lane, no engine slot.
+        """Run a quick check (a token's, a scenario's shape, a job's start) in the quick lane.
 
         Writes then never wait behind engine work: a queue of slow computations cannot make
         a token check time out. 408 past :data:`AUTH_TIME_LIMIT_S`.

@@ -27,7 +27,7 @@ from railgap.views.images import FORMATS, KIND_OF
 from railgap.views.report import recent_months
 from railgap.web.api.params import MustNotUse, MustUse, UkShare
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
-from railgap.web.service import Service
+from railgap.web.service import PAGE_BACKTEST, Service
 
 HERE = Path(__file__).parent
 AsOf = Annotated[str | None, Query(max_length=10)]
@@ -63,10 +63,18 @@ class Pages:
     router: APIRouter
     templates: Jinja2Templates
 
-    def error_page(self, request: Request, status: int, message: str) -> Response:
-        """A page saying what went wrong, with the status code."""
+    def error_page(
+        self, request: Request, status: int, message: str, refresh: int | None = None
+    ) -> Response:
+        """A page saying what went wrong, with the status code.
+
+        With ``refresh`` (seconds), a page saying the answer is being computed that reloads
+        itself, sent with ``Retry-After``.
+        """
+        context = {"status": status, "message": message, "refresh": refresh}
+        headers = {"retry-after": str(refresh)} if refresh else None
         return self.templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message}, status_code=status
+            request, "error.html", context, status_code=status, headers=headers
         )
 
 
@@ -295,11 +303,15 @@ def pipeline_context(
     }
 
 
+async def backtest_ready(service: Service, engine: EngineLimiter, plant_id: str | None) -> None:
+    """Wait for the scorecard the page shows (a long job); 503 ``computing`` past the limit."""
+    key, job = await engine.check(service.backtest_job, plant_id, *PAGE_BACKTEST)
+    await service.jobs.wait(key, job, engine.time_limit_s, "the backtest's scorecard")
+
+
 def backtest_context(service: Service, plant_id: str | None) -> dict[str, Any]:
     """Everything the backtest page shows: the scorecard, as ``GET /api/backtest``."""
-    from railgap.scorecard.calibration import DRAWS
-
-    result = service.backtest(plant_id, DRAWS, 2024, True)
+    result = service.backtest(plant_id, *PAGE_BACKTEST)
     attrs = {str(k): v for k, v in result.events.attrs.items()}
     q = "" if plant_id is None else f"plant={quote(plant_id)}&"
     note_text = charts.backtest.backtest_note(attrs, result.truth_date.isoformat())
@@ -408,6 +420,7 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
     async def backtest(
         request: Request, plant: Annotated[str | None, Query(max_length=200)] = None
     ) -> Response:
+        await backtest_ready(service, engine, plant or None)
         context = await engine.run(backtest_context, service, plant or None, heavy=True)
         return t.TemplateResponse(request, "backtest.html", context)
 

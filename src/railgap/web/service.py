@@ -11,7 +11,8 @@ import datetime as dt
 import hashlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,12 @@ from railgap.fleets.turnover import Forecast
 from railgap.plants.loading import Loading
 from railgap.scenarios.spec import Scenario, parse_scenario
 from railgap.scorecard import Backtest
+from railgap.scorecard.calibration import DRAWS
 from railgap.web.cache import LRUCache
+from railgap.web.jobs import LongJobs
 
+#: The backtest the dashboard shows (draws, seed, calibrated): ``railgap backtest``'s defaults.
+PAGE_BACKTEST = (DRAWS, 2024, True)
 #: How long the web app keeps using the dataset it read before checking for edits (seconds).
 DATASET_TTL_S = 1.0
 
@@ -66,6 +71,7 @@ class Service:
         self.data = data
         self.db = db
         self.cache = LRUCache(cache_size)
+        self.jobs = LongJobs()
         self._dataset: tuple[float, Dataset] | None = None
         self._lock = threading.Lock()
 
@@ -234,6 +240,32 @@ class Service:
                 self.source(), plant=plant_id, draws=draws, seed=seed, calibrate=calibrate
             ),
         )
+
+    def backtest_job(
+        self, plant_id: str | None, draws: int, seed: int, calibrate: bool
+    ) -> tuple[Hashable, Future[Backtest]]:
+        """The scorecard as a long job (:mod:`railgap.web.jobs`): done at once when cached.
+
+        An unknown plant is refused here, before any job starts.
+        """
+        dataset = self.dataset()
+        if plant_id is not None and plant_id not in set(dataset["plants"]["plant_id"]):
+            self.backtest(plant_id, draws, seed, calibrate)  # raises UnknownPlantError
+        key = (dataset.digest, "backtest", plant_id, draws, seed, calibrate)
+        cached = self.cache.get(key)
+        if cached is not None:
+            done: Future[Backtest] = Future()
+            done.set_result(cached)
+            return key, done
+        job = self.jobs.submit(key, lambda: self.backtest(plant_id, draws, seed, calibrate))
+        return key, job
+
+    def warm(self) -> None:
+        """Start the long answers the dashboard shows (the page's backtest) in the background."""
+        try:
+            self.backtest_job(None, *PAGE_BACKTEST)
+        except RailgapError:  # a broken dataset: the pages will say so when asked
+            return
 
     def tenders(self, date: dt.date) -> pd.DataFrame:
         """The tenders as known on a date."""

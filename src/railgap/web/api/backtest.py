@@ -64,11 +64,12 @@ def add_backtest_routes(
         """The scorecard: each plant event's answer, error and source, and its summaries.
 
         Also the worst cases, the national series, and the Monte Carlo's Brier score and
-        reliability. JSON has every table; CSV one (``table``).
+        reliability. JSON has every table; CSV one (``table``). The calibrated scorecard
+        takes longer than one request may wait: until it is ready the answer is 503
+        ``computing`` with ``Retry-After``, and the computation goes on.
         """
-        result = await engine.run(
-            service.backtest, plant or None, draws, seed, calibration, heavy=True
-        )
+        key, job = await engine.check(service.backtest_job, plant or None, draws, seed, calibration)
+        result = await service.jobs.wait(key, job, engine.time_limit_s, "the backtest")
         return send(
             format,
             lambda: view.as_json(result),

@@ -41,6 +41,10 @@ def add_chart_routes(
             raise HTTPException(404, str(exc)) from None
         date = service.date(as_of)
         heavy = page in ("pipeline", "backtest")
+        if page == "backtest":  # a long job: 503 computing until its scorecard is ready
+            from railgap.web.pages import backtest_ready
+
+            await backtest_ready(service, engine, None)
         chart = await engine.run(build_chart, service, kind, date, plant, to, heavy=heavy)
         only = plant if kind == "plan-loading" else None
         try:
