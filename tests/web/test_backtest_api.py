@@ -9,6 +9,7 @@ import typing
 import pytest
 from fastapi.testclient import TestClient
 
+from railgap.scorecard.calibration import DRAWS
 from railgap.views.backtest import TABLES
 from railgap.web.api.backtest import BacktestTable
 from railgap.web.app import create_app
@@ -52,10 +53,12 @@ def test_one_plant_and_a_csv_table(client: TestClient):
     assert len(header) == len(set(header)), "a stamp column collides with a table column"
 
 
-def test_the_calibration_has_both_horizons(client: TestClient):
-    body = client.get("/api/backtest", params={"draws": 50}).json()
+def test_the_calibration_has_both_horizons_as_the_page_shows(client: TestClient):
+    # The page's own question (default draws and seed): the page test below reads it cached.
+    body = client.get("/api/backtest", params={"plant": "hitachi_newton_aycliffe"}).json()
     assert {row["horizon_months"] for row in body["calibration"]} == {12, 24}
-    assert body["draws"] == 50
+    assert body["draws"] == DRAWS
+    assert {c["plant_id"] for c in body["calibration_cases"]} == {"hitachi_newton_aycliffe"}
 
 
 @pytest.mark.parametrize(
@@ -75,7 +78,7 @@ def test_bad_input_is_a_4xx_naming_it(client: TestClient, params, status, names)
 
 
 def test_the_page_shows_the_scorecard_and_names_an_unknown_plant(client: TestClient):
-    page = client.get("/backtest", params={"plant": "siemens_goole"})
+    page = client.get("/backtest", params={"plant": "hitachi_newton_aycliffe"})
     assert page.status_code == 200
     assert "How close were railgap" in page.text
     assert 'id="chart-backtest-reliability"' in page.text

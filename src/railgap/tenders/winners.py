@@ -55,13 +55,21 @@ def winner_templates(resolved: Dataset, a: Assumptions) -> dict[str, Template]:
     when = np.where(np.isnan(signed), date_months(firm, "known_from", yom), signed)
     firm = firm.assign(_when=when)
     templates: dict[str, Template] = {}
-    # Oldest first, so that each maker's latest order is the one kept.
-    for row in firm.sort_values(["_when", "_line"], kind="stable").itertuples(index=False):
+    # Makers with a firm order at their open plants: once each has its template, stop.
+    makers = {owner[p] for p in placed.loc[placed["order_id"].isin(firm["order_id"]), "plant_id"]}
+    # Latest first: each maker's template is the first of its orders with work at its plants.
+    latest = firm.sort_values(["_when", "_line"], kind="stable").iloc[::-1]
+    for row in latest.itertuples(index=False):
+        if makers <= templates.keys():
+            break
         rows = by_order.get(str(row.order_id))
         if rows is None:
             continue
-        for maker in pd.unique(rows["plant_id"].map(owner)):
-            own = rows[rows["plant_id"].map(owner) == maker]
+        builders = rows["plant_id"].map(owner)
+        for maker in pd.unique(builders):
+            if maker in templates:
+                continue
+            own = rows[(builders == maker).to_numpy()]
             working, shares = stage_shares(own)
             if not working.any():
                 continue
