@@ -22,6 +22,7 @@ GOOD = {
     "precision": "quarter",
     "value": "",
     "value_of": "",
+    "jobs_basis": "",
     "order_id": "",
     "engine_input": "no",
     "source": "https://www.example.org/derby",
@@ -53,11 +54,18 @@ def test_a_good_event_has_no_problem():
         ({"kind": "gap_statement", "engine_input": "yes", "value": "6"}, "engine_input"),
         ({"kind": "headcount", "value": ""}, "value"),
         ({"kind": "jobs_at_risk", "value": "-5"}, "value"),
+        ({"jobs_basis": "cut"}, "jobs_basis"),
+        ({"kind": "jobs_at_risk", "value": "250", "jobs_basis": "redundancy"}, "jobs_basis"),
     ],
 )
 def test_a_broken_rule_names_the_line_and_field(changes, column):
     found = _problems(**changes)
     assert [(line, col) for line, col, _ in found] == [(2, column)]
+
+
+def test_a_jobs_event_says_what_it_counts():
+    assert _problems(kind="jobs_at_risk", value="250", jobs_basis="cut") == []
+    assert _problems(kind="jobs_at_risk", value="750", jobs_basis="") == []
 
 
 def test_a_fact_may_be_engine_input():

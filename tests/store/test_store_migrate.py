@@ -87,3 +87,26 @@ def test_0008_adds_plant_short_name_and_keeps_rows_saved_before_it(tmp_path) -> 
         row = connection.execute(text("SELECT name, short_name FROM plants")).one()
     assert tuple(row) == ("P Works", None)
     engine.dispose()
+
+
+def test_0009_adds_plant_events_jobs_basis_and_keeps_rows_saved_before_it(tmp_path) -> None:
+    """A database at 0008 keeps its events on upgrade; their jobs basis is empty (workforce)."""
+    from sqlalchemy import create_engine, text
+
+    from railgap.store.migrate import upgrade
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0008")
+    assert "jobs_basis" not in [c["name"] for c in inspect(engine).get_columns("plant_events")]
+    columns = [c["name"] for c in inspect(engine).get_columns("plant_events")]
+    values = {c: f"'{c}'" for c in columns if c not in ("row_id", "id")}
+    values.update(kind="'jobs_at_risk'", value="750", value_of="NULL", order_id="NULL")
+    with engine.begin() as connection:
+        names, cells = ", ".join(values), ", ".join(values.values())
+        connection.execute(text(f"INSERT INTO plant_events ({names}) VALUES ({cells})"))
+    upgrade(engine, "0009")
+    assert current_revision(engine) == "0009"
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT value, jobs_basis FROM plant_events")).one()
+    assert tuple(row) == (750, None)
+    engine.dispose()

@@ -25,7 +25,10 @@ def _month(text: str) -> tuple[int, int]:
 
 
 def plant_event_problems(row: dict[str, Any], where: str, line: int) -> list[Problem]:
-    """A plant event's period runs forwards; forecasts are never input; counts have a value."""
+    """A plant event's period runs forwards; forecasts are never input; counts have a value.
+
+    Only a jobs-at-risk event says what its figure counts (``jobs_basis``).
+    """
     problems = []
     start, end = row.get("period_from"), row.get("period_to")
     if start and end and _month(str(end)) < _month(str(start)):
@@ -46,6 +49,10 @@ def plant_event_problems(row: dict[str, Any], where: str, line: int) -> list[Pro
     value = row.get("value")
     if value is not None and value < 0:
         problems.append(Problem(where, line, "value", f"must be 0 or more, not {value}"))
+    if row.get("jobs_basis") and kind != "jobs_at_risk":
+        problems.append(
+            Problem(where, line, "jobs_basis", f"is for jobs_at_risk events only, not a {kind}")
+        )
     return problems
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from railgap.dataset import Dataset, as_of
 from railgap.dataset.assumptions import Assumptions
-from railgap.dataset.dates import month_label
+from railgap.dataset.dates import date_month, month_label
 from railgap.plants.loading import LOADING_TABLES, Loading, factory_staff, run_loading
 from railgap.scorecard.periods import month_of_text
 
@@ -119,6 +119,28 @@ class DateAnswers:
         """The outlook's peak jobs at risk (the figure quoted beside a run-out)."""
         value = self.outlook.at[plant_id, "jobs_at_risk_peak"]
         return Answer(number_or_nan(value), self.staff_row(plant_id))
+
+    def cut(self, plant_id: str, months: int) -> Answer:
+        """The most staff the load will not need in the next ``months``: a stated cut's size.
+
+        Employees less the labour the load needs (headcount x load / capacity), at any load:
+        a cut is made while work goes on, not only below the viable rate. NaN where the
+        plant has no headcount or capacity.
+        """
+        pm = self.loading.plant_months
+        start = date_month(self.date)
+        rows = pm[(pm["plant_id"] == plant_id) & (pm["month"] >= start)]
+        rows = rows[rows["month"] < start + months]
+        needed = rows["labour_needed"].to_numpy(dtype="float64")
+        surplus = np.clip(rows["employees"].to_numpy(dtype="float64") - needed, 0, None)
+        if np.isnan(surplus).all():
+            return Answer(NONE, self.staff_row(plant_id))
+        at = int(np.nanargmax(surplus))
+        month = month_label(int(rows["month"].to_numpy()[at]))
+        return Answer(
+            float(surplus[at]),
+            f"{self.staff_row(plant_id)}; the load needs {needed[at]:.0f} in {month}",
+        )
 
     def headcount(self, plant_id: str) -> Answer:
         """The plant's employees on the date, as the engine reads them."""

@@ -4,13 +4,16 @@ For each event in ``plant_events``, the loading engine is run on the dataset as 
 the event's date (``stated``) and, for timing and gap events, 6, 12 and 24 months before
 it (``LEADS``). The error is in months for timing kinds (0 when the answer falls inside the
 event's period, so an answer in "spring 2020" is right for "after spring 2020"), the model
-minus the stated length for gaps, and the ratio model / stated for jobs and headcounts.
+minus the stated length for gaps, and the ratio model / stated for jobs and headcounts
+(a workforce at risk against the outlook's peak, a stated cut against the staff the load
+will not need: ``jobs_basis``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +37,7 @@ EVENT_COLUMNS = [
     "event_id",
     "plant_id",
     "kind",
+    "jobs_basis",
     "stated",
     "lead_months",
     "answered_on",
@@ -52,8 +56,14 @@ EVENT_COLUMNS = [
 ]
 
 
-def _answer(kind: str, order_id: object, plant_id: str, on: DateAnswers) -> Answer:
-    """The model's answer to one kind of event about one plant."""
+def _answer(
+    kind: str, order_id: object, plant_id: str, on: DateAnswers, basis: str, a: Assumptions
+) -> Answer:
+    """The model's answer to one kind of event about one plant.
+
+    Jobs at risk of the workforce are the outlook's peak; a stated cut is the most staff
+    the load will not need within ``cut_notice_months``.
+    """
     order = order_id if isinstance(order_id, str) and order_id else None
     if kind == "runout_statement":
         return on.run_out(plant_id)
@@ -63,6 +73,8 @@ def _answer(kind: str, order_id: object, plant_id: str, on: DateAnswers) -> Answ
         return on.order_months(plant_id, order, end=False) if order else on.first_work(plant_id)
     if kind == "gap_statement":
         return on.gap(plant_id)
+    if kind == "jobs_at_risk" and basis == "cut":
+        return on.cut(plant_id, int(a.number("cut_notice_months")))
     if kind == "jobs_at_risk":
         return on.jobs(plant_id)
     if kind == "headcount":
@@ -77,6 +89,12 @@ def _shown(kind: str, value: float) -> str | None:
     if kind in TIMING_KINDS:
         return month_label(int(value))
     return f"{value:g}"
+
+
+def jobs_basis(event: Any) -> str:
+    """What a jobs-at-risk event counts: ``workforce`` (also when empty) or ``cut``."""
+    basis = getattr(event, "jobs_basis", None)
+    return basis if isinstance(basis, str) and basis else "workforce"
 
 
 def score_events(
@@ -100,13 +118,14 @@ def score_events(
     for i, e in enumerate(events.itertuples(index=False)):
         stated = dt.date.fromisoformat(str(e.stated))
         kind = str(e.kind)
+        basis = jobs_basis(e)
         for lead in leads if kind in TIMING_KINDS + MONTH_KINDS else (0,):
             date = months_before(stated, lead) if lead else stated
             answers_then = on(date)
             if not answers_then.plant_known(str(e.plant_id)):
                 answer = Answer(np.nan, f"plant {e.plant_id} not in the dataset on {date}")
             else:
-                answer = _answer(kind, e.order_id, str(e.plant_id), answers_then)
+                answer = _answer(kind, e.order_id, str(e.plant_id), answers_then, basis, a)
             stated_value = number_or_nan(e.value)
             error = ratio = np.nan
             if kind in TIMING_KINDS:
@@ -120,6 +139,7 @@ def score_events(
                     "event_id": e.event_id,
                     "plant_id": e.plant_id,
                     "kind": kind,
+                    "jobs_basis": basis if kind == "jobs_at_risk" else None,
                     "stated": str(e.stated),
                     "lead_months": lead,
                     "answered_on": date.isoformat(),

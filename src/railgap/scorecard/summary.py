@@ -57,8 +57,9 @@ def _row(group: str, name: str, frame: pd.DataFrame) -> dict[str, object]:
 def summarise(scored: pd.DataFrame, lead: int = 0) -> pd.DataFrame:
     """Median and P90 absolute error and the share within 3 months (or 0.8-1.25x).
 
-    Rows: all events, all events that are not engine input, each kind, each plant and each
-    lead (for timing and gap events). Timing errors are months; counts are model / stated.
+    Rows: all events, all events that are not engine input, each kind, jobs at risk by what
+    they count (workforce or cut), each plant and each lead (for timing and gap events).
+    Timing errors are months; counts are model / stated.
     """
     at = scored[scored["lead_months"] == lead]
     rows = [
@@ -66,6 +67,8 @@ def summarise(scored: pd.DataFrame, lead: int = 0) -> pd.DataFrame:
         _row("all", "not engine input", at[~at["engine_input"]]),
     ]
     rows += [_row("kind", str(k), f) for k, f in at.groupby("kind", sort=True)]
+    jobs = at[at["kind"] == "jobs_at_risk"]
+    rows += [_row("jobs at risk", str(b), f) for b, f in jobs.groupby("jobs_basis", sort=True)]
     rows += [_row("plant", str(p), f) for p, f in at.groupby("plant_id", sort=True)]
     timing = scored[~scored["kind"].isin(COUNT_KINDS)]
     rows += [_row("lead", f"{m} months before", f) for m, f in timing.groupby("lead_months")]
