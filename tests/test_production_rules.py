@@ -84,6 +84,10 @@ def test_a_production_end_fact_ends_the_factory_work_from_when_it_was_public(tmp
     # Units still to hand over stay in the order book: only the factory work ends.
     loading, _, _ = railgap.analysis.run("2030-03-20", data=tmp_path / "b")
     assert loading.profile.loc["delta-400-2028", "backlog_units"] > 0
+    # The outlook's own run reads the fact too (the tables it resolves include the events).
+    served = loading.schedule.windows.set_index("order_id").loc["delta-400-2028"]
+    assert served["end"] == month_index(2030, 3)
+    assert "production ended" in served["window_basis"]
 
 
 def test_only_engine_input_facts_are_read_never_statements(tmp_path):
@@ -127,6 +131,64 @@ def test_a_plant_wide_end_stops_work_then_under_way_not_later_orders(tmp_path):
     assert windows.loc["delta-400-2028", "end"] == month_index(2030, 4)
     assert windows.loc["later-500-2030", "end"] > month_index(2031, 1)
     assert "production ended" not in windows.loc["later-500-2030", "window_basis"]
+
+
+def test_an_end_naming_a_fleet_of_orders_ends_each_and_nothing_else(tmp_path):
+    second = {**DELTA, "order_id": "delta-400-2028b", "units": 5}
+    other = {**DELTA, "order_id": "other-500-2029", "planned_first_delivery": "2030-02"}
+    fact = _event(
+        event_id="toy_works-production_end-2030-04",
+        period_from="2030-04",
+        period_to="2030-04",
+        order_id="delta-400-2028;delta-400-2028b",
+        known_from="2030-05-01",
+    )
+    windows = _windows(
+        tmp_path,
+        "2030-06-01",
+        plant_events=[fact],
+        orders=[second, other],
+        work_packages=[
+            {**DELTA_WORK, "order_id": "delta-400-2028b"},
+            {**DELTA_WORK, "order_id": "other-500-2029"},
+        ],
+    )
+    for order in ("delta-400-2028", "delta-400-2028b"):
+        assert windows.loc[order, "end"] == month_index(2030, 4), order
+    # Work under way then, but of an order the event does not name, goes on.
+    assert windows.loc["other-500-2029", "start"] <= month_index(2030, 4)
+    assert windows.loc["other-500-2029", "end"] > month_index(2030, 4)
+    assert "production ended" not in windows.loc["other-500-2029", "window_basis"]
+
+
+def test_a_start_naming_a_fleet_of_orders_is_scored_at_the_first_of_them(tmp_path):
+    from railgap.scorecard.answers import answers_on
+    from railgap.scorecard.events import score_events
+
+    second = {**DELTA, "order_id": "delta-400-2028b", "planned_first_delivery": "2031-01"}
+    event = _event(
+        event_id="toy_works-production_start-2029-02",
+        kind="production_start",
+        period_from="2029-02",
+        period_to="2029-02",
+        order_id="delta-400-2028b;delta-400-2028",
+        engine_input="no",
+        known_from="2029-02-01",
+    )
+    windows = _windows(
+        tmp_path,
+        "2029-02-01",
+        plant_events=[event],
+        orders=[second],
+        work_packages=[{**DELTA_WORK, "order_id": "delta-400-2028b"}],
+    )
+    first = min(windows.loc["delta-400-2028", "start"], windows.loc["delta-400-2028b", "start"])
+    assert windows.loc["delta-400-2028", "start"] < windows.loc["delta-400-2028b", "start"]
+    dataset, a = railgap.load_dataset(tmp_path), default_assumptions()
+    scored = score_events(dataset, a, leads=(0,), answers=lambda d: answers_on(dataset, a, d))
+    row = scored.set_index("event_id").loc["toy_works-production_start-2029-02"]
+    assert row["why"].startswith("delta-400-2028 ")
+    assert row["error_months"] == first - month_index(2029, 2)
 
 
 def test_a_slow_plant_stretches_a_generic_window_to_its_sourced_rate(tmp_path):

@@ -118,6 +118,17 @@ class Call:
         return line
 
 
+def server_failure(response: httpx.Response) -> bool:
+    """A 5xx that is not a documented "ask again later" (a 503 with ``Retry-After``).
+
+    Such a 503 says a long job is still being computed (``computing``) or the database
+    cannot serve; anything else from 500 up is a failure of the server.
+    """
+    if response.status_code < 500:
+        return False
+    return not (response.status_code == 503 and "retry-after" in response.headers)
+
+
 def dates(pool: Sequence[dt.date] | None = None) -> st.SearchStrategy[dt.date]:
     """Dates in the documented range, often at its edges (or only from ``pool``)."""
     if pool is not None:

@@ -65,8 +65,15 @@ OUTLOOK_FIELDS = [
     "source",
     "known_from",
 ]
-#: The tables the loading engine reads.
-LOADING_TABLES = ("manufacturers", "plants", "plant_staff", "orders", "work_packages")
+#: The tables the loading engine reads (``plant_events`` for its production-end facts).
+LOADING_TABLES = (
+    "manufacturers",
+    "plants",
+    "plant_staff",
+    "orders",
+    "work_packages",
+    "plant_events",
+)
 
 
 StaffSeries = dict[str, tuple[np.ndarray, np.ndarray]]

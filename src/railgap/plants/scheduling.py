@@ -204,7 +204,8 @@ def production_ends(events: pd.DataFrame | None, a: Assumptions) -> pd.DataFrame
 
     Read from ``plant_events`` rows of kind ``production_end`` marked ``engine_input``
     (facts, never forward-looking statements), as resolved for the as-of date: the month
-    is the last of the period the source gives (production had ended by then).
+    is the last of the period the source gives (production had ended by then). One row per
+    order named (an event may name several).
     """
     columns = ["plant_id", "order_id", "month", "event_id"]
     if events is None or events.empty:
@@ -220,14 +221,16 @@ def production_ends(events: pd.DataFrame | None, a: Assumptions) -> pd.DataFrame
             facts["period_to_y"].to_numpy(dtype="float64") * 12 + 11,
             month,
         )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "plant_id": facts["plant_id"].to_numpy(),
-            "order_id": facts["order_id"].fillna("").astype(str).to_numpy(),
+            "order_id": facts["order_id"].fillna("").astype(str).str.split(";").to_numpy(),
             "month": month,
             "event_id": facts["event_id"].to_numpy(),
         }
     )
+    # An event naming several orders (a fleet built under them) ends each of them.
+    return frame.explode("order_id", ignore_index=True).astype({"order_id": str})
 
 
 def _production_end_months(

@@ -84,16 +84,23 @@ class DateAnswers:
         nxt = self.outlook.at[plant_id, "next_work"]
         return Answer(gap, f"run-out {self.outlook.at[plant_id, 'run_out']!s}, next {nxt!s}")
 
-    def order_months(self, plant_id: str, order_id: str, end: bool) -> Answer:
-        """First (or last) month of an order's work at the plant, any stage."""
+    def order_months(self, plant_id: str, orders: list[str], end: bool) -> Answer:
+        """First (or last) month of the orders' work at the plant, any stage.
+
+        An event naming a fleet built under several orders lists them all: its start is the
+        first start among them, its end the last end.
+        """
         w = self.windows[
-            (self.windows["plant_id"] == plant_id) & (self.windows["order_id"] == order_id)
+            (self.windows["plant_id"] == plant_id) & self.windows["order_id"].isin(orders)
         ]
+        named = ";".join(orders)
         if w.empty:
-            return Answer(NONE, f"order {order_id} has no work at {plant_id} known on {self.date}")
+            return Answer(NONE, f"order {named} has no work at {plant_id} known on {self.date}")
         row = w.sort_values("end" if end else "start").iloc[-1 if end else 0]
         month = float(row["end"] if end else row["start"])
-        return Answer(month, f"{order_id} ({row['stage']}), window {row['window_basis']}")
+        return Answer(
+            month, f"{row['order_id']} ({row['stage']}), window {row['window_basis']}"
+        )
 
     def first_work(self, plant_id: str) -> Answer:
         """The first month the plant is scheduled any work."""

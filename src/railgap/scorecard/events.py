@@ -64,7 +64,8 @@ def _answer(
     Jobs at risk of the workforce are the outlook's peak; a stated cut is the most staff
     the load will not need within ``cut_notice_months``.
     """
-    order = order_id if isinstance(order_id, str) and order_id else None
+    orders = [o for o in order_id.split(";") if o] if isinstance(order_id, str) else []
+    order = orders or None
     if kind == "runout_statement":
         return on.run_out(plant_id)
     if kind == "production_end":

@@ -33,7 +33,12 @@ def add_backtest_routes(
     @router.get(
         "/backtest",
         summary="The backtest: as-of answers scored against what happened",
-        responses={200: {"content": CSV}},
+        responses={
+            200: {"content": CSV},
+            503: {
+                "description": "Still computing (`computing`): ask again after `Retry-After` s."
+            },
+        },
     )
     async def backtest(
         plant: Annotated[
