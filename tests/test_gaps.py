@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-import railgap
+from railgap import analysis  # the faces' layer: months as labels and indices
 from railgap.dataset.dates import month_index
 from railgap.plants.gaps import PlantMonths, gap_before, gap_stretches
 from railgap.scenarios.whatif import gap_changes
@@ -83,7 +83,7 @@ def test_gaps_cover_exactly_the_idle_months_of_the_horizon(working, as_of, horiz
 
 
 def test_the_outlook_lists_every_gap_and_the_peak_month(toy):
-    row = railgap.outlook("2022-06-01", data=toy).set_index("plant_id").loc["toy_works"]
+    row = analysis.outlook("2022-06-01", data=toy).set_index("plant_id").loc["toy_works"]
     gaps = row["gaps"]
     assert (gaps[0]["start"], gaps[0]["end"], gaps[0]["months"]) == ("2021-07", "2022-12", 18)
     assert row["gap_months"] == gaps[0]["months"]
@@ -103,15 +103,15 @@ def test_jobs_at_risk_count_factory_headcounts_only_and_none_before_opening(tmp_
         {"plant_id": "toy_works", "date": "2021-02-01", "employees": 3000, "kind": "site"},
     ]
     write_tables(tmp_path, rows)
-    row = railgap.outlook("2022-06-01", data=tmp_path).set_index("plant_id").loc["toy_works"]
+    row = analysis.outlook("2022-06-01", data=tmp_path).set_index("plant_id").loc["toy_works"]
     assert row["employees"] == 200
     assert row["jobs_at_risk_peak"] == 200
     # Not yet open: no staff, so no jobs at risk, however many the headcount row says.
     rows["plants"][0]["opened"] = "2023-06"
     write_tables(tmp_path, rows)
-    later = railgap.outlook("2022-06-01", data=tmp_path).set_index("plant_id").loc["toy_works"]
+    later = analysis.outlook("2022-06-01", data=tmp_path).set_index("plant_id").loc["toy_works"]
     assert later["employees"] == 0
-    months = railgap.plant("toy_works", "2022-06-01", data=tmp_path).months
+    months = analysis.plant("toy_works", "2022-06-01", data=tmp_path).months
     before = months[months["month"] < month_index(2023, 6)]
     assert (before["jobs_at_risk"].fillna(0) == 0).all()
 
@@ -133,7 +133,7 @@ def test_work_below_the_viable_rate_is_named_not_hidden(tmp_path):
          "known_from": "2023-01-01"},
     ]  # fmt: skip
     write_tables(tmp_path, rows)
-    row = railgap.outlook("2023-06-01", data=tmp_path).set_index("plant_id").loc["toy_works"]
+    row = analysis.outlook("2023-06-01", data=tmp_path).set_index("plant_id").loc["toy_works"]
     assert row["next_work"] is None
     assert [w["order_id"] for w in row["work_below_viable"]] == ["trickle-2023"]
     lede = ledes.plant_lede(row.to_dict(), "2023-06-01")
@@ -141,7 +141,7 @@ def test_work_below_the_viable_rate_is_named_not_hidden(tmp_path):
 
 
 def test_the_plant_lede_says_what_runs_out_when_and_the_jobs(toy):
-    row = railgap.outlook("2022-06-01", data=toy).set_index("plant_id").loc["toy_works"]
+    row = analysis.outlook("2022-06-01", data=toy).set_index("plant_id").loc["toy_works"]
     lede = ledes.plant_lede(row.to_dict(), "2022-06-01")
     assert lede.startswith("As known on 1 June 2022, Toy Works has 12 trains left to build")
     assert "its work ran out in June 2021" in lede

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import railgap
+from railgap import analysis  # the faces' layer: months as labels and indices
 from railgap.dataset.assumptions import default_assumptions
 from railgap.dataset.dates import month_index
 from railgap.plants.scheduling import package_windows, schedule
@@ -21,19 +22,19 @@ def _row(frame: pd.DataFrame, plant_id: str) -> dict:
 
 
 def test_book_and_run_out_before_the_next_order_is_known(toy):
-    row = _row(railgap.outlook("2021-03-15", data=toy), "toy_works")
+    row = _row(analysis.outlook("2021-03-15", data=toy), "toy_works")
     assert row["backlog_units"] == 6
     assert row["backlog_vehicles"] == 24
     assert row["backlog_by_class"] == {"200": 6}
     assert row["run_out"] == "2021-06"
     assert row["next_work"] is None
-    assert row["gap_months"] is None
+    assert pd.isna(row["gap_months"])  # a number column: NaN, never None
     assert row["employees"] == 200
     assert row["jobs_at_risk_peak"] == 200
 
 
 def test_gap_to_the_next_order_once_it_is_known(toy):
-    row = _row(railgap.outlook("2022-06-01", data=toy), "toy_works")
+    row = _row(analysis.outlook("2022-06-01", data=toy), "toy_works")
     assert row["run_out"] == "2021-06"
     assert row["next_work"] == "2023-01"
     assert row["gap_months"] == 18
@@ -44,7 +45,7 @@ def test_gap_to_the_next_order_once_it_is_known(toy):
 
 
 def test_monthly_load_utilisation_and_labour(toy):
-    report = railgap.plant("toy_works", "2022-06-01", data=toy)
+    report = analysis.plant("toy_works", "2022-06-01", data=toy)
     months = report.months.set_index("month")
     jan23 = months.loc[month_index(2023, 1)]
     # 48 vehicles x 0.65 (assembly share) over six months.
@@ -58,7 +59,7 @@ def test_monthly_load_utilisation_and_labour(toy):
 
 
 def test_bodyshell_plant_has_work_but_no_deliveries(toy):
-    frame = railgap.outlook("2022-08-01", data=toy, all_plants=True)
+    frame = analysis.outlook("2022-08-01", data=toy, all_plants=True)
     row = _row(frame, "toy_overseas")
     assert row["backlog_units"] == 0
     assert row["capacity_basis"] == "peak scheduled"
@@ -68,7 +69,7 @@ def test_bodyshell_plant_has_work_but_no_deliveries(toy):
 
 def test_delivered_units_follow_the_plan_pro_rata(toy):
     # gamma: first delivery 2023-04, last 2023-09 (6 months, 12 units): 2 units a month.
-    row = _row(railgap.outlook("2023-05-20", data=toy), "toy_works")
+    row = _row(analysis.outlook("2023-05-20", data=toy), "toy_works")
     assert row["backlog_units"] == 8
 
 
@@ -77,8 +78,8 @@ def test_a_stated_completion_ends_the_backlog_early(tmp_path):
     done = dict(rows["orders"][2], actual_last_delivery="2023-05-01", known_from="2023-05-02")
     rows["orders"] = [*rows["orders"], done]
     write_tables(tmp_path, rows)
-    assert _row(railgap.outlook("2023-05-20", data=tmp_path), "toy_works")["backlog_units"] == 0
-    assert _row(railgap.outlook("2023-05-01", data=tmp_path), "toy_works")["backlog_units"] == 8
+    assert _row(analysis.outlook("2023-05-20", data=tmp_path), "toy_works")["backlog_units"] == 0
+    assert _row(analysis.outlook("2023-05-01", data=tmp_path), "toy_works")["backlog_units"] == 8
 
 
 def test_cancelled_order_loads_nothing(tmp_path):
@@ -88,7 +89,7 @@ def test_cancelled_order_loads_nothing(tmp_path):
         dict(rows["orders"][2], status="cancelled", known_from="2022-05-01"),
     ]
     write_tables(tmp_path, rows)
-    row = _row(railgap.outlook("2022-06-01", data=tmp_path), "toy_works")
+    row = _row(analysis.outlook("2022-06-01", data=tmp_path), "toy_works")
     assert row["next_work"] is None
     assert row["backlog_units"] == 0
 
@@ -122,7 +123,7 @@ def test_capacity_pushes_work_later_without_losing_any(tmp_path):
         },
     ]
     write_tables(tmp_path, rows)
-    report = railgap.plant("toy_works", "2024-01-01", data=tmp_path)
+    report = analysis.plant("toy_works", "2024-01-01", data=tmp_path)
     months = report.months.set_index("month")["vehicle_equivalents"]
     # 120 vehicles in six months is 20 a month; capacity 10 stretches it to twelve months.
     assert months.loc[month_index(2025, 1)] == pytest.approx(10)
@@ -255,7 +256,7 @@ def test_jobs_at_risk_are_counted_only_at_gb_plants(tmp_path):
         {"plant_id": "toy_overseas", "date": "2015-01-01", "employees": 900},
     ]
     write_tables(tmp_path, rows)
-    frame = railgap.outlook("2022-08-01", data=tmp_path, all_plants=True).set_index("plant_id")
+    frame = analysis.outlook("2022-08-01", data=tmp_path, all_plants=True).set_index("plant_id")
     assert frame.loc["toy_overseas", "employees"] == 900
     assert np.isnan(frame.loc["toy_overseas", "jobs_at_risk_peak"])
     assert frame.loc["toy_works", "jobs_at_risk_peak"] == 200
@@ -265,7 +266,7 @@ def test_short_name_is_the_plants_own_else_its_town(tmp_path):
     rows = {k: list(v) for k, v in TOY_ROWS.items()}
     rows["plants"] = [dict(rows["plants"][0], short_name="Toy"), rows["plants"][1]]
     write_tables(tmp_path, rows)
-    outlook = railgap.outlook("2022-06-01", data=tmp_path)
+    outlook = analysis.outlook("2022-06-01", data=tmp_path)
     assert _row(outlook, "toy_works")["short_name"] == "Toy"
     assert _row(outlook, "toy_overseas")["short_name"] == "Faraway"  # none given: the town
 
@@ -277,7 +278,7 @@ def test_every_embedded_plant_has_a_short_name_taken_from_its_own_name():
     assert plants["short_name"].notna().all()
     for short, name in zip(plants["short_name"], plants["name"], strict=True):
         assert short.lower() in name.lower(), (short, name)
-    outlook = railgap.outlook("2024-01-15")
+    outlook = analysis.outlook("2024-01-15")
     shown = dict(zip(outlook["plant_id"], outlook["short_name"], strict=True))
     assert shown["hitachi_newton_aycliffe"] == "Newton Aycliffe"
     assert shown["alstom_derby"] == "Derby"

@@ -13,6 +13,10 @@ The Python API returns pandas DataFrames::
     railgap.changes("2024-01-01", "2024-06-30")  # rows that became known, what they moved
 
 Heavy modules are imported on first use, so ``import railgap`` and the CLI stay fast.
+
+Answers are typed for notebooks (:mod:`railgap.analysis.typed`): every model month is a
+monthly ``pandas.Period`` (``period[M]``, missing as ``NaT``), text is ``str`` with NaN for
+missing, and the dtypes do not depend on the date asked about.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ __all__ = [
 ]
 
 _API = frozenset(__all__) - {"__version__", "load_dataset"}
+#: Functions that return the dataset or the assumptions as they are, untyped.
+_AS_STORED = frozenset({"get_assumptions", "get_dataset"})
 
 if TYPE_CHECKING:
     from railgap.analysis import (
@@ -65,8 +71,13 @@ def __getattr__(name: str) -> Any:
     """Import the public API lazily."""
     if name in _API:
         from railgap import analysis
+        from railgap.analysis.typed import typed_function
 
-        return getattr(analysis, name)
+        function = getattr(analysis, name)
+        if name not in _AS_STORED:
+            function = typed_function(function)
+        globals()[name] = function
+        return function
     if name == "load_dataset":
         from railgap.dataset import load_dataset
 

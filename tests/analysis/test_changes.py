@@ -44,8 +44,8 @@ def test_a_revision_says_what_changed():
 
 
 def test_the_plants_outlook_is_the_outlook_on_each_date(result):
-    before = railgap.outlook(SINCE).set_index("plant_id")
-    after = railgap.outlook(TO).set_index("plant_id")
+    before = railgap.analysis.outlook(SINCE).set_index("plant_id")
+    after = railgap.analysis.outlook(TO).set_index("plant_id")
     plants = result.plants.set_index("plant_id")
     for plant in ("hitachi_newton_aycliffe", "alstom_derby"):
         assert plants.loc[plant, "run_out_baseline"] == before.loc[plant, "run_out"]

@@ -3,8 +3,9 @@
 Modules: ``context`` (dataset, assumptions, as-of date and the provenance :class:`Stamp`),
 ``plants`` (outlook and plant reports), ``changed`` (what became known between two dates),
 ``fleet`` (register and forecast), ``scenarios`` (what-ifs), ``simulation`` (Monte Carlo)
-and ``optimise`` (the procurement timetable).
-The faces (CLI, web, reports) call these; the engines never do.
+and ``optimise`` (the procurement timetable); ``typed`` turns their answers into the
+notebook API's (months as ``pandas.Period``), which ``railgap.outlook`` and the rest return.
+The faces (CLI, web, reports) call these, with months as labels; the engines never do.
 """
 
 from __future__ import annotations

@@ -9,12 +9,17 @@ import pandas as pd
 
 
 def clean(value: Any) -> Any:
-    """Make a value JSON-safe: NaN and NA become null, numpy scalars plain numbers."""
+    """Make a value JSON-safe: NaN, NA and NaT become null, numpy scalars plain numbers.
+
+    A ``pandas.Period`` (a month of the notebook API) becomes its label, ``"2024-07"``.
+    """
+    if isinstance(value, pd.Period):
+        return str(value)
     if isinstance(value, dict):
         return {str(k): clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [clean(v) for v in value]
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()

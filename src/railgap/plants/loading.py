@@ -65,6 +65,16 @@ OUTLOOK_FIELDS = [
     "source",
     "known_from",
 ]
+#: The outlook's measured columns: numbers (NaN when unknown) whatever the date.
+OUTLOOK_NUMBERS = {
+    "capacity_vehicles_per_month": "float64",
+    "employees": "float64",
+    "utilisation_now": "float64",
+    "gap_months": "float64",
+    "jobs_at_risk_peak": "float64",
+    "jobs_at_risk_months": "float64",
+    "indirect_jobs_at_risk_peak": "float64",
+}
 #: The tables the loading engine reads (``plant_events`` for its production-end facts).
 LOADING_TABLES = (
     "manufacturers",
@@ -509,7 +519,7 @@ def outlook_from(
                 "known_from": plant.known_from,
             }
         )
-    return pd.DataFrame(rows, columns=OUTLOOK_FIELDS)
+    return pd.DataFrame(rows, columns=OUTLOOK_FIELDS).astype(OUTLOOK_NUMBERS)
 
 
 @dataclass(frozen=True)

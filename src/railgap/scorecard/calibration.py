@@ -36,7 +36,35 @@ DRAWS = 500
 BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
 TABLES = (*LOADING_TABLES, "tenders", "fleets")
 
-CASE_COLUMNS = ["answered_on", "plant_id", "horizon_months", "p_gap", "gap_happened"]
+CASE_DTYPES = {
+    "answered_on": "str",
+    "plant_id": "str",
+    "horizon_months": "int64",
+    "p_gap": "float64",
+    "gap_happened": "bool",
+}
+CASE_COLUMNS = list(CASE_DTYPES)
+BRIER_DTYPES = {
+    "horizon_months": "int64",
+    "cases": "int64",
+    "plants": "int64",
+    "base_rate": "float64",
+    "brier": "float64",
+    "brier_base_rate": "float64",
+    "skill": "float64",
+}
+RELIABILITY_DTYPES = {
+    "horizon_months": "int64",
+    "bin": "str",
+    "cases": "int64",
+    "mean_predicted": "float64",
+    "observed": "float64",
+}
+
+
+def cases_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Calibration cases with their dtypes, whether there are any or not."""
+    return pd.DataFrame(rows, columns=CASE_COLUMNS).astype(CASE_DTYPES)
 
 
 def quarter_dates(first_year: int, last: dt.date) -> list[dt.date]:
@@ -116,7 +144,7 @@ def cases(
                         "gap_happened": happened,
                     }
                 )
-    return pd.DataFrame(rows, columns=CASE_COLUMNS)
+    return cases_frame(rows)
 
 
 def brier(frame: pd.DataFrame) -> pd.DataFrame:
@@ -139,18 +167,7 @@ def brier(frame: pd.DataFrame) -> pd.DataFrame:
                 "skill": 1 - model / reference if reference else np.nan,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "horizon_months",
-            "cases",
-            "plants",
-            "base_rate",
-            "brier",
-            "brier_base_rate",
-            "skill",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(BRIER_DTYPES)).astype(BRIER_DTYPES)
 
 
 def reliability(frame: pd.DataFrame) -> pd.DataFrame:
@@ -170,6 +187,4 @@ def reliability(frame: pd.DataFrame) -> pd.DataFrame:
                 "observed": float(group["gap_happened"].mean()) if len(group) else np.nan,
             }
         )
-    return pd.DataFrame(
-        rows, columns=["horizon_months", "bin", "cases", "mean_predicted", "observed"]
-    )
+    return pd.DataFrame(rows, columns=list(RELIABILITY_DTYPES)).astype(RELIABILITY_DTYPES)

@@ -67,7 +67,7 @@ def run_backtest(
         if plant_id is not None:
             cases = cases[cases["plant_id"] == plant_id].reset_index(drop=True)
     else:
-        cases = pd.DataFrame(columns=calibration.CASE_COLUMNS)
+        cases = calibration.cases_frame([])
     return Backtest(
         truth_date=truth,
         events=scored,
