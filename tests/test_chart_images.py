@@ -114,6 +114,37 @@ def test_cli_writes_png_and_svg(toy: Path, tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["jobs.png", "loading.svg", "toy"]
 
 
+def test_cli_draws_a_scenario_file_with_its_base(toy: Path, tmp_path: Path):
+    from railgap.scenarios.spec import inlined_text, parse_scenario, read_scenario
+
+    (tmp_path / "base.yaml").write_text(
+        f"name: base\nas_of: {TOY_DATE}\nlevers:\n"
+        "  - vary_order: {order: gamma-300-2022, units: 3, from: 2022-07-01}\n",
+        encoding="utf-8",
+    )
+    top = tmp_path / "top.yaml"
+    top.write_text(
+        f"name: more gamma\nas_of: {TOY_DATE}\nbase: base.yaml\nlevers:\n"
+        "  - vary_order: {order: gamma-300-2022, units: 3, from: 2022-08-01}\n",
+        encoding="utf-8",
+    )
+    spec, levers = parse_scenario(inlined_text(top), "inlined.yaml")
+    assert spec.base is None
+    assert levers == read_scenario(top)[1]  # the base's lever first, then the file's own
+    svg = tmp_path / "loading.svg"
+    done = _cli("chart", "scenario-loading", "--scenario", str(top), "--data", str(toy),
+                "-o", str(svg))  # fmt: skip
+    assert done.exit_code == 0, done.output
+    text = _svg_text(svg.read_bytes())
+    assert "Monthly loading of changed plants" in text
+    assert "toy_works scenario" in text
+    assert f"as known on {TOY_DATE}" in text
+    wrong = _cli("chart", "loading", "--plant", "toy_works", "--scenario", str(top),
+                 "--data", str(toy), "-o", str(svg))  # fmt: skip
+    assert wrong.exit_code == 2
+    assert "scenario-* charts" in wrong.output
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -122,6 +153,8 @@ def test_cli_writes_png_and_svg(toy: Path, tmp_path: Path):
         (["chart", "loading", "--plant", "no_such_plant"], "no plant 'no_such_plant'"),
         (["chart", "gantt", "--format", "gif"], "png or svg"),
         (["chart", "gantt", "--as-of", "2022-13-01"], "2022-13-01"),
+        (["chart", "scenario-jobs"], "railgap chart --scenario FILE"),
+        (["chart", "scenario-jobs", "--scenario", "no_such.yaml"], "no_such.yaml"),
     ],
 )
 def test_cli_refuses_bad_input_and_writes_nothing(toy: Path, tmp_path: Path, args, says):

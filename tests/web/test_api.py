@@ -181,7 +181,7 @@ def test_scenario_run_is_the_python_api(toy_client: TestClient, toy: Path, tmp_p
     )
     assert added > 0
     csv_text = toy_client.post("/api/scenarios/run?format=csv", content=TOY_SCENARIO).text
-    assert csv_text.splitlines()[0].startswith("plant_id,name,country,backlog_units_baseline")
+    assert csv_text.splitlines()[0].startswith("plant_id,name,short_name,country,backlog_units")
 
 
 def test_scenario_compare(toy_client: TestClient):

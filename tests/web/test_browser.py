@@ -287,6 +287,27 @@ def test_scenario_run_save_and_share(server: tuple[str, str], page: Any):
     assert sum(fan[f"{plant} scenario"]["y"]) <= sum(fan[f"{plant} baseline"]["y"])
     _shot(page, "scenario-run")
 
+    # Each chart's PNG and SVG: drawn by the server for the run on show, then downloaded.
+    with page.expect_download(timeout=60_000) as png:
+        page.locator('a.scenario-image[data-kind="scenario-jobs"][data-fmt="png"]').click()
+    assert Path(png.value.path()).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    with page.expect_download(timeout=60_000) as svg:
+        page.locator('a.scenario-image[data-kind="scenario-gap-chance"][data-fmt="svg"]').click()
+    drawn = " ".join(Path(svg.value.path()).read_text(encoding="utf-8").split())
+    assert "Chance of a gap by month (Monte Carlo): baseline and scenario" in drawn
+    assert f"{plant} scenario" in drawn
+
+    # Every plant, closed ones too: the run is redone and Vivarail's closed works appear.
+    assert "Long Marston" not in _figure(page, "chart-scenario-jobs")[0]["x"]
+    page.check("#all-plants")
+    page.wait_for_function(
+        "() => (document.getElementById('chart-scenario-jobs').data || [{x: []}])[0].x"
+        ".includes('Long Marston')",
+        timeout=30_000,
+    )
+    page.uncheck("#all-plants")
+    page.wait_for_selector('#result[data-ran="1"]', timeout=30_000)
+
     page.fill("#token", "not-a-token")
     page.click("#save")
     page.wait_for_function("() => document.getElementById('share').textContent.includes('401')")

@@ -67,3 +67,60 @@ def test_every_chart_on_a_page_links_to_its_images(toy_client):
             assert title is not None
             drawn = " ".join(ET.fromstring(svg.content).itertext())
             assert html.unescape(title.group(1)) in drawn, chart_id  # the page's own chart
+
+
+SCENARIO = f"""name: more gamma
+as_of: {TOY_DATE}
+levers:
+  - vary_order: {{order: gamma-300-2022, units: 6, from: 2022-07-01}}
+"""
+YAML = {"content-type": "application/yaml"}
+
+
+def test_scenario_charts_as_svg_and_png(toy_client):
+    for kind, title in (
+        ("scenario-jobs", "Job-months at risk by plant: baseline and scenario"),
+        ("scenario-loading", "Monthly loading of changed plants: baseline and scenario"),
+        ("scenario-gap-chance", "Chance of a gap by month (Monte Carlo): baseline and scenario"),
+    ):
+        svg = toy_client.post(f"/api/scenarios/charts/{kind}.svg", content=SCENARIO, headers=YAML)
+        assert svg.status_code == 200, svg.text
+        assert f'filename="{kind}-scenario.svg"' in svg.headers["content-disposition"]
+        text = " ".join(" ".join(ET.fromstring(svg.content).itertext()).split())
+        assert title in text
+        assert f"as known on {TOY_DATE}" in text  # the scenario's own date, in the note
+        if kind != "scenario-jobs":
+            assert "toy_works scenario" in text  # the changed plant's line, in the legend
+    png = toy_client.post("/api/scenarios/charts/scenario-jobs.png", content=SCENARIO, headers=YAML)
+    assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_scenario_chart_errors_say_what_to_give(toy_client):
+    bare = toy_client.get(f"/api/charts/scenario-jobs.png?as_of={TOY_DATE}")
+    assert bare.status_code == 422
+    assert "POST its YAML to /api/scenarios/charts/scenario-jobs.png" in bare.text
+    other = toy_client.post("/api/scenarios/charts/loading.png", content=SCENARIO, headers=YAML)
+    assert other.status_code == 404
+    assert "scenario-jobs" in other.json()["detail"]
+    broken = SCENARIO.replace("units: 6", "units: six")
+    bad = toy_client.post("/api/scenarios/charts/scenario-jobs.svg", content=broken, headers=YAML)
+    assert bad.status_code == 422
+    assert "levers.0.vary_order.units" in bad.text
+    missing = toy_client.get("/api/scenarios/999/charts/scenario-jobs.svg")
+    assert missing.status_code == 404
+
+
+def test_a_saved_scenario_chart_is_the_posted_one(toy_client, db):
+    from railgap import store
+
+    token = store.create_token("chart test", db)
+    saved = toy_client.post(
+        "/api/scenarios", content=SCENARIO, headers={**YAML, "authorization": f"Bearer {token}"}
+    )
+    assert saved.status_code == 201, saved.text
+    scenario_id = saved.json()["id"]
+    got = toy_client.get(f"/api/scenarios/{scenario_id}/charts/scenario-jobs.svg")
+    assert got.status_code == 200, got.text
+    url = "/api/scenarios/charts/scenario-jobs.svg"
+    posted = toy_client.post(url, content=SCENARIO, headers=YAML)
+    assert got.content == posted.content  # byte for byte: same run, same drawing

@@ -23,6 +23,10 @@ def chart(
         str | None,
         typer.Option("--plant", help="Plant id: for loading, jobs, gap-chance, plan-loading."),
     ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Scenario file: for the scenario-* charts (its as_of)."),
+    ] = None,
     as_of: AsOf = None,
     to: Annotated[
         int | None, typer.Option("--to", help="Last year of the pipeline charts' horizon.")
@@ -35,6 +39,7 @@ def chart(
     db: DbOpt = None,
 ) -> None:
     """Write a chart as the dashboard draws it, with its source note printed under it."""
+    from railgap.scenarios.spec import inlined_text
     from railgap.views import images
     from railgap.web.figures import UnknownChartError, build_chart, check_kind
     from railgap.web.service import Service
@@ -44,14 +49,17 @@ def chart(
         raise typer.BadParameter(
             f"give --format png or svg (or an output ending .png or .svg), not {chosen!r}"
         )
+    text = inlined_text(scenario) if scenario is not None else None
     try:
-        check_kind(kind, plant)
+        page = check_kind(kind, plant, text)
     except UnknownChartError as exc:
         raise typer.BadParameter(str(exc), param_hint="KIND") from None
+    if text is not None and page != "scenario":
+        raise typer.BadParameter(f"--scenario is for the scenario-* charts, not {kind}")
     if to is not None and not 1990 <= to <= 2100:
         raise typer.BadParameter("--to must be a year from 1990 to 2100")
     service = Service(data=data, db=db)
-    chart_ = build_chart(service, kind, service.date(as_of), plant, to)
+    chart_ = build_chart(service, kind, service.date(as_of), plant, to, text)
     try:
         payload = images.render(chart_, chosen, plant if kind == "plan-loading" else None)
     except ValueError as exc:

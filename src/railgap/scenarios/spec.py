@@ -406,3 +406,24 @@ def _read(path: Path, seen: tuple[Path, ...]) -> tuple[Scenario, list[tuple[str,
         _, base_levers = _read(path.parent / scenario.base, (*seen, resolved))
         levers = base_levers + levers
     return scenario, levers
+
+
+def inlined_text(path: str | Path) -> str:
+    """A scenario file as one YAML text with its bases' levers written in, bases first.
+
+    For where a ``base`` cannot be followed (the server's scenario routes take one text):
+    the chain is read and checked first (:func:`read_scenario`), so problems name the file.
+    """
+    read_scenario(path)
+    top = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    top.pop("base", None)
+    top["levers"] = _raw_levers(Path(path))
+    return yaml.safe_dump(top, sort_keys=False, allow_unicode=True)
+
+
+def _raw_levers(path: Path) -> list[Any]:
+    """The levers of a checked scenario file and its bases, as YAML data, bases first."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    own = list(data.get("levers") or [])
+    base = data.get("base")
+    return [*_raw_levers(path.parent / base), *own] if base else own

@@ -68,6 +68,7 @@ GROUP_COLUMNS = [
 SCENARIO_COLUMNS = [
     "plant_id",
     "name",
+    "short_name",
     "country",
     "backlog_units_baseline",
     "backlog_units",

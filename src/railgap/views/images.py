@@ -23,6 +23,7 @@ from railgap.views.charts.base import Chart
 #: Every chart a page draws, by the kind ``railgap chart KIND`` and ``/api/charts/KIND.png``
 #: name it: the page it is on, its element id there, and what it shows. Plant charts need a
 #: plant; ``plan-loading`` takes one too (the plant its menu shows, the first GB one if none).
+#: Scenario charts need a scenario: its file, a saved one's id, or its text posted.
 KINDS: dict[str, tuple[str, str, str]] = {
     "national-loading": ("home", "chart-national-loading", "each plant's monthly load, stacked"),
     "gantt": ("home", "chart-gantt", "each order's build window at each plant"),
@@ -37,6 +38,9 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "backtest-leads": ("backtest", "chart-backtest-leads", "timing error by lead"),
     "backtest-events": ("backtest", "chart-backtest-events", "each event's error"),
     "backtest-reliability": ("backtest", "chart-backtest-reliability", "Monte Carlo reliability"),
+    "scenario-jobs": ("scenario", "chart-scenario-jobs", "job-months at risk, with a scenario"),
+    "scenario-loading": ("scenario", "chart-scenario-months", "changed plants' load, scenario"),
+    "scenario-gap-chance": ("scenario", "chart-scenario-gap", "changed plants' gap chance"),
 }
 #: The kind of each chart id (the pages' download links).
 KIND_OF = {chart_id: kind for kind, (_, chart_id, _) in KINDS.items()}

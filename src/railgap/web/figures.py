@@ -27,15 +27,55 @@ def kinds_text() -> str:
     return "\n".join(f"  {kind}: {what}" for kind, (_, _, what) in KINDS.items())
 
 
-def check_kind(kind: str, plant_id: str | None) -> str:
-    """The page a kind is on; raises for an unknown kind or a plant chart without a plant."""
+def check_kind(kind: str, plant_id: str | None, scenario: str | None = None) -> str:
+    """The page a kind is on; raises for an unknown kind or a chart missing its subject.
+
+    A plant chart needs a plant id, a scenario chart a scenario's text.
+    """
     if kind not in KINDS:
         raise UnknownChartError(f"no chart {kind!r}; the kinds are: {', '.join(KINDS)}")
     page = KINDS[kind][0]
     if page == "plant" and not plant_id:
         msg = f"the {kind} chart is a plant's: give a plant id"
         raise DataError([Problem("request", None, "plant", msg)])
+    if page == "scenario" and scenario is None:
+        msg = (
+            f"the {kind} chart is a scenario's: give one (railgap chart --scenario FILE; "
+            f"POST its YAML to /api/scenarios/charts/{kind}.png, or GET "
+            f"/api/scenarios/ID/charts/{kind}.png for a saved one)"
+        )
+        raise DataError([Problem("request", None, "scenario", msg)])
     return page
+
+
+def scenario_chart(
+    service: Service,
+    kind: str,
+    text: str,
+    where: str = "scenario.yaml",
+    all_plants: bool = False,
+) -> Chart:
+    """A scenario page chart of ``kind`` for scenario text, from the page's own runs.
+
+    The gap chart draws the page's Monte Carlo (:data:`~railgap.views.charts.PAGE_SIMULATION`)
+    on the scenario's date, without and with its levers. Gone plants with nothing to build
+    are left out unless ``all_plants``, as on the page.
+    """
+    run = service.scenario(text, where, all_plants)
+    attrs = {str(k): v for k, v in run.table.attrs.items()}
+    if kind == "scenario-jobs":
+        return charts.scenario_jobs(run.table, attrs, "")
+    if kind == "scenario-loading":
+        return charts.scenario_loading(run.months, attrs, "")
+    sim = charts.PAGE_SIMULATION
+    draws, seed, months = sim["draws"], sim["seed"], sim["months"]
+    date = service.date(attrs["as_of"])
+    baseline = service.simulation(date, None, draws, seed, months, all_plants)
+    scenario = service.simulation(None, text, draws, seed, months, all_plants)
+    changed = [str(p) for p in run.table.loc[run.table["changed"].astype(bool), "plant_id"]]
+    return charts.scenario_gap(
+        baseline.gap_probability, scenario.gap_probability, changed, draws, attrs, ""
+    )
 
 
 def build_chart(
@@ -44,11 +84,20 @@ def build_chart(
     date: dt.date,
     plant_id: str | None = None,
     to_year: int | None = None,
+    scenario: str | None = None,
+    all_plants: bool = False,
 ) -> Chart:
-    """The chart of ``kind`` as its page draws it on ``date`` (raises for an unknown kind)."""
+    """The chart of ``kind`` as its page draws it on ``date`` (raises for an unknown kind).
+
+    A scenario chart is drawn for ``scenario`` (YAML text) on the scenario's own date, with
+    every plant if ``all_plants``.
+    """
     from railgap.web import pages
 
-    page = check_kind(kind, plant_id)
+    page = check_kind(kind, plant_id, scenario)
+    if page == "scenario":
+        assert scenario is not None
+        return scenario_chart(service, kind, scenario, all_plants=all_plants)
     chart_id = KINDS[kind][1]
     if page == "plant" and kind in ("loading", "jobs"):
         assert plant_id is not None

@@ -25,7 +25,7 @@ from railgap.views.charts.base import Chart
 from railgap.views.html import environment
 from railgap.views.images import FORMATS, KIND_OF
 from railgap.views.report import recent_months
-from railgap.web.api.params import MustNotUse, MustUse, UkShare
+from railgap.web.api.params import AllPlants, MustNotUse, MustUse, UkShare
 from railgap.web.limits import MAX_WEB_SOLVE_S, EngineLimiter, RequestError
 from railgap.web.service import PAGE_BACKTEST, Service
 
@@ -464,7 +464,7 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
             headers={"content-disposition": f'attachment; filename="{name}"'},
         )
 
-    async def scenario_page(request: Request, saved: Any) -> Response:
+    async def scenario_page(request: Request, saved: Any, all_plants: bool = False) -> Response:
         date = service.date(None)
         _, _, resolved = await engine.run(service.loading, date)
         outlook = await engine.run(service.outlook, date)
@@ -479,19 +479,22 @@ def build_pages(service: Service, engine: EngineLimiter) -> Pages:
             "tenders": tenders["tender_id"].drop_duplicates().tolist(),
             "example": EXAMPLE,
             "simulation": charts.PAGE_SIMULATION,
+            "all_plants": all_plants,
         }
         return t.TemplateResponse(request, "scenario.html", context)
 
     @router.get("/scenarios", response_class=HTMLResponse)
-    async def scenarios(request: Request) -> Response:
-        return await scenario_page(request, None)
+    async def scenarios(request: Request, all: AllPlants = False) -> Response:
+        return await scenario_page(request, None, all)
 
     @router.get("/scenarios/{scenario_id}", response_class=HTMLResponse)
     async def saved_scenario(
-        request: Request, scenario_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+        request: Request,
+        scenario_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+        all: AllPlants = False,
     ) -> Response:
         saved = await engine.quick(service.saved, scenario_id)
-        return await scenario_page(request, saved)
+        return await scenario_page(request, saved, all)
 
     @router.get("/data", response_class=HTMLResponse)
     async def data(request: Request) -> Response:

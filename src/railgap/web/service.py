@@ -304,18 +304,26 @@ class Service:
             )
         return spec, levers
 
-    def scenario(self, text: str, where: str = "scenario.yaml") -> ScenarioRun:
-        """Run uploaded scenario text against the baseline of its date."""
+    def scenario(
+        self, text: str, where: str = "scenario.yaml", all_plants: bool = False
+    ) -> ScenarioRun:
+        """Run uploaded scenario text against the baseline of its date.
+
+        Gone plants with nothing to build in either are left out unless ``all_plants``.
+        """
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
         def compute() -> ScenarioRun:
             spec, levers = self.parse(text, where)
-            table, result = analysis.scenario_whatif(spec, levers, where, data=self.source())
+            table, result = analysis.scenario_whatif(
+                spec, levers, where, data=self.source(), all_plants=all_plants
+            )
             changed = sorted(set(table.loc[table["changed"].astype(bool), "plant_id"]))
             months = scenario_months(result.baseline_loading, result.loading, changed)
             return ScenarioRun(table, months)
 
-        return self._cached(("scenario", digest, where), compute)  # type: ignore[no-any-return]
+        key = ("scenario", digest, where, all_plants)
+        return self._cached(key, compute)  # type: ignore[no-any-return]
 
     def simulation(
         self,

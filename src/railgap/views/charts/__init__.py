@@ -23,7 +23,14 @@ from railgap.views.charts.plants import (
     plant_jobs,
     plant_loading,
 )
-from railgap.views.charts.scenarios import PAGE_SIMULATION, gap_chance, scenario_plant
+from railgap.views.charts.scenarios import (
+    PAGE_SIMULATION,
+    gap_chance,
+    scenario_gap,
+    scenario_jobs,
+    scenario_loading,
+    scenario_plant,
+)
 
 __all__ = [
     "LAYOUT",
@@ -44,6 +51,9 @@ __all__ = [
     "plan_loading",
     "plant_jobs",
     "plant_loading",
+    "scenario_gap",
+    "scenario_jobs",
+    "scenario_loading",
     "scenario_plant",
     "short_names",
     "timetable_gantt",

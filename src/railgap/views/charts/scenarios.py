@@ -106,3 +106,125 @@ def gap_chance(
         columns,
         rows,
     )
+
+
+def scenario_jobs(table: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Job-months at risk at each GB plant, baseline against scenario (the scenario page's)."""
+    gb = table[table["country"] == "GB"]
+    names = [str(s or n) for s, n in zip(gb["short_name"], gb["name"], strict=True)]
+    traces = [
+        {
+            "type": "bar",
+            "name": label,
+            "x": names,
+            "y": [render.clean(v) for v in gb[column]],
+        }
+        for label, column in (
+            ("baseline", "jobs_at_risk_months_baseline"),
+            ("scenario", "jobs_at_risk_months"),
+        )
+    ]
+    layout = {
+        **LAYOUT,
+        "barmode": "group",
+        "yaxis": {"title": {"text": "job-months at risk"}},
+    }
+    columns, rows = table_of(
+        gb, ["plant_id", "name", "jobs_at_risk_months_baseline", "jobs_at_risk_months"]
+    )
+    return Chart(
+        "chart-scenario-jobs",
+        "Job-months at risk by plant: baseline and scenario",
+        {"data": traces, "layout": layout},
+        "Grouped bar chart of job-months at risk at each GB plant, baseline against scenario.",
+        note(attrs) + " Levers are the scenario's own assumptions.",
+        csv_url,
+        columns,
+        rows,
+    )
+
+
+def scenario_loading(months: pd.DataFrame, attrs: dict[str, Any], csv_url: str) -> Chart:
+    """Each changed plant's monthly load, baseline (dashed) against scenario (solid)."""
+    traces = []
+    for plant_id, rows in months.groupby("plant_id", sort=True):
+        for label, dash in (("baseline", "dash"), ("scenario", "solid")):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{plant_id} {label}",
+                    "line": {"dash": dash},
+                    "x": [str(m) for m in rows["month"]],
+                    "y": [render.clean(v) for v in rows[f"vehicle_equivalents_{label}"]],
+                }
+            )
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "vehicle-equivalents a month"}},
+        "xaxis": {"type": "date"},
+    }
+    columns, table = table_of(months, list(months.columns))
+    return Chart(
+        "chart-scenario-months",
+        "Monthly loading of changed plants: baseline and scenario",
+        {"data": traces, "layout": layout},
+        "Line chart of each changed plant's monthly work, baseline dashed, scenario solid.",
+        note(attrs) + " Vehicle-equivalents a month, from the loading engine.",
+        csv_url,
+        columns,
+        table,
+    )
+
+
+def scenario_gap(
+    baseline: pd.DataFrame,
+    scenario: pd.DataFrame,
+    plants: list[str],
+    draws: int,
+    attrs: dict[str, Any],
+    csv_url: str,
+) -> Chart:
+    """The chance of a gap by month for each changed plant, baseline against scenario.
+
+    ``baseline`` and ``scenario`` are Monte Carlo ``gap_probability`` tables (months by
+    plants); a plant missing from either is left out.
+    """
+    traces = []
+    rows = []
+    for plant_id in plants:
+        if plant_id not in baseline.columns or plant_id not in scenario.columns:
+            continue
+        for label, frame, dash in (
+            ("baseline", baseline, "dash"),
+            ("scenario", scenario, "solid"),
+        ):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{plant_id} {label}",
+                    "line": {"dash": dash},
+                    "x": [str(m) for m in frame.index],
+                    "y": [round(float(v), 3) for v in frame[plant_id]],
+                }
+            )
+        for m, b, s in zip(scenario.index, baseline[plant_id], scenario[plant_id], strict=False):
+            rows.append([plant_id, str(m), round(float(b), 3), round(float(s), 3)])
+    layout = {
+        **LAYOUT,
+        "yaxis": {"title": {"text": "probability"}, "range": [0, 1], "tickformat": ".0%"},
+        "xaxis": {"type": "date"},
+    }
+    return Chart(
+        "chart-scenario-gap",
+        "Chance of a gap by month (Monte Carlo): baseline and scenario",
+        {"data": traces, "layout": layout},
+        f"Line chart, for each changed plant, of the chance it is below its minimum viable "
+        f"rate each month, over {draws:,} drawn futures: baseline dashed, scenario solid.",
+        note(attrs) + " Futures drawn for open tenders and late deliveries of firm orders "
+        "(docs/uncertainty.md).",
+        csv_url,
+        ["plant_id", "month", "p_in_gap_baseline", "p_in_gap_scenario"],
+        rows,
+    )

@@ -15,7 +15,7 @@ from fastapi import APIRouter
 
 from railgap.web.api.backtest import add_backtest_routes
 from railgap.web.api.changes import add_changes_routes
-from railgap.web.api.charts import add_chart_routes
+from railgap.web.api.charts import add_chart_routes, add_scenario_chart_routes
 from railgap.web.api.engines import add_engine_routes
 from railgap.web.api.fleets import add_fleet_routes
 from railgap.web.api.params import ERRORS, MAX_WEB_DRAWS
@@ -38,6 +38,7 @@ def build_router(service: Service, engine: EngineLimiter, db: str | None) -> API
         add_table_routes,
         add_engine_routes,
         add_scenario_routes,
+        add_scenario_chart_routes,
         add_backtest_routes,
         add_changes_routes,
         add_chart_routes,

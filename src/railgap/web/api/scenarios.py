@@ -11,6 +11,7 @@ from railgap.views import answers
 from railgap.web.api.params import (
     CSV,
     SCENARIO_BODY,
+    AllPlants,
     Compare,
     Format,
     ScenarioId,
@@ -51,11 +52,12 @@ def add_scenario_routes(
     async def scenario_run(
         text: Annotated[str, Depends(scenario_text)],
         months: Annotated[bool, Query(description="Add the changed plants' months.")] = False,
+        all: AllPlants = False,
         format: Format = "json",
     ) -> Response:
         """Each plant's outlook in the baseline and the scenario, and which lever did what."""
         await engine.check(service.parse, text)  # a bad shape never takes an engine slot
-        run = await engine.run(service.scenario, text)
+        run = await engine.run(service.scenario, text, "scenario.yaml", all)
         return scenario_response(run, months, format)
 
     @router.post(
@@ -157,9 +159,11 @@ def add_scenario_routes(
     async def scenario_run_saved(
         scenario_id: ScenarioId,
         months: Annotated[bool, Query(description="Add the changed plants' months.")] = False,
+        all: AllPlants = False,
         format: Format = "json",
     ) -> Response:
         """As /scenarios/run, for a saved scenario."""
         saved = await _saved(scenario_id)
-        run = await engine.run(service.scenario, saved.yaml_text, f"saved-{scenario_id}.yaml")
+        where = f"saved-{scenario_id}.yaml"
+        run = await engine.run(service.scenario, saved.yaml_text, where, all)
         return scenario_response(run, months, format)

@@ -133,6 +133,8 @@ function gapList(gaps) {
 // not leave the previous scenario's answer on show as if it were this one's.
 const SCENARIO_CHARTS = ["chart-scenario-jobs", "chart-scenario-months", "chart-scenario-gap"];
 let scenarioRun = 0;
+let scenarioText = "";  // the YAML of the run on show: images are drawn for it, not for later edits
+let scenarioAll = "";   // "&all=true" when the run on show lists every plant, closed ones too
 
 function clearScenario() {
   SCENARIO_CHARTS.forEach((id) => {
@@ -143,6 +145,9 @@ function clearScenario() {
   document.querySelector("#scenario-table tbody").replaceChildren();
   ["result-lede", "result-stamp", "gap-status"].forEach((id) => { document.getElementById(id).textContent = ""; });
   ["scenario-csv", "months-csv", "gap-csv"].forEach((id) => { document.getElementById(id).href = "#"; });
+  document.querySelectorAll("a.scenario-image").forEach((a) => { a.href = "#"; delete a.dataset.ready; });
+  scenarioText = "";
+  scenarioAll = "";
   const result = document.getElementById("result");
   delete result.dataset.ran;
   delete result.dataset.gapDrawn;
@@ -196,11 +201,11 @@ async function drawGapChance(body, ticket) {
   if (!plants.length) { status.textContent = "No plant changed: nothing to draw."; return; }
   const run = document.getElementById("chart-scenario-gap").dataset;
   status.textContent = `Drawing ${Number(run.draws).toLocaleString("en-GB")} futures…`;
-  const query = `draws=${run.draws}&seed=${run.seed}&months=${run.months}`;
+  const query = `draws=${run.draws}&seed=${run.seed}&months=${run.months}${scenarioAll}`;
   const [base, scen] = await Promise.all([
     fetch(`/api/simulate?as_of=${encodeURIComponent(body.as_of)}&${query}`),
     fetch(`/api/simulate?${query}`, { method: "POST", headers: { "content-type": "application/yaml" },
-      body: document.getElementById("yaml").value }),
+      body: scenarioText }),
   ]);
   if (ticket !== scenarioRun) return;  // a later run (or a failed one) owns the panel now
   if (!base.ok || !scen.ok) { status.textContent = `Monte Carlo not run (${base.ok ? scen.status : base.status}).`; return; }
@@ -229,12 +234,14 @@ async function runScenario() {
   box.hidden = true;
   const run = ++scenarioRun;
   clearScenario();
+  const text = document.getElementById("yaml").value;
+  const all = document.getElementById("all-plants").checked ? "&all=true" : "";
   status.textContent = "Running…";
   let response;
   let body;
   try {
-    response = await fetch("/api/scenarios/run?months=true", {
-      method: "POST", headers: { "content-type": "application/yaml" }, body: document.getElementById("yaml").value,
+    response = await fetch(`/api/scenarios/run?months=true${all}`, {
+      method: "POST", headers: { "content-type": "application/yaml" }, body: text,
     });
     body = await response.json();
   } catch (e) {
@@ -250,11 +257,34 @@ async function runScenario() {
     return;
   }
   delete document.getElementById("result").dataset.failed;
+  scenarioText = text;
+  scenarioAll = all;
   drawScenario(body);
   const changed = body.plants.filter((p) => p.changed).length;
   status.textContent = `Done: ${changed} plant(s) changed.`;
   document.getElementById("result").dataset.ran = "1";
   await drawGapChance(body, run);
+}
+
+// A scenario chart as a PNG or SVG file: the server draws it (source note printed under it)
+// for the scenario on show, on the first click; the file then downloads as any link's would.
+async function scenarioImage(e) {
+  const a = e.currentTarget;
+  if (a.dataset.ready === "1") return;
+  e.preventDefault();
+  const status = document.getElementById("status");
+  if (!scenarioText) { status.textContent = "Run a scenario first: the image is of its result."; return; }
+  const run = scenarioRun;
+  status.textContent = `Drawing ${a.dataset.kind}.${a.dataset.fmt}…`;
+  const response = await fetch(`/api/scenarios/charts/${a.dataset.kind}.${a.dataset.fmt}?${scenarioAll.slice(1)}`, {
+    method: "POST", headers: { "content-type": "application/yaml" }, body: scenarioText,
+  });
+  if (run !== scenarioRun) return;  // another run owns the panel now
+  if (!response.ok) { status.textContent = `Image not drawn (${response.status}).`; return; }
+  a.href = URL.createObjectURL(await response.blob());
+  a.dataset.ready = "1";
+  status.textContent = `Drawn: ${a.dataset.kind}.${a.dataset.fmt}.`;
+  a.click();
 }
 
 async function saveScenario() {
@@ -295,6 +325,11 @@ function scenarioPage() {
   });
   document.getElementById("run").addEventListener("click", runScenario);
   document.getElementById("save").addEventListener("click", saveScenario);
+  document.querySelectorAll("a.scenario-image").forEach((a) => a.addEventListener("click", scenarioImage));
+  // Every plant or only those that matter: the run on show is redone the other way.
+  document.getElementById("all-plants").addEventListener("change", () => {
+    if (document.getElementById("result").dataset.ran) runScenario();
+  });
   const params = new URLSearchParams(window.location.search);
   if (params.get("lever")) {
     const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get("as_of") || "") ? params.get("as_of") : new Date().toISOString().slice(0, 10);
