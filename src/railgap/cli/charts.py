@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from railgap.cli.options import AsOf, DataOpt, DbOpt
-from railgap.views.images import FORMATS, KINDS
+from railgap.views.kinds import FORMATS, KINDS
 from railgap.views.terminal import console
 
 KIND_HELP = "The chart: " + "; ".join(f"{k} ({what})" for k, (_, _, what) in KINDS.items()) + "."
