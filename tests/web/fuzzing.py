@@ -309,6 +309,11 @@ def _years(low: int, high: int) -> st.SearchStrategy[int]:
 FORMATS = st.sampled_from(["json", "csv"])
 
 
+#: The scenario page's chart kinds and the image formats.
+SCENARIO_KINDS = st.sampled_from(["scenario-jobs", "scenario-loading", "scenario-gap-chance"])
+IMAGES = st.sampled_from(["png", "svg"])
+
+
 def light_calls(
     ids: Ids, days: st.SearchStrategy[dt.date], quick: bool = False
 ) -> st.SearchStrategy[Call]:
@@ -374,7 +379,22 @@ def light_calls(
         st.builds(
             lambda t, q: Call("POST", "/api/scenarios/run", q, text=t),
             text,
-            _query(months=st.booleans(), format=fmt),
+            _query(months=st.booleans(), all=st.booleans(), format=fmt),
+        ),
+        st.builds(
+            lambda t, kind, image, q: Call(
+                "POST", f"/api/scenarios/charts/{kind}.{image}", q, text=t
+            ),
+            text,
+            SCENARIO_KINDS,
+            IMAGES,
+            _query(all=st.booleans()),
+        ),
+        st.builds(
+            lambda i, kind, image: Call("GET", f"/api/scenarios/{i}/charts/{kind}.{image}"),
+            saved,
+            SCENARIO_KINDS,
+            IMAGES,
         ),
         st.builds(
             lambda ts, xs, q: Call(
@@ -390,7 +410,7 @@ def light_calls(
         st.builds(
             lambda i, q: Call("GET", f"/api/scenarios/{i}/run", q),
             saved,
-            _query(months=st.booleans(), format=fmt),
+            _query(months=st.booleans(), all=st.booleans(), format=fmt),
         ),
         _get("/", as_of=days),
         plant.flatmap(lambda p: _get(f"/plants/{p}", as_of=days)),
@@ -400,7 +420,7 @@ def light_calls(
             st.sampled_from(["html", "xlsx"]),
             st.one_of(_query(as_of=days), saved.map(lambda i: (("scenario", str(i)),))),
         ),
-        _get("/scenarios"),
+        _get("/scenarios", all=st.booleans()),
         saved.map(lambda i: Call("GET", f"/scenarios/{i}")),
         _get("/data"),
         st.sampled_from(ids.tables).flatmap(lambda t: _get(f"/data/{t}", as_of=days)),
