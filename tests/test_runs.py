@@ -34,7 +34,7 @@ def test_below_viable_counts_a_blip_at_the_rate_as_below():
     assert below_viable(load, viable, 1).astype(int).tolist() == [[0, 0, 0, 1, 0, 1, 1, 0, 0, 0]]
 
 
-@given(st.lists(st.booleans(), max_size=40), st.integers(min_value=1, max_value=8))
+@given(st.lists(st.booleans(), max_size=40), st.integers(min_value=1, max_value=24))
 def test_sustained_keeps_exactly_the_long_runs(flags, run):
     kept = sustained(np.array(flags, dtype=bool), run).tolist()
     expected = [False] * len(flags)

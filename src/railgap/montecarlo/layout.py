@@ -226,8 +226,13 @@ def future_load(base: Base, entries: tuple[np.ndarray, ...], n: int) -> np.ndarr
                 [fixed, np.zeros((fixed.shape[0], capped.size, width - fixed.shape[2]))], axis=2
             )
             months = max(months, width + 1)
-    load = layout(np.arange(p), months, np.ones(row.shape, dtype=bool))
-    if capped_load is not None:
-        load[:, capped, :] = 0.0
-        load[:, capped, : capped_load.shape[2]] = capped_load
+    # Each row is laid out once: the capped plants' rows are those worked out above.
+    load = np.zeros((n, p, months))
+    rest = np.setdiff1d(np.arange(p), capped)
+    if rest.size:
+        on_rest = np.ones(row.shape, dtype=bool) if not capped.size else ~on_capped
+        load[:, rest, :] = layout(rest, months, on_rest)
+    if capped.size:
+        done = capped_load if capped_load is not None else x
+        load[:, capped, : done.shape[2]] = done
     return load

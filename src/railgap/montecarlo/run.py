@@ -44,7 +44,7 @@ def simulate(
     u: Uncertainty,
     draws: Draws,
     months: int = 240,
-    chunk_elements: int = 500_000,
+    chunk_elements: int = 2_000_000,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Simulated:

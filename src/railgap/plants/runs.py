@@ -23,16 +23,30 @@ def sustained(working: np.ndarray, run: int) -> np.ndarray:
         return working.copy()
     if t < run:
         return np.zeros_like(working)
-    pad = np.zeros((*working.shape[:-1], 1), dtype=np.int32)
-    count = np.concatenate([pad, np.cumsum(working, axis=-1, dtype=np.int32)], axis=-1)
-    # full[..., i]: months i .. i + run - 1 all working.
-    full = (count[..., run:] - count[..., :-run]) == run
-    starts = np.concatenate([pad, np.cumsum(full, axis=-1, dtype=np.int32)], axis=-1)
-    month = np.arange(t)
-    hi = np.minimum(month, t - run) + 1
-    lo = np.maximum(month - run + 1, 0)
-    kept: np.ndarray = (starts[..., hi] - starts[..., lo]) > 0
+    # Months i .. i + run - 1 all working (erosion), then every month of such a stretch
+    # (dilation): boolean passes only, a few whatever ``run`` (see :func:`_windows`).
+    full = _windows(working, run, np.logical_and)
+    edge = np.zeros((*working.shape[:-1], run - 1), dtype=bool)
+    kept: np.ndarray = _windows(np.concatenate([edge, full, edge], axis=-1), run, np.logical_or)
     return kept
+
+
+def _windows(values: np.ndarray, run: int, op: np.ufunc) -> np.ndarray:
+    """``op`` (and, or) over each ``run`` consecutive booleans on the last axis.
+
+    By doubling: windows of ``k`` months combine into windows of ``2k`` until ``k`` is the
+    largest power of two not above ``run``; two of those, overlapping, cover ``run`` months.
+    About ``2 log2(run)`` passes over the array, each a byte a cell.
+    """
+    out = values
+    k = 1
+    while 2 * k <= run:
+        out = op(out[..., :-k], out[..., k:])
+        k *= 2
+    rest = run - k
+    if rest:
+        out = op(out[..., : out.shape[-1] - rest], out[..., rest:])
+    return out
 
 
 def sliding_min(values: np.ndarray, run: int) -> np.ndarray:
