@@ -9,23 +9,35 @@ import pandas as pd
 from railgap.views import render
 from railgap.views.charts.base import LAYOUT, Chart, note, table_of
 
+#: How a chart tells the two runs apart: the baseline dashed, the scenario solid.
+DASH = {"baseline": "dash", "scenario": "solid"}
+
+
+def _run_line(name: str, run: str, x: list[Any], y: list[Any]) -> dict[str, Any]:
+    """A line of one run (``baseline`` or ``scenario``), dashed as :data:`DASH` says."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "line": {"dash": DASH[run]},
+        "x": x,
+        "y": y,
+    }
+
 
 def scenario_plant(
     baseline: pd.DataFrame, scenario: pd.DataFrame, attrs: dict[str, Any], csv_url: str
 ) -> Chart:
     """One plant's monthly load and jobs at risk, baseline (dashed) against scenario."""
-    traces = []
-    for frame, label, dash in ((baseline, "baseline", "dash"), (scenario, "scenario", "solid")):
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": f"load, {label}",
-                "line": {"dash": dash},
-                "x": frame["month"].tolist(),
-                "y": [render.clean(v) for v in frame["vehicle_equivalents"]],
-            }
+    traces = [
+        _run_line(
+            f"load, {label}",
+            label,
+            frame["month"].tolist(),
+            [render.clean(v) for v in frame["vehicle_equivalents"]],
         )
+        for frame, label in ((baseline, "baseline"), (scenario, "scenario"))
+    ]
     merged = baseline[["month", "vehicle_equivalents", "jobs_at_risk"]].merge(
         scenario[["month", "vehicle_equivalents", "jobs_at_risk"]],
         on="month",
@@ -148,16 +160,14 @@ def scenario_loading(months: pd.DataFrame, attrs: dict[str, Any], csv_url: str) 
     """Each changed plant's monthly load, baseline (dashed) against scenario (solid)."""
     traces = []
     for plant_id, rows in months.groupby("plant_id", sort=True):
-        for label, dash in (("baseline", "dash"), ("scenario", "solid")):
+        for label in DASH:
             traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": f"{plant_id} {label}",
-                    "line": {"dash": dash},
-                    "x": [str(m) for m in rows["month"]],
-                    "y": [render.clean(v) for v in rows[f"vehicle_equivalents_{label}"]],
-                }
+                _run_line(
+                    f"{plant_id} {label}",
+                    label,
+                    [str(m) for m in rows["month"]],
+                    [render.clean(v) for v in rows[f"vehicle_equivalents_{label}"]],
+                )
             )
     layout = {
         **LAYOUT,
@@ -195,19 +205,14 @@ def scenario_gap(
     for plant_id in plants:
         if plant_id not in baseline.columns or plant_id not in scenario.columns:
             continue
-        for label, frame, dash in (
-            ("baseline", baseline, "dash"),
-            ("scenario", scenario, "solid"),
-        ):
+        for label, frame in (("baseline", baseline), ("scenario", scenario)):
             traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": f"{plant_id} {label}",
-                    "line": {"dash": dash},
-                    "x": [str(m) for m in frame.index],
-                    "y": [round(float(v), 3) for v in frame[plant_id]],
-                }
+                _run_line(
+                    f"{plant_id} {label}",
+                    label,
+                    [str(m) for m in frame.index],
+                    [round(float(v), 3) for v in frame[plant_id]],
+                )
             )
         for m, b, s in zip(scenario.index, baseline[plant_id], scenario[plant_id], strict=False):
             rows.append([plant_id, str(m), round(float(b), 3), round(float(s), 3)])
