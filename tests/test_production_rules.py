@@ -112,15 +112,21 @@ def test_only_engine_input_facts_are_read_never_statements(tmp_path):
     assert delta["window_basis"] == "derived"
 
 
-def test_a_plant_wide_end_stops_work_then_under_way_not_later_orders(tmp_path):
-    delivering = {**DELTA, "actual_first_delivery": "2030-01", "known_from": "2030-02-01"}
-    later = {**DELTA, "order_id": "later-500-2030", "planned_first_delivery": "2032-01"}
-    fact = _event(
+def _april_2030_end(**row):
+    """A production end in April 2030, public from May (plant-wide unless ``order_id``)."""
+    return _event(
         event_id="toy_works-production_end-2030-04",
         period_from="2030-04",
         period_to="2030-04",
         known_from="2030-05-01",
+        **row,
     )
+
+
+def test_a_plant_wide_end_stops_work_then_under_way_not_later_orders(tmp_path):
+    delivering = {**DELTA, "actual_first_delivery": "2030-01", "known_from": "2030-02-01"}
+    later = {**DELTA, "order_id": "later-500-2030", "planned_first_delivery": "2032-01"}
+    fact = _april_2030_end()
     windows = _windows(
         tmp_path,
         "2030-06-01",
@@ -136,13 +142,7 @@ def test_a_plant_wide_end_stops_work_then_under_way_not_later_orders(tmp_path):
 def test_an_end_naming_a_fleet_of_orders_ends_each_and_nothing_else(tmp_path):
     second = {**DELTA, "order_id": "delta-400-2028b", "units": 5}
     other = {**DELTA, "order_id": "other-500-2029", "planned_first_delivery": "2030-02"}
-    fact = _event(
-        event_id="toy_works-production_end-2030-04",
-        period_from="2030-04",
-        period_to="2030-04",
-        order_id="delta-400-2028;delta-400-2028b",
-        known_from="2030-05-01",
-    )
+    fact = _april_2030_end(order_id="delta-400-2028;delta-400-2028b")
     windows = _windows(
         tmp_path,
         "2030-06-01",
