@@ -16,7 +16,7 @@ from railgap.dataset.dates import month_of
 from railgap.dataset.errors import DataError, DateError
 from railgap.montecarlo import distributions
 from railgap.plants.loading import LOADING_TABLES
-from railgap.tenders.history import delivery_slippage, tender_history
+from railgap.tenders.history import completion_slippage, delivery_slippage, tender_history
 from railgap.tenders.open import open_tenders
 from railgap.testing import toy_nation
 
@@ -66,6 +66,7 @@ def test_vectorised_path_agrees_with_the_engine_loop_on_the_embedded_dataset(dat
     draws = distributions.draw(u, 30, seed=11)
     assert draws.awarded.any(), "the draws must award some tender for the test to bite"
     assert draws.order_slip.any(), "and slip some order"
+    assert draws.order_finish.any(), "and finish some order already delivering late"
     _assert_paths_agree(base, u, draws)
 
 
@@ -256,7 +257,10 @@ def test_what_the_draws_learn_never_sees_the_future(days):
     learnt = []
     for dataset in (full, past):
         history = tender_history(dataset["tenders"], date, a)
-        slips = delivery_slippage(dataset["orders"], date, a)
+        slips = (
+            delivery_slippage(dataset["orders"], date, a),
+            completion_slippage(dataset["orders"], date, a),
+        )
         resolved = as_of(dataset, date, TABLES)
         tenders = open_tenders(resolved, history, a, [])
         learnt.append((history, slips, tenders))
@@ -264,5 +268,48 @@ def test_what_the_draws_learn_never_sees_the_future(days):
     assert h1.award_probability == h2.award_probability
     np.testing.assert_array_equal(h1.award_slips, h2.award_slips)
     np.testing.assert_array_equal(h1.notice_to_award, h2.notice_to_award)
-    np.testing.assert_array_equal(s1, s2)
+    for one, other in zip(s1, s2, strict=True):
+        np.testing.assert_array_equal(one, other)
     assert list(t1["tender_id"]) == list(t2["tender_id"])
+
+
+def test_lateness_is_drawn_against_orders_as_late_as_the_order_already_is():
+    slips = np.array([-3.0, 0.0, 2.0, 6.0, 12.0])
+    rng = np.random.default_rng(1)
+    d = 100
+    # Columns: a plan still ahead (the engine keeps it), a plan 4 months overdue (the
+    # engine has moved the delivery to the month after the date), an order later than
+    # every slippage observed, and one with no plan public.
+    plans = np.array([110.0, 96.0, 80.0, np.nan])
+    engine = np.array([110.0, 101.0, 101.0, 120.0])
+    late = distributions.lateness(slips, plans, engine, d, 4000, rng)
+    assert late.shape == (4000, 4)
+    assert (late >= 0).all()
+    # Ahead: any slippage after the date, early ones on time.
+    assert set(np.unique(late[:, 0])) == {0, 2, 6, 12}
+    # Overdue by 4: only the slippages of 6 and 12 are consistent, delivered at 102 or 108.
+    assert set(np.unique(late[:, 1])) == {1, 7}
+    # Later than all the evidence: late again by one of the positive slippages.
+    assert set(np.unique(late[:, 2])) == {2, 6, 12}
+    assert set(np.unique(late[:, 3])) == {0, 2, 6, 12}
+    # Nothing observed: no lateness.
+    none = distributions.lateness(np.zeros(0), plans, engine, d, 10, rng)
+    assert not none.any()
+
+
+def test_late_work_under_way_ends_later_with_the_same_vehicles():
+    import pandas as pd
+
+    windows = pd.DataFrame(
+        {
+            "order_id": ["a", "a", "a", "b"],
+            "start": [90, 100, 105, 100],
+            "end": [99, 104, 110, 104],
+            "vehicle_equivalents": [10.0, 5.0, 6.0, 5.0],
+            "part": ["done", "to come", "whole", "to come"],
+        }
+    )
+    slipped = montecarlo.slip_windows(windows, pd.Series({"a": 3}), 100)
+    assert slipped["start"].tolist() == [90, 100, 108, 100]
+    assert slipped["end"].tolist() == [99, 107, 113, 104]
+    assert slipped["vehicle_equivalents"].tolist() == windows["vehicle_equivalents"].tolist()

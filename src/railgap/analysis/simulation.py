@@ -122,6 +122,8 @@ def run_simulation(
         "notice_to_award_months": u.history.notice_to_award.tolist(),
         "delivery_slippage_months": u.order_slips.tolist(),
         "orders_that_may_slip": len(u.slipping_orders),
+        "completion_slippage_months": u.completion_slips.tolist(),
+        "orders_that_may_finish_late": len(u.finishing_orders),
         "draws": draws,
         "seed": seed,
         "months": months,

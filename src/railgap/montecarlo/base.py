@@ -51,18 +51,21 @@ def split_at(windows: pd.DataFrame, as_of_month: int) -> pd.DataFrame:
 
 
 def slip_windows(windows: pd.DataFrame, slips: pd.Series, as_of_month: int) -> pd.DataFrame:
-    """Delay the work not yet started of each order by its slip (months, per order id).
+    """Make each order's work later by its slip (months, per order id).
 
-    ``windows`` are split with :func:`split_at`. A window not yet started moves whole; work
-    under way keeps its pace (trains already being built that come late are mostly waiting
-    for testing and acceptance, not being built more slowly).
+    ``windows`` are split with :func:`split_at`. A window not yet started moves whole; the
+    part to come of a window under way ends later, its vehicle-equivalents spread over the
+    longer window (work left is never lost or added); work done stays. This is how the
+    loading engine reads a late order once its late deliveries are public: a factory's
+    window runs to the last delivery (less the hand-over lag) unless a production-end fact
+    cuts it.
     """
     slip = slips.reindex(windows["order_id"]).fillna(0).to_numpy(dtype="int64")
-    moves = ((windows["start"] >= as_of_month) & (windows["part"] != "to come")).to_numpy()
-    shift = np.where(moves, slip, 0)
-    return windows.assign(
-        start=windows["start"].to_numpy() + shift, end=windows["end"].to_numpy() + shift
-    )
+    to_come = (windows["part"] == "to come").to_numpy()
+    moves = ((windows["start"] >= as_of_month) & ~to_come).to_numpy()
+    start = windows["start"].to_numpy() + np.where(moves, slip, 0)
+    end = windows["end"].to_numpy() + np.where(moves | to_come, slip, 0)
+    return windows.assign(start=start, end=end)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,14 @@ import pandas as pd
 from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
 from railgap.dataset.dates import date_month, month_label
-from railgap.tenders.history import TenderHistory, delivery_slippage, tender_history
-from railgap.tenders.open import open_tenders, slipping_orders
+from railgap.tenders.history import (
+    TenderHistory,
+    completion_slippage,
+    delivery_slippage,
+    first_plans,
+    tender_history,
+)
+from railgap.tenders.open import finishing_orders, open_tenders, slipping_orders
 from railgap.tenders.winners import Template, winner_templates
 
 
@@ -34,6 +40,18 @@ class Uncertainty:
     slipping_orders: tuple[str, ...]
     templates: dict[str, Template]
     notes: list[str] = field(default_factory=list)
+    #: Completion slippages observed (last delivery less its first plan, months).
+    completion_slips: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Orders already delivering with work left, which may finish late.
+    finishing_orders: tuple[str, ...] = ()
+    #: Per finishing order: its first planned last delivery (NaN: none public) and the
+    #: engine's last delivery month on the date.
+    finishing_plan: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    finishing_last: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Per slipping order: its first planned first delivery (NaN: none public) and the
+    #: engine's first delivery month on the date.
+    slipping_plan: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    slipping_first: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def uncertainty(
@@ -55,9 +73,32 @@ def uncertainty(
     slips = delivery_slippage(dataset["orders"], resolved.as_of, a)
     if not slips.size:
         notes.append("too few delivered orders to learn delivery slippage: none drawn")
-    orders = slipping_orders(profile, windows, date_month(resolved.as_of))
+    d = date_month(resolved.as_of)
+    orders = slipping_orders(profile, windows, d)
+    finishing = finishing_orders(profile, windows, d)
+    completions = completion_slippage(dataset["orders"], resolved.as_of, a)
+    if finishing and not completions.size:
+        notes.append("too few completed orders to learn completion slippage: none drawn")
+    last_plans = first_plans(dataset["orders"], resolved.as_of, a, "planned_last_delivery")
+    first_plan = first_plans(dataset["orders"], resolved.as_of, a, "planned_first_delivery")
+    # No plan of the first delivery: the first plan of entry into service, less the usual
+    # delivery-to-service time (as the engine derives a first delivery from it).
+    service = first_plans(dataset["orders"], resolved.as_of, a, "planned_entry_into_service")
+    first_plan = first_plan.combine_first(service - a.number("delivery_to_service_months"))
     return Uncertainty(
-        resolved.as_of, tenders, history, slips, tuple(orders), winner_templates(resolved, a), notes
+        resolved.as_of,
+        tenders,
+        history,
+        slips,
+        tuple(orders),
+        winner_templates(resolved, a),
+        notes,
+        completions,
+        tuple(finishing),
+        last_plans.reindex(finishing).to_numpy(dtype="float64"),
+        profile["last_delivery"].reindex(finishing).to_numpy(dtype="float64"),
+        first_plan.reindex(orders).to_numpy(dtype="float64"),
+        profile["first_delivery"].reindex(orders).to_numpy(dtype="float64"),
     )
 
 
@@ -73,6 +114,7 @@ class Draws:
     units: np.ndarray
     cars: np.ndarray
     order_slip: np.ndarray
+    order_finish: np.ndarray
 
     def take(self, rows: np.ndarray | slice) -> Draws:
         """The draws at ``rows`` (a chunk, or a sample for the reference loop)."""
@@ -83,6 +125,7 @@ class Draws:
             self.units[rows],
             self.cars[rows],
             self.order_slip[rows],
+            self.order_finish[rows],
         )
         return Draws(len(pick[0]), self.seed, *pick)
 
@@ -134,14 +177,49 @@ def draw(u: Uncertainty, n: int, seed: int) -> Draws:
             units[:, j] = np.where(
                 cars[:, j] > 0, np.maximum(np.round(vehicles / np.maximum(cars[:, j], 1)), 1), 0
             )
-    slips = u.order_slips
-    shape = (n, len(u.slipping_orders))
-    order_slip = (
-        np.maximum(slips[rng.integers(slips.size, size=shape)], 0.0).astype("int64")
-        if slips.size
-        else np.zeros(shape, dtype="int64")
-    )
-    return Draws(n, seed, awarded, month, winner, units, cars, order_slip)
+    d = date_month(u.as_of)
+    order_slip = lateness(u.order_slips, u.slipping_plan, u.slipping_first, d, n, rng)
+    order_finish = lateness(u.completion_slips, u.finishing_plan, u.finishing_last, d, n, rng)
+    return Draws(n, seed, awarded, month, winner, units, cars, order_slip, order_finish)
+
+
+def lateness(
+    slips: np.ndarray,
+    plans: np.ndarray,
+    engine: np.ndarray,
+    as_of_month: int,
+    n: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Months each order's delivery (first, or last) comes after the engine's month of it.
+
+    ``slips`` are the slippages observed on earlier orders (actual less first plan); per
+    order, ``plans`` is the first plan of the delivery (NaN: none public) and ``engine``
+    the engine's month of it on the date. An order with a plan P is late by one of the
+    slippages T consistent with its delivery not having come by the as-of date (P + T
+    after it), chosen with equal chance, and delivers at P + T, or at the engine's month if
+    that is later: an order already overdue is drawn against the orders that were as late,
+    not against all of them. An order later already than every order observed is late again
+    by one of the positive slippages (the engine's month is already the earliest it can
+    come; being later than all the evidence is no sign that it is nearly done). With no plan
+    public, the order is late by any slippage (early ones counting as on time). No slippage
+    observed: no lateness drawn.
+    """
+    out = np.zeros((n, len(plans)), dtype="int64")
+    if not slips.size:
+        return out
+    for j, (plan, month) in enumerate(zip(plans, engine, strict=True)):
+        if np.isnan(plan):
+            out[:, j] = np.maximum(slips[rng.integers(slips.size, size=n)], 0.0)
+            continue
+        pool = slips[plan + slips > as_of_month]
+        if pool.size:
+            out[:, j] = np.maximum(plan + pool[rng.integers(pool.size, size=n)] - month, 0.0)
+            continue
+        late = slips[slips > 0]
+        if late.size:
+            out[:, j] = late[rng.integers(late.size, size=n)]
+    return out
 
 
 def describe_tenders(u: Uncertainty) -> pd.DataFrame:

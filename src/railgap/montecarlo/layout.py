@@ -28,7 +28,9 @@ class Layout:
     """What every chunk's windows are built from, computed once per run.
 
     The firm orders' windows to come (plant rows, months, vehicle-equivalents, whether the
-    window moves whole when its order slips, and the order's column in the slip draws), and
+    window moves whole when its order slips, and the order's column in the slip draws; and
+    whether it is the part to come of a window under way, and its order's column in the
+    completion draws of orders already delivering), and
     per tender and possible winner the template's packages (None: no plant known).
     """
 
@@ -38,6 +40,8 @@ class Layout:
     ve: np.ndarray
     moves: np.ndarray
     slot: np.ndarray
+    to_come: np.ndarray
+    finish: np.ndarray
     packages: list[list[Package | None]]
 
 
@@ -47,6 +51,8 @@ def layout_of(base: Base, u: Uncertainty) -> Layout:
     fut = base.windows[base.windows["end"] >= base.as_of_month]
     slots = pd.Series(np.arange(len(u.slipping_orders)), index=list(u.slipping_orders))
     slot = slots.reindex(fut["order_id"]).to_numpy(dtype="float64")
+    finishing = pd.Series(np.arange(len(u.finishing_orders)), index=list(u.finishing_orders))
+    finish = finishing.reindex(fut["order_id"]).to_numpy(dtype="float64")
     shares = a.table("stage_share")
     packages: list[list[Package | None]] = []
     for winners in u.tenders["winners"]:
@@ -75,6 +81,8 @@ def layout_of(base: Base, u: Uncertainty) -> Layout:
         ve=fut["vehicle_equivalents"].to_numpy(dtype="float64"),
         moves=(fut["part"] != "to come").to_numpy(),
         slot=np.where(np.isnan(slot), -1, slot).astype("int64"),
+        to_come=(fut["part"] == "to come").to_numpy(),
+        finish=np.where(np.isnan(finish), -1, finish).astype("int64"),
         packages=packages,
     )
 
@@ -115,11 +123,17 @@ def window_entries(
     has_slot = lay.slot >= 0
     if has_slot.any() and draws.order_slip.size:
         slip[:, has_slot] = draws.order_slip[:, lay.slot[has_slot]]
+    # Orders already delivering finish late (as base.slip_windows, as the others slip).
+    has_finish = lay.finish >= 0
+    if has_finish.any() and draws.order_finish.size:
+        slip[:, has_finish] = draws.order_finish[:, lay.finish[has_finish]]
     parts_draw = [np.repeat(np.arange(n), w)]
     parts_row = [np.tile(lay.rows, n)]
     shift = np.where(lay.moves[None, :], slip, 0)
+    # Work not yet started moves whole; the part to come of work under way ends later.
+    stretch = np.where(lay.to_come[None, :], slip, 0)
     parts_start = [(lay.start[None, :] + shift).ravel()]
-    parts_end = [(lay.end[None, :] + shift).ravel()]
+    parts_end = [(lay.end[None, :] + shift + stretch).ravel()]
     parts_ve = [np.tile(lay.ve, n)]
     if len(u.tenders):
         rate = a.number("delivery_rate_vehicles_per_month")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from railgap.dataset import typed_rows
@@ -71,8 +72,9 @@ def reference_outlooks(base: Base, u: Uncertainty, draws: Draws) -> list[pd.Data
     """One outlook per draw from the deterministic engine: the loop the vectorised path replaces.
 
     Each draw's awarded tenders become order rows scheduled by the engine's own
-    ``order_profile`` and ``package_windows``; the firm orders' windows slip by the draw's
-    months; then ``schedule``, ``plant_months`` and ``outlook_from`` run as for any date.
+    ``order_profile`` and ``package_windows``; the firm orders' windows slip (those not yet
+    delivering) or finish late (those delivering) by the draw's months; then ``schedule``,
+    ``plant_months`` and ``outlook_from`` run as for any date.
     """
     a = base.a
     d = base.as_of_month
@@ -87,7 +89,12 @@ def reference_outlooks(base: Base, u: Uncertainty, draws: Draws) -> list[pd.Data
             new_windows = package_windows(packages, new_profile, a)
             profile = pd.concat([profile, new_profile])
             windows = pd.concat([windows, new_windows.assign(part="whole")], ignore_index=True)
-        slips = pd.Series(draws.order_slip[i], index=list(u.slipping_orders), dtype="int64")
+        # Orders not yet delivering slip; those already delivering finish late.
+        slips = pd.Series(
+            np.concatenate([draws.order_slip[i], draws.order_finish[i]]),
+            index=[*u.slipping_orders, *u.finishing_orders],
+            dtype="int64",
+        )
         windows = slip_windows(windows, slips, d)
         sched = schedule(windows, capacity)
         table = plant_months(sched, plants, base.resolved["plant_staff"], a)

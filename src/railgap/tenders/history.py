@@ -106,15 +106,50 @@ def delivery_slippage(orders: pd.DataFrame, as_of: dt.date, a: Assumptions) -> n
     One observation per order whose first plan and actual date were both public by
     ``as_of``; empty when fewer than ``uncertainty_min_observations`` orders give one.
     """
+    return _slippage(
+        orders,
+        as_of,
+        a,
+        (
+            ("planned_first_delivery", "actual_first_delivery"),
+            ("planned_entry_into_service", "actual_entry_into_service"),
+        ),
+    )
+
+
+def completion_slippage(orders: pd.DataFrame, as_of: dt.date, a: Assumptions) -> np.ndarray:
+    """Months by which last deliveries (orders completed) came after the first plan of them.
+
+    One observation per order whose first planned last delivery and actual last delivery
+    were both public by ``as_of`` (early completions negative); empty when fewer than
+    ``uncertainty_min_observations`` orders give one.
+    """
+    return _slippage(orders, as_of, a, (("planned_last_delivery", "actual_last_delivery"),))
+
+
+def first_plans(orders: pd.DataFrame, as_of: dt.date, a: Assumptions, column: str) -> pd.Series:
+    """Per order, the month of the first plan in date column ``column`` public by ``as_of``."""
+    yom = a.number("year_only_month")
+    known = _known(orders, as_of)
+    months = pd.Series(date_months(known, column, yom), index=known.index)
+    dated = months.notna().to_numpy()
+    first = months[dated].groupby(known.loc[dated, "order_id"].to_numpy(), sort=True).first()
+    return first.astype("float64")
+
+
+def _slippage(
+    orders: pd.DataFrame,
+    as_of: dt.date,
+    a: Assumptions,
+    pairs: tuple[tuple[str, str], ...],
+) -> np.ndarray:
+    """Actual less first planned month, per order, from the first pair of columns that has both."""
     yom = a.number("year_only_month")
     d = date_month(as_of)
     known = _known(orders, as_of)
     observed: list[float] = []
     for _, rows in known.groupby("order_id", sort=True):
-        for planned_col, actual_col in (
-            ("planned_first_delivery", "actual_first_delivery"),
-            ("planned_entry_into_service", "actual_entry_into_service"),
-        ):
+        for planned_col, actual_col in pairs:
             planned = date_months(rows, planned_col, yom)
             actual = date_months(rows, actual_col, yom)
             planned = planned[~np.isnan(planned)]

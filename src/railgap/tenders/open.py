@@ -164,3 +164,15 @@ def slipping_orders(profile: pd.DataFrame, windows: pd.DataFrame, as_of_month: i
     rows = profile.reindex(pd.unique(live))
     waiting = ~rows["status"].isin(UNBUILT) & (rows["first_delivery"] > as_of_month)
     return [str(o) for o in rows.index[waiting]]
+
+
+def finishing_orders(profile: pd.DataFrame, windows: pd.DataFrame, as_of_month: int) -> list[str]:
+    """Orders already delivering (first delivery by the as-of month) with work left.
+
+    These may finish late: completion slippage (last delivery against its first plan)
+    stretches their work to come.
+    """
+    live = windows[windows["end"] >= as_of_month]["order_id"]
+    rows = profile.reindex(pd.unique(live))
+    delivering = ~rows["status"].isin(UNBUILT) & (rows["first_delivery"] <= as_of_month)
+    return [str(o) for o in rows.index[delivering]]
