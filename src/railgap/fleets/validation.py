@@ -6,6 +6,12 @@ published figure is compared with the model on the day it measured (``measured_o
 ORR's 31 March), or for its whole year where the source gives no day; the differences and their
 causes are discussed in ``docs/validation.md``, whose table :func:`comparison_markdown`
 renders (a test fails when they drift apart).
+
+Two flows are compared too (:func:`flow_comparison`): new vehicles entering service per
+calendar year (DfT's written answers, 1998-2007) against the vehicles the back-cast puts into
+service that year, and new vehicles ordered (DfT's answer of March 2019, 1997-2018) against
+the orders in ``orders`` for the domestic fleets, summed over the periods of
+``ORDER_PERIODS``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,29 @@ FIRST_YEAR = 2000
 #: Differences beyond which docs/validation.md must explain the gap.
 AGE_TOLERANCE_YEARS = 1.0
 FLEET_TOLERANCE_SHARE = 0.05
+#: The flows: new vehicles entering service per year, and ordered per period.
+DELIVERED = "new_vehicles_delivered"
+ORDERED = "new_vehicles_ordered"
+DELIVERED_TOLERANCE_SHARE = 0.20
+ORDERED_TOLERANCE_SHARE = 0.10
+#: Ordering eras compared as sums (single years are lumpy: one franchise's order can be
+#: half a year's total): the privatisation boom, the lull, the renewal.
+ORDER_PERIODS = ((1997, 2002), (2003, 2011), (2012, 2017))
+#: Order statuses that ordered nothing (an option not taken up) or whose vehicles were never
+#: ordered in the end (cancelled).
+NOT_ORDERED = ("cancelled", "open_option")
+
+
+def tolerance(measure: str, published: float) -> float:
+    """The largest difference from a published figure that counts as within."""
+    shares = {
+        "fleet_vehicles": FLEET_TOLERANCE_SHARE,
+        DELIVERED: DELIVERED_TOLERANCE_SHARE,
+        ORDERED: ORDERED_TOLERANCE_SHARE,
+    }
+    if measure == "average_age_years":
+        return AGE_TOLERANCE_YEARS
+    return shares[measure] * abs(published)
 
 
 def domestic_cohorts(dataset: Dataset, a: Assumptions, date: dt.date) -> Cohorts:
@@ -84,17 +113,101 @@ def comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataFrame:
             "source": published["source"].to_numpy(),
         }
     )
+    frame.insert(1, "period", frame["year"].astype(str))
+    frame = pd.concat([frame, flow_comparison(dataset, a, date)], ignore_index=True)
     frame["difference"] = np.round(frame["modelled"] - frame["published"], 1)
-    age = frame["measure"] == "average_age_years"
-    large = np.where(
-        age,
-        frame["difference"].abs() > AGE_TOLERANCE_YEARS,
-        frame["difference"].abs() > FLEET_TOLERANCE_SHARE * frame["published"],
-    )
+    limit = [tolerance(m, v) for m, v in zip(frame["measure"], frame["published"], strict=True)]
+    large = frame["difference"].abs().to_numpy() > np.array(limit)
+    stock = frame["measure"].isin(list(MEASURES)).to_numpy()
     frame["explain"] = np.where(
-        frame["year"] < FIRST_YEAR, "out of scope", np.where(large, "yes", "")
+        stock & (frame["year"] < FIRST_YEAR), "out of scope", np.where(large, "yes", "")
     )
     return frame.sort_values(["measure", "year", "source"]).reset_index(drop=True)
+
+
+def domestic_orders(dataset: Dataset, date: dt.date) -> pd.DataFrame:
+    """Orders for the domestic fleets as known on ``date``, with vehicles and year ordered.
+
+    An order counts when a domestic fleet row names it (``fleets.order_id``): that leaves out
+    London Underground, metro, tram and Eurostar orders, which DfT's figures do not cover, and
+    orders with no fleet yet. Its year is that of ``signed``, else of the first day it was
+    public (an order is signed by the time it is announced at the latest).
+    """
+    resolved = as_of(dataset, date)
+    fleets = resolved["fleets"]
+    fleets = fleets[~fleets["class"].astype(str).isin(INTERNATIONAL_CLASSES)]
+    named = {
+        part.strip()
+        for text in fleets["order_id"].dropna().astype(str)
+        for part in text.split(";")
+        if part.strip()
+    }
+    orders = resolved["orders"]
+    orders = orders[orders["order_id"].isin(named) & ~orders["status"].isin(NOT_ORDERED)]
+    history = dataset["orders"]
+    history = history[history["_known_by"].to_numpy() <= np.datetime64(date, "ns")]
+    first_public = history.groupby("order_id")["known_from_y"].min()
+    year = orders["signed_y"].to_numpy(dtype="float64")
+    public = first_public.reindex(orders["order_id"]).to_numpy(dtype="float64")
+    return pd.DataFrame(
+        {
+            "order_id": orders["order_id"].to_numpy(),
+            "vehicles": (orders["units"] * orders["cars_per_unit"]).to_numpy(dtype="float64"),
+            "year": np.where(np.isnan(year), public, year).astype("int64"),
+            "year_basis": np.where(np.isnan(year), "first public", "signed"),
+        }
+    )
+
+
+def flow_comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataFrame:
+    """New vehicles entering service per year and ordered per period, published and modelled."""
+    published = as_of(dataset, date)["national_series"]
+    rows: list[dict[str, object]] = []
+    delivered = published[published["measure"] == DELIVERED]
+    if len(delivered):
+        years = delivered["year"].astype(int)
+        model = backcast(dataset, a, date, int(years.min()), int(years.max())).set_index("year")
+        for year, value, scope, source in zip(
+            years, delivered["value"], delivered["scope"], delivered["source"], strict=True
+        ):
+            rows.append(
+                {
+                    "year": int(year),
+                    "period": str(year),
+                    "measured_on": "",
+                    "measure": DELIVERED,
+                    "published": float(value),
+                    "modelled": round(float(model.loc[year, "delivered_vehicles"]), 1),
+                    "scope": scope,
+                    "source": source,
+                }
+            )
+    ordered = published[published["measure"] == ORDERED].drop_duplicates("year")
+    if len(ordered):
+        by_year = ordered.set_index(ordered["year"].astype(int))
+        model_years = domestic_orders(dataset, date).groupby("year")["vehicles"].sum()
+        for first, last in ORDER_PERIODS:
+            span = range(first, last + 1)
+            if not all(y in by_year.index for y in span):
+                continue
+            rows.append(
+                {
+                    "year": last,
+                    "period": f"{first}-{last}",
+                    "measured_on": "",
+                    "measure": ORDERED,
+                    "published": float(by_year.loc[list(span), "value"].sum()),
+                    "modelled": float(model_years.reindex(list(span)).fillna(0.0).sum()),
+                    "scope": f"sum of {len(span)} calendar years: {by_year.loc[first, 'scope']}",
+                    "source": "; ".join(pd.unique(by_year.loc[list(span), "source"])),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "year", "period", "measured_on", "measure", "published", "modelled", "scope", "source",
+        ],
+    )
 
 
 def comparison_markdown(frame: pd.DataFrame) -> str:
@@ -105,8 +218,9 @@ def comparison_markdown(frame: pd.DataFrame) -> str:
         "|---|---|---|---:|---:|---:|---|---|",
     ]
     for row in frame.itertuples(index=False):
+        span = "whole period" if "-" in str(row.period) else "whole year"
         lines.append(
-            f"| {row.year} | {str(row.measured_on) or 'whole year'} | {row.measure} | "
+            f"| {row.period} | {str(row.measured_on) or span} | {row.measure} | "
             f"{row.published:g} | {row.modelled:g} | "
             f"{row.difference:+g} | {row.explain} | {row.source} |"
         )

@@ -1,9 +1,11 @@
 """The national series scored: the back-cast against every published point.
 
 Each published average age and fleet size (``national_series``) beside the turnover
-engine's figure for the same year, on the whole dataset as known on the truth date (the
-back-cast is about history, so it may use everything known since). The scorecard counts
-the points within the tolerances of ``docs/validation.md`` (1.0 year, 5% of the fleet).
+engine's figure for the same year, and each published flow (new vehicles entering service
+per year, ordered per period) beside the model's, on the whole dataset as known on the
+truth date (the back-cast is about history, so it may use everything known since). The
+scorecard counts the points within the tolerances of ``docs/validation.md`` (1.0 year, 5%
+of the fleet, 20% of a year's deliveries, 10% of a period's orders).
 """
 
 from __future__ import annotations
@@ -15,12 +17,7 @@ import pandas as pd
 
 from railgap.dataset import Dataset
 from railgap.dataset.assumptions import Assumptions
-from railgap.fleets.validation import (
-    AGE_TOLERANCE_YEARS,
-    FIRST_YEAR,
-    FLEET_TOLERANCE_SHARE,
-    comparison,
-)
+from railgap.fleets.validation import FIRST_YEAR, MEASURES, comparison, tolerance
 
 
 def national_points(dataset: Dataset, a: Assumptions, truth: dt.date) -> pd.DataFrame:
@@ -28,11 +25,12 @@ def national_points(dataset: Dataset, a: Assumptions, truth: dt.date) -> pd.Data
     frame = comparison(dataset, a, truth)
     if frame.empty:
         return frame
-    age = frame["measure"] == "average_age_years"
-    tolerance = np.where(age, AGE_TOLERANCE_YEARS, FLEET_TOLERANCE_SHARE * frame["published"])
+    limit = [tolerance(m, v) for m, v in zip(frame["measure"], frame["published"], strict=True)]
+    # Stock counts before FIRST_YEAR miss the fleets withdrawn before it; flows do not.
+    stock = frame["measure"].isin(list(MEASURES))
     frame = frame.assign(
-        judged=frame["year"] >= FIRST_YEAR,
-        within=frame["difference"].abs() <= tolerance,
+        judged=~stock | (frame["year"] >= FIRST_YEAR),
+        within=frame["difference"].abs().to_numpy() <= np.array(limit),
     )
     return frame.drop(columns=["explain"])
 
