@@ -166,7 +166,8 @@ def flow_comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataF
     delivered = published[published["measure"] == DELIVERED]
     if len(delivered):
         years = delivered["year"].astype(int)
-        model = backcast(dataset, a, date, int(years.min()), int(years.max())).set_index("year")
+        model = backcast(dataset, a, date, int(years.min()), int(years.max()))
+        entered = dict(zip(model["year"], model["delivered_vehicles"], strict=True))
         for year, value, scope, source in zip(
             years, delivered["value"], delivered["scope"], delivered["source"], strict=True
         ):
@@ -177,7 +178,7 @@ def flow_comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataF
                     "measured_on": "",
                     "measure": DELIVERED,
                     "published": float(value),
-                    "modelled": round(float(model.loc[year, "delivered_vehicles"]), 1),
+                    "modelled": round(float(entered[year]), 1),
                     "scope": scope,
                     "source": source,
                 }
@@ -198,7 +199,7 @@ def flow_comparison(dataset: Dataset, a: Assumptions, date: dt.date) -> pd.DataF
                     "measure": ORDERED,
                     "published": float(by_year.loc[list(span), "value"].sum()),
                     "modelled": float(model_years.reindex(list(span)).fillna(0.0).sum()),
-                    "scope": f"sum of {len(span)} calendar years: {by_year.loc[first, 'scope']}",
+                    "scope": f"sum of {len(span)} calendar years: {by_year['scope'].loc[first]!s}",
                     "source": "; ".join(pd.unique(by_year.loc[list(span), "source"])),
                 }
             )
