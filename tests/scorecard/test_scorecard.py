@@ -102,8 +102,9 @@ GUARD = {
 #: Counts within 25% of the stated figure, per kind (raised 2026-12-07 when plant_staff
 #: rows said what they count and Newton Aycliffe's 2015-17 headcounts became input; again
 #: when Derby's 2004, 2012 and 2018 headcounts became input; jobs when a cut was scored as
-#: a cut, not as the whole workforce).
-COUNT_GUARD = {"headcount": 0.8, "jobs_at_risk": 0.37}
+#: a cut, not as the whole workforce; 2026-12-08 when the headcounts of Washwood Heath,
+#: Savigliano, Krefeld, Bussnang and Szolnok became plant_staff rows).
+COUNT_GUARD = {"headcount": 0.85, "jobs_at_risk": 0.43}
 #: The Monte Carlo's Brier skill per horizon (2026-12-08: -1.46 and -1.09 before orders in
 #: production could finish late and overdue orders were drawn against orders as late;
 #: -0.79 and -0.83 after). Raise as calibration improves; 0 is the base rate's skill.
